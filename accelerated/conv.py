@@ -1,0 +1,125 @@
+"""Fast correlation, convolution and depthwise-separable convolution (torch).
+
+Same names, signatures and semantics as :mod:`convspec.reference.conv`; takes and
+returns ``torch.Tensor`` on whatever device the input lives (CUDA or CPU), for
+float16, bfloat16, float32 and float64, with autograd flowing through.
+Conventions: :mod:`convspec.spec.conventions`.
+
+1-, 2- and 3-D inputs run on ``torch.nn.functional.conv{1,2,3}d``. Padding that is
+equal on both sides is passed to the native call; only the unequal remainder
+(``"same"`` with an even total is symmetric, an odd total is not) goes through
+``F.pad``. Inputs with more than three spatial axes use a tap-by-tap sum of
+strided views (slower, but any rank).
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import torch
+import torch.nn.functional as F
+
+from convspec.spec.conv import conv_output_length, resolve_padding
+from convspec.spec.conventions import (
+    ConvArguments,
+    check_conv_arguments,
+    check_depthwise_separable_arguments,
+    dtype_error,
+    dtype_mismatch_error,
+)
+
+_NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+
+
+def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+    """Cross-correlation; see :func:`convspec.reference.conv.correlate` for the definition."""
+    op = "correlate"
+    _check_tensors(op, x=x, weight=weight, bias=bias)
+    args = check_conv_arguments(
+        op, x.shape, weight.shape, None if bias is None else bias.shape,
+        stride=stride, padding=padding, dilation=dilation, groups=groups,
+    )
+    return _correlate(x, weight, bias, args)
+
+
+def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+    """True convolution (kernel flipped on every spatial axis); see :func:`convspec.reference.conv.convolve`."""
+    op = "convolve"
+    _check_tensors(op, x=x, weight=weight, bias=bias)
+    args = check_conv_arguments(
+        op, x.shape, weight.shape, None if bias is None else bias.shape,
+        stride=stride, padding=padding, dilation=dilation, groups=groups,
+    )
+    return _correlate(x, torch.flip(weight, dims=tuple(range(2, weight.dim()))), bias, args)
+
+
+def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):
+    """Depthwise then pointwise correlation; see :func:`convspec.reference.conv.depthwise_separable`."""
+    op = "depthwise_separable"
+    _check_tensors(op, x=x, depthwise_weight=depthwise_weight, pointwise_weight=pointwise_weight, bias=bias)
+    depthwise = check_depthwise_separable_arguments(
+        op, x.shape, depthwise_weight.shape, pointwise_weight.shape, None if bias is None else bias.shape,
+        stride=stride, padding=padding, dilation=dilation,
+    )
+    intermediate = _correlate(x, depthwise_weight, None, depthwise)
+    if depthwise.spatial_dims in _NATIVE:
+        return _NATIVE[depthwise.spatial_dims](intermediate, pointwise_weight, bias)
+    # a 1x1 kernel is a matrix product over channels at every position
+    out = torch.einsum("oc,nc...->no...", pointwise_weight.reshape(pointwise_weight.shape[:2]), intermediate)
+    return out if bias is None else out + bias.reshape((1, -1) + (1,) * depthwise.spatial_dims)
+
+
+def _check_tensors(op: str, **tensors) -> None:
+    x = tensors["x"]
+    for name, value in tensors.items():
+        if value is None and name == "bias":
+            continue
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})")
+        if not value.dtype.is_floating_point:
+            raise dtype_error(op, name, _dtype_name(value.dtype))
+    for name, value in tensors.items():
+        if value is not None and name != "x" and value.dtype != x.dtype:
+            raise dtype_mismatch_error(op, name, _dtype_name(value.dtype), _dtype_name(x.dtype))
+
+
+def _dtype_name(dtype: torch.dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _correlate(x, weight, bias, args: ConvArguments):
+    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    symmetric = tuple(min(lo, hi) for lo, hi in pads)
+    remainder = [(lo - m, hi - m) for (lo, hi), m in zip(pads, symmetric)]
+    if any(lo or hi for lo, hi in remainder):
+        # F.pad lists (lo, hi) from the last axis backwards
+        x = F.pad(x, [side for pair in reversed(remainder) for side in pair])
+    native = _NATIVE.get(args.spatial_dims)
+    if native is not None:
+        return native(x, weight, bias, args.stride, symmetric, args.dilation, args.groups)
+    return _correlate_any_rank(x, weight, bias, args, symmetric)
+
+
+def _correlate_any_rank(x, weight, bias, args: ConvArguments, symmetric):
+    """Correlation for any number of spatial axes: one strided view of ``x`` per kernel tap."""
+    if any(symmetric):
+        x = F.pad(x, [side for m in reversed(symmetric) for side in (m, m)])
+    padded = x.shape[2:]
+    out_size = [
+        conv_output_length(length, k, s, 0, 0, d)
+        for length, k, s, d in zip(padded, args.kernel_size, args.stride, args.dilation)
+    ]
+    n, groups = x.shape[0], args.groups
+    x_grouped = x.reshape(n, groups, args.in_channels // groups, *padded)
+    w_grouped = weight.reshape(groups, args.out_channels // groups, args.in_channels // groups, *args.kernel_size)
+    out = x.new_zeros((n, groups, args.out_channels // groups, *out_size))
+    for tap in product(*(range(k) for k in args.kernel_size)):
+        view = x_grouped[(slice(None),) * 3 + tuple(
+            slice(d * t, d * t + s * (o - 1) + 1, s) for t, s, d, o in zip(tap, args.stride, args.dilation, out_size)
+        )]
+        out = out + torch.einsum("ngi...,goi->ngo...", view, w_grouped[(slice(None),) * 3 + tap])
+    out = out.reshape(n, args.out_channels, *out_size)
+    if bias is not None:
+        out = out + bias.reshape((1, -1) + (1,) * len(out_size))
+    return out
+

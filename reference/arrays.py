@@ -1,0 +1,40 @@
+"""Argument checks and number handling shared by the reference operations.
+
+The reference computes every sum in float64 (or exactly, for ``dtype=object``
+arrays of sympy symbols or fractions) and rounds once to the input dtype at the
+end, so its result is as close to the exact value as the output dtype allows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+
+
+def check_array(op: str, name: str, value: object) -> np.ndarray:
+    """``value`` must be a numpy array of a floating dtype (or ``object`` for exact arithmetic)."""
+    if not isinstance(value, np.ndarray):
+        raise TypeError(
+            f"{op}: {name} must be a numpy.ndarray, got {type(value).__name__}; "
+            f"wrap it with numpy.asarray({name}, dtype=numpy.float32)"
+        )
+    if value.dtype != object and not np.issubdtype(value.dtype, np.floating):
+        raise dtype_error(op, name, str(value.dtype))
+    return value
+
+
+def check_same_dtype(op: str, x: np.ndarray, **others: np.ndarray | None) -> None:
+    for name, array in others.items():
+        if array is not None and array.dtype != x.dtype:
+            raise dtype_mismatch_error(op, name, str(array.dtype), str(x.dtype))
+
+
+def accumulator(array: np.ndarray) -> np.ndarray:
+    """A copy to compute with: float64 for floating inputs, unchanged objects otherwise."""
+    return array.astype(object if array.dtype == object else np.float64)
+
+
+def zeros(shape, like: np.ndarray) -> np.ndarray:
+    """An accumulator of zeros matching :func:`accumulator`'s dtype."""
+    return np.zeros(shape, dtype=object if like.dtype == object else np.float64)
