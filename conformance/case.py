@@ -1,0 +1,80 @@
+"""One concrete call of an operation (a test case) and one literal worked example."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """The positional array inputs and keyword parameters of one call.
+
+    ``inputs`` keeps the positional order of the signature (``x, weight, bias``);
+    ``None`` stands for an optional input left out. ``data_kind`` is
+    ``"integers"`` (integer-valued floats: exact comparison) or ``"floats"``.
+    """
+
+    op: str
+    inputs: dict[str, np.ndarray | None]
+    params: dict[str, Any]
+    data_kind: str
+
+    @property
+    def dtype(self) -> str:
+        return str(next(iter(self.inputs.values())).dtype)
+
+    def arrays(self) -> list[np.ndarray | None]:
+        return list(self.inputs.values())
+
+    def copies(self) -> list[np.ndarray | None]:
+        """Fresh copies of the inputs, so a target that writes into them cannot hide it."""
+        return [None if a is None else a.copy() for a in self.inputs.values()]
+
+    def describe(self) -> str:
+        shapes = ", ".join(
+            f"{name}={'None' if a is None else tuple(a.shape)}" for name, a in self.inputs.items()
+        )
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{self.op}({shapes}, {params}) dtype={self.dtype} data={self.data_kind}"
+
+    def call_source(self, module: str) -> str:
+        args = ", ".join(name if a is not None else "None" for name, a in self.inputs.items())
+        params = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{module}.{self.op}({args}, {params})"
+
+    def input_source(self) -> str:
+        """Python lines that rebuild the inputs exactly (float64 repr round-trips every value)."""
+        lines = []
+        for name, array in self.inputs.items():
+            if array is None:
+                continue
+            values = np.array2string(
+                array.astype(np.float64), separator=", ", threshold=np.inf, floatmode="unique", max_line_width=100
+            )
+            lines.append(f"{name} = np.array({values}, dtype=np.{array.dtype})")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    """A literal input/output pair, computed by hand or taken from a seed, never by the code under test.
+
+    ``expected`` is what every implementation must return. ``note`` says where the
+    numbers come from and, when a seed prints something else, what it printed.
+    ``dtype=object`` inputs (sympy symbols) run through the reference only.
+    """
+
+    title: str
+    source: str
+    inputs: dict[str, np.ndarray | None]
+    params: dict[str, Any]
+    expected: np.ndarray
+    note: str = ""
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def symbolic(self) -> bool:
+        return any(a is not None and a.dtype == object for a in self.inputs.values())

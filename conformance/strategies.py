@@ -1,0 +1,115 @@
+"""Hypothesis strategies that draw *valid* calls directly (no filtering).
+
+Each strategy draws the structural parameters first (rank, kernel, stride,
+dilation, padding form), then an input just long enough for at least one window
+to fit, then the data. Sizes are kept small enough for the reference loops.
+Data are drawn from a seeded numpy generator (fast); hypothesis shrinks the
+shapes, the parameters and the seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import strategies as st
+
+from .case import Case
+
+DTYPES = ("float32", "float32", "float64", "float16")  # float32 most often
+DATA_KINDS = ("integers", "floats")
+
+# per spatial rank: (max kernel, max dilation, max stride, max extra input length, max explicit pad)
+_LIMITS = {1: (5, 3, 3, 8, 3), 2: (3, 3, 3, 5, 2), 3: (2, 2, 2, 2, 1)}
+
+
+def random_array(shape, dtype: str, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """Integer-valued data in [-4, 4], or floats in [-2, 2) with full mantissas."""
+    if kind == "integers":
+        values = rng.integers(-4, 5, size=shape).astype(np.float64)
+    else:
+        values = rng.uniform(-2.0, 2.0, size=shape)
+    return values.astype(dtype)
+
+
+@st.composite
+def spatial_config(draw, spatial_dims: int | None = None):
+    """Rank, kernel, stride, dilation, padding and an input size that admits a window."""
+    if spatial_dims is None:
+        spatial_dims = draw(st.sampled_from((1, 2, 2, 3)))
+    max_k, max_d, max_s, max_extra, max_pad = _LIMITS[spatial_dims]
+    kernel = tuple(draw(st.integers(1, max_k)) for _ in range(spatial_dims))
+    dilation = tuple(draw(st.integers(1, max_d)) for _ in range(spatial_dims))
+    stride = tuple(draw(st.integers(1, max_s)) for _ in range(spatial_dims))
+    form = draw(st.sampled_from(("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")))
+    if form == "int":
+        p = draw(st.integers(0, max_pad))
+        padding, pairs = p, [(p, p)] * spatial_dims
+    elif form == "per_axis":
+        per_axis = tuple(draw(st.integers(0, max_pad)) for _ in range(spatial_dims))
+        padding, pairs = per_axis, [(p, p) for p in per_axis]
+    elif form == "per_side":
+        pairs = [(draw(st.integers(0, max_pad)), draw(st.integers(0, max_pad))) for _ in range(spatial_dims)]
+        padding = tuple(pairs)
+    else:
+        padding, pairs = form, [(0, 0)] * spatial_dims
+    input_size = []
+    for k, d, (lo, hi) in zip(kernel, dilation, pairs):
+        span = d * (k - 1) + 1
+        needed = 1 if form in ("same", "same_lower", "full") else max(1, span - lo - hi)
+        input_size.append(needed + draw(st.integers(0, max_extra)))
+    return {
+        "input_size": tuple(input_size),
+        "kernel": kernel,
+        "stride": stride if len(set(stride)) > 1 else stride[0],
+        "dilation": dilation if len(set(dilation)) > 1 else dilation[0],
+        "padding": padding,
+    }
+
+
+@st.composite
+def data_settings(draw):
+    dtype = draw(st.sampled_from(DTYPES))
+    kind = draw(st.sampled_from(DATA_KINDS))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return dtype, kind, np.random.default_rng(seed)
+
+
+@st.composite
+def conv_cases(draw, op: str = "correlate"):
+    """A valid ``correlate``/``convolve`` call: groups, channels, bias, any padding form."""
+    config = draw(spatial_config())
+    groups = draw(st.integers(1, 3))
+    in_channels = groups * draw(st.integers(1, 3 if len(config["kernel"]) < 3 else 2))
+    out_channels = groups * draw(st.integers(1, 3))
+    batch = draw(st.integers(1, 2))
+    with_bias = draw(st.booleans())
+    dtype, kind, rng = draw(data_settings())
+    x = random_array((batch, in_channels, *config["input_size"]), dtype, kind, rng)
+    weight = random_array((out_channels, in_channels // groups, *config["kernel"]), dtype, kind, rng)
+    bias = random_array((out_channels,), dtype, kind, rng) if with_bias else None
+    params = {
+        "stride": config["stride"],
+        "padding": config["padding"],
+        "dilation": config["dilation"],
+        "groups": groups,
+    }
+    return Case(op, {"x": x, "weight": weight, "bias": bias}, params, kind)
+
+
+@st.composite
+def depthwise_separable_cases(draw, op: str = "depthwise_separable"):
+    """A valid ``depthwise_separable`` call: channel multiplier, pointwise channels, optional bias."""
+    config = draw(spatial_config())
+    in_channels = draw(st.integers(1, 3))
+    multiplier = draw(st.integers(1, 2))
+    out_channels = draw(st.integers(1, 3))
+    batch = draw(st.integers(1, 2))
+    with_bias = draw(st.booleans())
+    dtype, kind, rng = draw(data_settings())
+    spatial_dims = len(config["kernel"])
+    x = random_array((batch, in_channels, *config["input_size"]), dtype, kind, rng)
+    depthwise = random_array((in_channels * multiplier, 1, *config["kernel"]), dtype, kind, rng)
+    pointwise = random_array((out_channels, in_channels * multiplier) + (1,) * spatial_dims, dtype, kind, rng)
+    bias = random_array((out_channels,), dtype, kind, rng) if with_bias else None
+    params = {"stride": config["stride"], "padding": config["padding"], "dilation": config["dilation"]}
+    inputs = {"x": x, "depthwise_weight": depthwise, "pointwise_weight": pointwise, "bias": bias}
+    return Case(op, inputs, params, kind)
