@@ -40,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    console = Console()
+    # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
+    console = Console() if sys.stdout.isatty() else Console(width=110)
     try:
         target = load_target(args.target)
         operations = [get(name.strip()) for name in args.ops.split(",")] if args.ops else list(CATALOG)

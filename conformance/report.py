@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.syntax import Syntax
 from rich.table import Table
 
 from .runner import OperationResult, Report
@@ -79,5 +78,7 @@ def _print_failure(result: OperationResult, target: Target, console: Console) ->
     failure = result.failure
     body = f"[bold]{failure.case.describe()}[/]\n{failure.reason}"
     console.print(Panel(body, title=f"FAILED: {result.op} (smallest failing case found)", border_style="red"))
-    console.print("Reproduce:")
-    console.print(Syntax(reproduction_snippet(result, target), "python", word_wrap=True))
+    console.print("Reproduce (plain Python, copy and run):")
+    # soft_wrap: never break a line of the snippet, so it stays valid Python when copied
+    console.print(reproduction_snippet(result, target), markup=False, highlight=False, soft_wrap=True)
+    console.print()
