@@ -73,19 +73,33 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
     for name, before, after in zip(case.inputs, inputs_before, arguments):
         if before is not None and not np.array_equal(before, after, equal_nan=True):
             raise CaseFailure(case, f"the target modified its input {name!r}")
-    if not isinstance(actual, np.ndarray):
-        raise CaseFailure(case, f"the target returned {type(actual).__name__}, not a numpy.ndarray")
     expected = operation.reference(*case.arrays(), **case.params)
     spec_shape = operation.output_shape(case)
-    if expected.shape != spec_shape:
-        raise CaseFailure(case, f"INTERNAL: reference shape {expected.shape} != spec shape {spec_shape}")
-    if actual.shape != spec_shape:
-        raise CaseFailure(case, f"output shape {actual.shape}, the spec says {spec_shape}")
-    if actual.dtype != expected.dtype:
-        raise CaseFailure(case, f"output dtype {actual.dtype}, expected the input dtype {expected.dtype}")
-    comparison = compare(expected, actual, operation.tolerance(case))
+    # an operation may return several arrays (max_pool with return_indices=True: values, indices);
+    # the first is the floating result the tolerance model describes, the others are integer and exact
+    expected_parts = expected if isinstance(expected, tuple) else (expected,)
+    actual_parts = actual if isinstance(actual, tuple) else (actual,)
+    if len(actual_parts) != len(expected_parts):
+        raise CaseFailure(case, f"the target returned {len(actual_parts)} array(s), expected {len(expected_parts)}")
+    if expected_parts[0].shape != spec_shape:
+        raise CaseFailure(case, f"INTERNAL: reference shape {expected_parts[0].shape} != spec shape {spec_shape}")
+    for position, (want, got) in enumerate(zip(expected_parts, actual_parts)):
+        what = "output" if len(expected_parts) == 1 else f"output {position}"
+        if not isinstance(got, np.ndarray):
+            raise CaseFailure(case, f"the target returned {type(got).__name__} as {what}, not a numpy.ndarray")
+        if got.shape != want.shape:
+            raise CaseFailure(case, f"{what} shape {got.shape}, the spec says {want.shape}")
+        if got.dtype != want.dtype:
+            raise CaseFailure(case, f"{what} dtype {got.dtype}, expected {want.dtype}")
+    comparison = compare(expected_parts[0], actual_parts[0], operation.tolerance(case))
     if not comparison.passed:
         raise CaseFailure(case, comparison.describe(), comparison)
+    for position, (want, got) in enumerate(zip(expected_parts[1:], actual_parts[1:]), start=1):
+        if not np.array_equal(want, got):
+            index = tuple(int(i) for i in np.argwhere(want != got)[0])
+            raise CaseFailure(
+                case, f"output {position} differs at index {index}: expected {want[index]!r}, got {got[index]!r}"
+            )
     return comparison
 
 

@@ -102,7 +102,10 @@ def _accelerated_target() -> Target:
             tensors = [None if a is None else torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in arrays]
             # TF32 would round float32 inputs to 10-bit mantissas; the float32 tolerance assumes float32 arithmetic
             with torch.no_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False):
-                return fn(*tensors, **params).cpu().numpy()
+                result = fn(*tensors, **params)
+            if isinstance(result, tuple):  # e.g. max_pool(..., return_indices=True)
+                return tuple(part.cpu().numpy() for part in result)
+            return result.cpu().numpy()
 
         on_numpy.__name__ = fn.__name__
         return on_numpy

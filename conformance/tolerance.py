@@ -66,6 +66,18 @@ class SumOfProducts:
 
 
 @dataclass(frozen=True)
+class Exact:
+    """The tolerance model of an operation that only selects or copies values (max, unpool, nearest):
+    no rounding happens, so the result must equal the reference bit for bit, NaN included."""
+
+    shape: tuple[int, ...]
+    exact: bool = True
+
+    def bound(self) -> np.ndarray:
+        return np.zeros(self.shape)
+
+
+@dataclass(frozen=True)
 class Comparison:
     """The outcome of comparing one target output with the reference."""
 
@@ -88,7 +100,7 @@ class Comparison:
         )
 
 
-def compare(expected: np.ndarray, actual: np.ndarray, tolerance: SumOfProducts) -> Comparison:
+def compare(expected: np.ndarray, actual: np.ndarray, tolerance: SumOfProducts | Exact) -> Comparison:
     """Compare element-wise in float64; NaN or inf where the reference is finite fails."""
     expected64 = np.asarray(expected, dtype=np.float64)
     actual64 = np.asarray(actual, dtype=np.float64)
