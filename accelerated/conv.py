@@ -96,7 +96,10 @@ def _correlate(x, weight, bias, args: ConvArguments):
         x = F.pad(x, [side for pair in reversed(remainder) for side in pair])
     native = _NATIVE.get(args.spatial_dims)
     if native is not None:
-        return native(x, weight, bias, args.stride, symmetric, args.dilation, args.groups)
+        # dilation means nothing on an axis whose kernel has one tap; pass 1 there, since torch 2.13's
+        # CPU float16 path segfaults on a one-tap axis with dilation > 1 and stride > 1 (see tests/test_conv.py)
+        dilation = tuple(d if k > 1 else 1 for k, d in zip(args.kernel_size, args.dilation))
+        return native(x, weight, bias, args.stride, symmetric, dilation, args.groups)
     return _correlate_any_rank(x, weight, bias, args, symmetric)
 
 

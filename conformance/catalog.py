@@ -17,11 +17,17 @@ from hypothesis import strategies as st
 
 from convspec import reference
 from convspec.spec import conv as spec_conv
+from convspec.spec import unpool as spec_unpool
+from convspec.spec import pool as spec_pool
 from convspec.spec.conventions import check_conv_arguments, check_depthwise_separable_arguments
 
 from . import examples_conv, strategies
+from . import examples_unpool, strategies_unpool
+from . import examples_pool, strategies_pool
+from . import examples_conv_transpose, strategies_conv_transpose
+from . import examples_upsample, strategies_upsample
 from .case import Case, WorkedExample
-from .tolerance import SumOfProducts
+from .tolerance import Exact, SumOfProducts
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,66 @@ def _depthwise_separable_output_shape(case: Case) -> tuple[int, ...]:
     )
 
 
+def _unpool_output_shape(case: Case) -> tuple[int, ...]:
+    x = case.inputs["x"]
+    args = spec_unpool.check_unpool_arguments(case.op, x.shape, **case.params)
+    return spec_unpool.unpool_output_shape(args)
+
+
+def _copy_tolerance(case: Case) -> Exact:
+    """max_unpool and first_unpool only move values: bit-for-bit."""
+    return Exact(_unpool_output_shape(case))
+
+
+def _avg_unpool_tolerance(case: Case) -> Exact | SumOfProducts:
+    """Copies are exact; where blocks overlap (stride < kernel) each cell is a sum of at most
+    prod(ceil(k / s)) copies, i.e. products with weight 1: the sum-of-products bound with that many terms."""
+    x = case.inputs["x"]
+    args = spec_unpool.check_unpool_arguments(case.op, x.shape, **case.params)
+    terms = math.prod(spec_unpool.unpool_overlap(k, s) for k, s in zip(args.kernel_size, args.stride))
+    if terms == 1:
+        return Exact(spec_unpool.unpool_output_shape(args))
+    magnitude = _magnitude(case, reference.avg_unpool)
+    return SumOfProducts(terms, magnitude, case.dtype, case.data_kind == "integers")
+
+
+def _pool_output_shape(case: Case) -> tuple[int, ...]:
+    """max_pool/avg_pool: the spec's closed form (for max_pool with indices, the shape of both arrays)."""
+    x = case.inputs["x"]
+    return spec_pool.pool_output_shape(spec_pool.check_pool_arguments(case.op, x.shape, **case.params))
+
+
+def _global_pool_output_shape(case: Case) -> tuple[int, ...]:
+    return spec_pool.global_pool_output_shape(case.inputs["x"].shape)
+
+
+def _max_pool_tolerance(case: Case) -> Exact:
+    """A maximum selects one input value: bit-for-bit, NaN included (the indices are compared exactly too)."""
+    return Exact(_pool_output_shape(case))
+
+
+def _global_max_pool_tolerance(case: Case) -> Exact:
+    return Exact(_global_pool_output_shape(case))
+
+
+def _avg_pool_tolerance(case: Case) -> SumOfProducts:
+    """A sum of the prod(kernel) window cells (prod(kernel) - 1 roundings), then a division that an
+    implementation may do as one rounding or as a multiplication by a rounded reciprocal (two):
+    prod(kernel) + 1 rounded operations on terms of weight 1/divisor; Σ|terms| is the average of |x|.
+    The division rounds even integer-valued data (7/3), so nothing is compared bit for bit."""
+    x = case.inputs["x"]
+    args = spec_pool.check_pool_arguments(case.op, x.shape, **case.params)
+    magnitude = _magnitude(case, reference.avg_pool)
+    return SumOfProducts(math.prod(args.kernel_size) + 1, magnitude, case.dtype, False)
+
+
+def _global_avg_pool_tolerance(case: Case) -> SumOfProducts:
+    """As avg_pool's model, with the whole spatial extent as the window."""
+    x = case.inputs["x"]
+    magnitude = _magnitude(case, reference.global_avg_pool)
+    return SumOfProducts(math.prod(x.shape[2:]) + 1, magnitude, case.dtype, False)
+
+
 CATALOG: tuple[Operation, ...] = (
     Operation(
         name="correlate",
@@ -110,6 +176,96 @@ CATALOG: tuple[Operation, ...] = (
         output_shape=_depthwise_separable_output_shape,
         examples=examples_conv.DEPTHWISE_SEPARABLE_EXAMPLES,
         summary="A per-channel (depthwise) correlation followed by a 1x1 (pointwise) correlation.",
+    ),
+    Operation(
+        name="max_unpool",
+        family="unpool",
+        reference=reference.max_unpool,
+        strategy=lambda: strategies_unpool.max_unpool_cases(),
+        tolerance=_copy_tolerance,
+        output_shape=_unpool_output_shape,
+        examples=examples_unpool.MAX_UNPOOL_EXAMPLES,
+        summary="Max unpooling with switches: each value goes back to the cell max-pooling recorded, zeros elsewhere.",
+    ),
+    Operation(
+        name="avg_unpool",
+        family="unpool",
+        reference=reference.avg_unpool,
+        strategy=lambda: strategies_unpool.block_unpool_cases("avg_unpool"),
+        tolerance=_avg_unpool_tolerance,
+        output_shape=_unpool_output_shape,
+        examples=examples_unpool.AVG_UNPOOL_EXAMPLES,
+        summary="Average unpooling: each value is copied into every cell of its block; overlapping copies add up.",
+    ),
+    Operation(
+        name="first_unpool",
+        family="unpool",
+        reference=reference.first_unpool,
+        strategy=lambda: strategies_unpool.block_unpool_cases("first_unpool"),
+        tolerance=_copy_tolerance,
+        output_shape=_unpool_output_shape,
+        examples=examples_unpool.FIRST_UNPOOL_EXAMPLES,
+        summary="Max unpooling without switches: each value goes to the first (top-left) cell of its block, zeros elsewhere.",
+    ),
+    Operation(
+        name="conv_transpose",
+        family="conv_transpose",
+        reference=reference.conv_transpose,
+        strategy=lambda: strategies_conv_transpose.conv_transpose_cases(),
+        tolerance=strategies_conv_transpose.conv_transpose_tolerance,
+        output_shape=strategies_conv_transpose.conv_transpose_output_shape,
+        examples=examples_conv_transpose.CONV_TRANSPOSE_EXAMPLES,
+        summary="Transposed convolution: each input element adds a weighted copy of the kernel to the output; then crop.",
+    ),
+    Operation(
+        name="upsample",
+        family="upsample",
+        reference=reference.upsample,
+        strategy=lambda: strategies_upsample.upsample_cases(),
+        tolerance=strategies_upsample.upsample_tolerance,
+        output_shape=strategies_upsample.upsample_output_shape,
+        examples=examples_upsample.UPSAMPLE_EXAMPLES,
+        summary="Upsampling (or downsampling) by nearest, nearest-exact, linear, bilinear or trilinear interpolation; no learned parameters.",
+    ),
+    Operation(
+        name="max_pool",
+        family="pool",
+        reference=reference.max_pool,
+        strategy=lambda: strategies_pool.max_pool_cases(),
+        tolerance=_max_pool_tolerance,
+        output_shape=_pool_output_shape,
+        examples=examples_pool.MAX_POOL_EXAMPLES,
+        summary="Max pooling: the largest input value under each window (padding never wins, NaN propagates), optionally with its flat index.",
+    ),
+    Operation(
+        name="avg_pool",
+        family="pool",
+        reference=reference.avg_pool,
+        strategy=lambda: strategies_pool.avg_pool_cases(),
+        tolerance=_avg_pool_tolerance,
+        output_shape=_pool_output_shape,
+        examples=examples_pool.AVG_POOL_EXAMPLES,
+        summary="Average pooling: the sum of the input cells under each window over a divisor (count_include_pad, divisor_override).",
+    ),
+    Operation(
+        name="global_max_pool",
+        family="pool",
+        reference=reference.global_max_pool,
+        strategy=lambda: strategies_pool.global_pool_cases("global_max_pool"),
+        tolerance=_global_max_pool_tolerance,
+        output_shape=_global_pool_output_shape,
+        examples=examples_pool.GLOBAL_MAX_POOL_EXAMPLES,
+        summary="Global max pooling: the maximum over all spatial positions per channel, output (N, C, 1, ..., 1).",
+    ),
+    Operation(
+        name="global_avg_pool",
+        family="pool",
+        reference=reference.global_avg_pool,
+        strategy=lambda: strategies_pool.global_pool_cases("global_avg_pool"),
+        tolerance=_global_avg_pool_tolerance,
+        output_shape=_global_pool_output_shape,
+        examples=examples_pool.GLOBAL_AVG_POOL_EXAMPLES,
+        summary="Global average pooling: the mean over all spatial positions per channel, output (N, C, 1, ..., 1).",
     ),
 )
 

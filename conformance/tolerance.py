@@ -120,3 +120,68 @@ def compare(expected: np.ndarray, actual: np.ndarray, tolerance: SumOfProducts |
     return Comparison(
         False, tolerance.exact, worst, index, float(expected64[index]), float(actual64[index]), float(bound[index])
     )
+
+
+@dataclass(frozen=True)
+class Interpolation:
+    """The tolerance model of linear interpolation (upsample's linear/bilinear/trilinear modes).
+
+    An output is ``y = Σ_c w_c x_c`` over the ``2^D`` corners of the cell around its
+    source coordinates ``s = (s_1..s_D)``, with ``w_c = Π_a w_a`` and per axis
+    ``w_a ∈ {1 - λ_a, λ_a}``, ``λ_a = s_a - floor(s_a)``. The weights are fractions, so
+    integer data does not make the result exact; and unlike a convolution's weights
+    they are *computed* by the implementation, from coordinates of magnitude up to n.
+
+    Derivation. Let a target with unit roundoff ``u`` compute coordinates ``ŝ_a``, then
+    weights, then the sum. Split ``|ŷ - y| <= |ŷ - y(ŝ)| + |y(ŝ) - y(s)|``:
+
+    1. Coordinates. ``s = (t + 1/2) r - 1/2`` costs a rounding of the step ``r``
+       (``fl(n/o)`` or ``fl(1/scale)``), of the product and of the subtraction:
+       ``|ŝ - s| <= (2u + u²)(|s| + 1/2) + u |s| <= 5u (s + 1)`` (``s >= 0`` after the
+       clamp; ``align_corners``'s ``t (n-1)/(o-1)`` costs two roundings, less). Along
+       axis ``a`` the interpolant is continuous and piecewise linear in ``s_a``, with
+       slope ``Σ_{other corners} Π_{b≠a} w_b (x_{..i+1..} - x_{..i..})``; the other
+       axes' weights are non-negative and sum to 1, so ``|slope| <= 2M`` with ``M`` the
+       largest ``|x|`` the moving cell can reach: the corners widened by ``ceil(δ_a)``
+       samples per axis. Moving one axis at a time, ``|y(ŝ) - y(s)| <= 2M Σ_a δ_a``.
+       This holds across integer boundaries too, where ``floor(ŝ) != floor(s)`` and
+       the target reads a different pair of neighbours.
+    2. Weights. ``λ̂ = ŝ - floor(ŝ)`` is exact (Sterbenz), ``1 - λ̂`` is off by at most
+       ``u``; per axis the two weights' errors add up to ``<= 2u``, and the other axes'
+       weights sum to 1, so this moves ``y`` by at most ``2u M`` per axis: one more
+       ``u`` in ``δ_a = 6u (s_a + 1)``. A target that computes ``x0 + λ (x1 - x0)``
+       instead errs by ``u λ |x1 - x0| <= 2u M`` per axis, also inside.
+    3. Evaluation. ``D - 1`` products of weights, one product with ``x`` and
+       ``2^D - 1`` additions: at most ``T = 2^D + D`` roundings on any path, so the
+       sum is within ``γ_T(u) Σ_c |w_c x_c|`` (Higham §3.1).
+
+    With the reference's own float64 error and both final roundings to the dtype::
+
+        bound = (γ_T(u) + γ_T(u_float64) + u) · Σ|w·x| + 2 M Σ_a δ_a + T η,
+        δ_a = 6u (s_a + 1)
+
+    where ``Σ|w·x|`` is the reference applied to ``|x|``, ``s_a`` the exact coordinate and
+    ``η`` the smallest subnormal. ``u`` is the data dtype's: torch computes float16 and
+    bfloat16 coordinates in float32, well inside. There is no other tolerance.
+    """
+
+    terms: int
+    magnitude: np.ndarray  # Σ_c |w_c x_c| per output element, float64
+    neighbourhood: np.ndarray  # M per output element: max |x| over the widened corners
+    coordinate_error: np.ndarray  # Σ_a δ_a per output element (broadcastable), from coordinate_slack
+    dtype: str
+    exact: bool = False
+
+    @staticmethod
+    def coordinate_slack(coordinate: float, dtype: str) -> float:
+        """``δ = 6u (|s| + 1)``: how far a coordinate (and its weights) computed in ``dtype`` may be off."""
+        return 6 * UNIT_ROUNDOFF[dtype] * (abs(float(coordinate)) + 1)
+
+    def bound(self) -> np.ndarray:
+        u = UNIT_ROUNDOFF[self.dtype]
+        relative = gamma(self.terms, u) + gamma(self.terms, UNIT_ROUNDOFF["float64"]) + u
+        return (
+            relative * self.magnitude
+            + 2 * self.neighbourhood * self.coordinate_error
+            + self.terms * SMALLEST_SUBNORMAL[self.dtype]
+        )

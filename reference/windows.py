@@ -79,3 +79,46 @@ def zero_pad(x: np.ndarray, pads: Pairs, fill=0) -> np.ndarray:
     inside = (slice(None), slice(None)) + tuple(slice(lo, lo + size) for size, (lo, _) in zip(x.shape[2:], pads))
     padded[inside] = x
     return padded
+
+
+def lengths_with_window_count(count: int, window_span: int, stride: int, lo: int, hi: int) -> list[int]:
+    """Every input length ``L >= 1`` that, padded by ``lo`` and ``hi``, holds exactly ``count`` windows.
+
+    Walk ``L = 1, 2, ...``, counting the windows with :func:`window_starts`, until more
+    than ``count`` fit (one more cell adds at most one window, so none is skipped).
+    These are the lengths a pooling could have turned into ``count`` values.
+
+    >>> lengths_with_window_count(3, 2, 2, 0, 0)
+    [6, 7]
+    """
+    lengths = []
+    length = 1
+    while True:
+        windows = len(window_starts(length + lo + hi, window_span, stride))
+        if windows > count:
+            return lengths
+        if windows == count:
+            lengths.append(length)
+        length += 1
+
+
+def pool_window_starts(length: int, pads: tuple[int, int], window_span: int, stride: int, ceil_mode: bool) -> list[int]:
+    """Input position of the first tap of every pooling window along one axis (padding is negative).
+
+    The windows that lie completely inside the padded input, as :func:`window_starts`
+    walks them; then, in ceil mode, one more window when the padded input has cells
+    left over after the last one *and* that window starts inside the input or the
+    left padding (PyTorch's rule). That extra window overhangs the padded input's end.
+
+    >>> pool_window_starts(5, (0, 0), 2, 2, False), pool_window_starts(5, (0, 0), 2, 2, True)
+    ([0, 2], [0, 2, 4])
+    >>> pool_window_starts(6, (1, 1), 3, 2, True)
+    [-1, 1, 3, 5]
+    """
+    lo, hi = pads
+    starts = [start - lo for start in window_starts(lo + length + hi, window_span, stride)]
+    following = starts[-1] + stride
+    cells_left_over = starts[-1] + window_span < length + hi
+    if ceil_mode and cells_left_over and following < length:
+        starts.append(following)
+    return starts

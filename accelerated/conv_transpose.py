@@ -1,0 +1,100 @@
+"""Fast transposed convolution (torch).
+
+Same name, signature and semantics as :func:`convspec.reference.conv_transpose.conv_transpose`;
+takes and returns ``torch.Tensor`` on whatever device the input lives, for float16,
+bfloat16, float32 and float64, with autograd flowing through.
+Conventions: :mod:`convspec.spec.conventions`; rules: :mod:`convspec.spec.conv_transpose`.
+
+1-, 2- and 3-D inputs run on ``torch.nn.functional.conv_transpose{1,2,3}d``. Equal
+cropping on both sides plus ``output_padding`` goes to the native call as is (no
+extra work). Unequal sides (``(lo, hi)`` pairs, ``"same"`` with an odd surplus) crop
+the smaller side natively and slice the rest off (the result is then a view of the
+native output); the high-end zero cells (``output_padding`` and ``"same"``'s fill for
+a kernel shorter than the stride) are the native ``output_padding``. Inputs with more
+than three spatial axes run ``conv_transpose3d`` on the last three axes once per tap of
+the leading ones, adding each result into a strided view of the output (any rank).
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import torch
+import torch.nn.functional as F
+
+from convspec.spec.conv_transpose import ConvTransposeArguments, check_conv_transpose_arguments, full_length, resolve_crop
+
+from .conv import _check_tensors
+
+_NATIVE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
+    """Transposed convolution; see :func:`convspec.reference.conv_transpose.conv_transpose` for the definition."""
+    op = "conv_transpose"
+    _check_tensors(op, x=x, weight=weight, bias=bias)
+    args = check_conv_transpose_arguments(
+        op, x.shape, weight.shape, None if bias is None else bias.shape,
+        stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups,
+    )
+    native = _NATIVE.get(args.spatial_dims)
+    if native is not None and not isinstance(args.padding, str) and all(lo == hi for lo, hi in args.padding):
+        # the fast path: exactly torch's own call
+        symmetric = tuple(lo for lo, _ in args.padding)
+        return native(x, weight, bias, args.stride, symmetric, args.output_padding, args.groups, args.dilation)
+    crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    if native is None:
+        return _conv_transpose_any_rank(x, weight, bias, args, crops)
+    # crop min(lo, hi) natively; the appended zero cells (output padding) first absorb the extra
+    # high-side crop, whatever remains of the unequal crop is sliced off afterwards
+    both = tuple(min(lo, hi) for lo, hi, _ in crops)
+    native_extra, slices = [], []
+    for (lo, hi, extra), a, m in zip(crops, args.output_padding, both):
+        appended = a + extra
+        native_extra.append(max(appended - (hi - m), 0))
+        slices.append((lo - m, max(hi - m - appended, 0)))
+    out = native(x, weight, bias, args.stride, both, tuple(native_extra), args.groups, args.dilation)
+    if any(start or end for start, end in slices):
+        out = out[(slice(None), slice(None)) + tuple(
+            slice(start, size - end) for (start, end), size in zip(slices, out.shape[2:])
+        )]
+    return out
+
+
+def _conv_transpose_any_rank(x, weight, bias, args: ConvTransposeArguments, crops):
+    """More than three spatial axes: the last three run natively, the leading ones are scattered tap by tap.
+
+    For each tap ``t`` of the leading axes, one ``conv_transpose3d`` (the leading input
+    positions folded into the batch) gives every input's copy of ``weight[..., t, :, :, :]``;
+    it is added into the strided view ``i * stride + dilation * t`` of the leading axes.
+    """
+    lead = args.spatial_dims - 3
+    n, c_out = x.shape[0], args.out_channels
+    lead_in = args.input_size[:lead]
+    grown = [
+        full_length(length, k, s, d) + a + extra
+        for length, k, s, d, a, (_, _, extra) in zip(
+            args.input_size, args.kernel_size, args.stride, args.dilation, args.output_padding, crops
+        )
+    ]
+    # (N, C_in, *lead, *trail) -> (N * prod(lead), C_in, *trail)
+    folded = x.movedim(1, lead + 1).reshape(-1, args.in_channels, *args.input_size[lead:])
+    out = x.new_zeros((n, *grown[:lead], c_out, *grown[lead:]))
+    trail_full = [full_length(length, k, s, d) for length, k, s, d in zip(
+        args.input_size[lead:], args.kernel_size[lead:], args.stride[lead:], args.dilation[lead:]
+    )]
+    for tap in product(*(range(k) for k in args.kernel_size[:lead])):
+        copies = F.conv_transpose3d(
+            folded, weight[(slice(None), slice(None)) + tap], None, args.stride[lead:], 0, 0, args.groups,
+            args.dilation[lead:],
+        ).reshape(n, *lead_in, c_out, *trail_full)
+        landing = tuple(
+            slice(d * t, d * t + s * (length - 1) + 1, s)
+            for t, s, d, length in zip(tap, args.stride, args.dilation, lead_in)
+        )
+        out[(slice(None),) + landing + (slice(None),) + tuple(slice(0, size) for size in trail_full)] += copies
+    out = out.movedim(lead + 1, 1)
+    out = out[(slice(None), slice(None)) + tuple(slice(lo, size - hi) for (lo, hi, _), size in zip(crops, grown))]
+    if bias is not None:
+        out = out + bias.reshape((1, -1) + (1,) * args.spatial_dims)
+    return out

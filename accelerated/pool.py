@@ -1,0 +1,234 @@
+"""Fast pooling: max_pool, avg_pool, global_max_pool, global_avg_pool (torch).
+
+Same names, signatures and semantics as :mod:`convspec.reference.pool`; takes and
+returns ``torch.Tensor`` on whatever device the input lives, for float16, bfloat16,
+float32 and float64, with autograd flowing through. Rules: :mod:`convspec.spec.pool`.
+
+Fast path: 1-, 2- and 3-D inputs whose padding is symmetric and at most
+``kernel_size // 2`` per axis (what PyTorch accepts) call
+``torch.nn.functional.max_pool{1,2,3}d`` / ``avg_pool{1,2,3}d`` directly: PyTorch's
+windows, ceil mode, tie and NaN rules and divisors are convspec's there.
+
+Everything else is composed: the input is padded with ``F.pad`` (``-inf`` for max,
+zeros for average), plus just enough extra cells at the high end that floor mode
+yields ceil mode's last window; then the native pooling runs without padding (more
+than three spatial axes: strided windows from ``Tensor.unfold``). Max-pool indices
+are mapped back from the padded to the unpadded plane; a window whose winner is a
+padding cell (all its input cells are ``-inf``) gets its first input cell, as the
+native kernel does. Averages take the window sums (``divisor_override=1``) over the
+divisor of :func:`convspec.spec.pool.avg_pool_window_count`, computed per axis.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from convspec.spec.conventions import dtype_error
+from convspec.spec.pool import (
+    PoolArguments,
+    avg_pool_window_count,
+    check_global_pool_arguments,
+    check_pool_arguments,
+    pool_output_size,
+    pool_padding,
+)
+
+_MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
+_HALF = (torch.float16, torch.bfloat16)
+
+
+def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max pooling; see :func:`convspec.reference.pool.max_pool` for the definition and rules."""
+    op = "max_pool"
+    _check_tensor(op, x)
+    args = check_pool_arguments(
+        op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation,
+        ceil_mode=ceil_mode, return_indices=return_indices,
+    )
+    pads = pool_padding(args)
+    native = _MAX.get(args.spatial_dims)
+    if native is not None and _torch_accepts(args, pads):
+        return native(x, args.kernel_size, args.stride, [lo for lo, _ in pads], args.dilation, args.ceil_mode, return_indices)
+    return _max_pool_composed(x, args, pads)
+
+
+def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    """Average pooling; see :func:`convspec.reference.pool.avg_pool` for the definition and divisors."""
+    op = "avg_pool"
+    _check_tensor(op, x)
+    args = check_pool_arguments(
+        op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        count_include_pad=count_include_pad, divisor_override=divisor_override,
+    )
+    pads = pool_padding(args)
+    # avg_pool3d also refuses an input shorter than the window (even when the padding makes it fit)
+    fits = args.spatial_dims < 3 or all(n >= k for n, k in zip(args.input_size, args.kernel_size))
+    if args.spatial_dims <= 3 and fits and _torch_accepts(args, pads):
+        symmetric = [lo for lo, _ in pads]
+        if args.spatial_dims == 1 and divisor_override is None:
+            return F.avg_pool1d(x, args.kernel_size, args.stride, symmetric, ceil_mode, count_include_pad)
+        return _native_avg(x, args.kernel_size, args.stride, symmetric, ceil_mode, count_include_pad, divisor_override)
+    return _avg_pool_composed(x, args, pads)
+
+
+def global_max_pool(x):
+    """Maximum over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_max_pool`."""
+    op = "global_max_pool"
+    _check_tensor(op, x)
+    check_global_pool_arguments(op, x.shape)
+    return torch.amax(x, dim=tuple(range(2, x.dim())), keepdim=True)  # amax propagates NaN
+
+
+def global_avg_pool(x):
+    """Mean over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_avg_pool`."""
+    op = "global_avg_pool"
+    _check_tensor(op, x)
+    check_global_pool_arguments(op, x.shape)
+    return torch.mean(x, dim=tuple(range(2, x.dim())), keepdim=True)
+
+
+def _check_tensor(op: str, x) -> None:
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
+    if not x.dtype.is_floating_point:
+        raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
+
+
+def _torch_accepts(args: PoolArguments, pads) -> bool:
+    """Symmetric padding of at most half the (undilated) kernel: PyTorch's native calls compute convspec's rules."""
+    return all(lo == hi and 2 * lo <= k for (lo, hi), k in zip(pads, args.kernel_size))
+
+
+def _native_avg(x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    """``F.avg_pool{2,3}d`` (1-D through 2-D: ``avg_pool1d`` has no ``divisor_override``)."""
+    if len(kernel) == 1:
+        out = F.avg_pool2d(
+            x.unsqueeze(-2), (1, *kernel), (1, *stride), (0, *padding), ceil_mode, count_include_pad, divisor_override
+        )
+        return out.squeeze(-2)
+    if len(kernel) == 3 and x.dtype in _HALF and x.device.type == "cpu":  # no CPU half kernel for avg_pool3d
+        return F.avg_pool3d(x.float(), kernel, stride, padding, ceil_mode, count_include_pad, divisor_override).to(x.dtype)
+    return _AVG[len(kernel)](x, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override)
+
+
+def _padded(x, args: PoolArguments, pads, value: float):
+    """``x`` padded by ``pads`` plus, at the high end, the cells ceil mode's last window overhangs."""
+    out_size = pool_output_size(args)
+    sides = []
+    for n, k, s, d, (lo, hi), o in zip(args.input_size, args.kernel_size, args.stride, args.dilation, pads, out_size):
+        needed = (o - 1) * s + d * (k - 1) + 1  # padded length the last window reaches
+        sides.append((lo, max(hi, needed - n - lo)))
+    flat = [side for pair in reversed(sides) for side in pair]  # F.pad lists the last axis first
+    return (F.pad(x, flat, value=value) if any(flat) else x), out_size
+
+
+def _windows(padded, args: PoolArguments, out_size, dilated: bool):
+    """``(N, C, *out, prod(kernel))``: every window's taps in row-major order, as strided views."""
+    windows = padded
+    for axis, (k, s, d, o) in enumerate(zip(args.kernel_size, args.stride, args.dilation, out_size)):
+        span = d * (k - 1) + 1 if dilated else k
+        windows = windows.narrow(2 + axis, 0, (o - 1) * s + span).unfold(2 + axis, span, s)
+        if dilated and d > 1:
+            windows = windows[..., ::d]
+    return windows.reshape(*windows.shape[: 2 + len(out_size)], -1)
+
+
+def _max_pool_composed(x, args: PoolArguments, pads):
+    padded, out_size = _padded(x, args, pads, float("-inf"))
+    native = _MAX.get(args.spatial_dims)
+    if native is not None:
+        if not args.return_indices:
+            return native(padded, args.kernel_size, args.stride, 0, args.dilation)
+        values, flat = native(padded, args.kernel_size, args.stride, 0, args.dilation, return_indices=True)
+        coordinates = _unravel(flat, padded.shape[2:])
+    else:
+        windows = _windows(padded, args, out_size, dilated=True)
+        winner = _winner(windows)
+        values = windows.gather(-1, winner.unsqueeze(-1)).squeeze(-1)
+        if not args.return_indices:
+            return values
+        taps = _unravel(winner, args.kernel_size)
+        coordinates = [
+            _axis_arange(o, axis, len(out_size), x.device) * s + d * tap
+            for axis, (o, s, d, tap) in enumerate(zip(out_size, args.stride, args.dilation, taps))
+        ]
+    return values, _input_index(coordinates, args, pads, out_size)
+
+
+def _winner(windows):
+    """Position in the last axis of each window's winner: the first maximum; with NaNs, the last NaN."""
+    maximum = torch.amax(windows, dim=-1, keepdim=True)
+    first_maximum = (windows == maximum).to(torch.int32).argmax(dim=-1)
+    nan = windows.isnan()
+    last_nan = windows.shape[-1] - 1 - nan.flip(-1).to(torch.int32).argmax(dim=-1)
+    return torch.where(nan.any(dim=-1), last_nan, first_maximum)
+
+
+def _unravel(flat, sizes):
+    """Per-axis coordinates of flat row-major positions over ``sizes``."""
+    coordinates = []
+    for size in reversed(sizes):
+        coordinates.append(flat % size)
+        flat = torch.div(flat, size, rounding_mode="floor")
+    return coordinates[::-1]
+
+
+def _axis_arange(length: int, axis: int, spatial_dims: int, device):
+    """``0 .. length-1`` along output axis ``axis``, shaped to broadcast over ``(N, C, *out)``."""
+    shape = [1, 1] + [1] * spatial_dims
+    shape[2 + axis] = length
+    return torch.arange(length, device=device).reshape(shape)
+
+
+def _input_index(padded_coordinates, args: PoolArguments, pads, out_size):
+    """Flat int64 indices over the unpadded plane; a winner in the padding becomes the window's first input cell."""
+    coordinates = [c - lo for c, (lo, _) in zip(padded_coordinates, pads)]
+    in_padding = torch.zeros_like(coordinates[0], dtype=torch.bool)
+    for c, n in zip(coordinates, args.input_size):
+        in_padding |= (c < 0) | (c >= n)
+    index = torch.zeros_like(coordinates[0], dtype=torch.int64)
+    for axis, (c, n, s, d, (lo, _), o) in enumerate(
+        zip(coordinates, args.input_size, args.stride, args.dilation, pads, out_size)
+    ):
+        start = _axis_arange(o, axis, len(out_size), c.device) * s - lo
+        first_input = start + d * torch.div((-start).clamp(min=0) + d - 1, d, rounding_mode="floor")
+        index = index * n + torch.where(in_padding, first_input, c)
+    return index
+
+
+def _avg_pool_composed(x, args: PoolArguments, pads):
+    compute = x.float() if x.dtype in _HALF else x  # sums and divisors in float32 at least, rounded once
+    padded, out_size = _padded(compute, args, pads, 0.0)
+    overhang = any(
+        (o - 1) * s + k > lo + n + hi
+        for o, s, k, n, (lo, hi) in zip(out_size, args.stride, args.kernel_size, args.input_size, pads)
+    )
+    if args.divisor_override is None and args.count_include_pad and not overhang:
+        divisor = None  # every window lies inside the padded input: the divisor is prod(kernel)
+        sums_divisor = math.prod(args.kernel_size) if args.spatial_dims > 3 else None
+    else:
+        divisor = args.divisor_override or _divisor(args, pads, out_size, compute)
+        sums_divisor = 1
+    if args.spatial_dims <= 3:
+        out = _native_avg(padded, args.kernel_size, args.stride, (0,) * args.spatial_dims, False, True, sums_divisor)
+    else:
+        out = _windows(padded, args, out_size, dilated=False).sum(dim=-1) / sums_divisor
+    if divisor is not None:
+        out = out / divisor
+    return out.to(x.dtype)
+
+
+def _divisor(args: PoolArguments, pads, out_size, like):
+    """avg_pool's divisor per output position: a product of one count per axis."""
+    divisor = None
+    for axis, (n, k, s, (lo, hi), o) in enumerate(zip(args.input_size, args.kernel_size, args.stride, pads, out_size)):
+        counts = [avg_pool_window_count(i, n, k, s, lo, hi, args.count_include_pad) for i in range(o)]
+        shape = [1, 1] + [1] * args.spatial_dims
+        shape[2 + axis] = o
+        factor = torch.tensor(counts, dtype=like.dtype, device=like.device).reshape(shape)
+        divisor = factor if divisor is None else divisor * factor
+    return divisor

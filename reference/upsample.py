@@ -1,0 +1,143 @@
+"""Reference upsampling (numpy, loops): nearest, nearest_exact, linear, bilinear, trilinear.
+
+Conventions (layout, dtypes, errors): :mod:`convspec.spec.conventions`; the modes, the
+coordinate mappings and where torch differs: :mod:`convspec.spec.upsample`, whose
+closed forms are not used here. The output length is found by enumerating output
+cells, and every coordinate is computed exactly with ``fractions.Fraction`` from its
+geometric definition, so no index is ever off by a rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from itertools import product
+
+import numpy as np
+
+from convspec.spec.upsample import UpsampleArguments, check_upsample_arguments
+
+from .arrays import accumulator, check_array, zeros
+
+HALF = Fraction(1, 2)
+
+
+def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+    """Upsample (or downsample) by interpolation, without learned parameters.
+
+    Definition, per spatial axis with input length ``n`` and output length ``o``
+    (``o = size``, or the number of unit cells ``[t, t + 1)`` inside the stretched
+    input ``[0, n * scale_factor)``); input sample ``i`` covers ``[i, i + 1)`` and
+    output sample ``t`` covers ``[t r, (t + 1) r)`` in input units, with the step
+    ``r = 1 / scale_factor`` if a scale factor was given, else ``n / o``:
+
+    * ``"nearest"``: ``y[t] = x[src]``, ``src`` the input cell holding ``t r`` (the output
+      cell's left edge), at most ``n - 1``;
+    * ``"nearest_exact"``: the input cell holding ``(t + 1/2) r`` (its centre), at most ``n - 1``;
+    * ``"linear"``, ``"bilinear"``, ``"trilinear"`` (exactly 1, 2, 3 spatial axes): the
+      coordinate ``s`` of the output sample in input-sample units --
+      ``max((t + 1/2) r - 1/2, 0)``, or with ``align_corners=True`` ``t (n - 1) / (o - 1)``
+      (0 if ``o = 1``) -- has neighbours ``i0 = floor(s)`` and ``i1 = min(i0 + 1, n - 1)``
+      with weights ``1 - lam`` and ``lam = s - i0``; then::
+
+          y[b, c, t_1..t_D] = sum over corners (k_1..k_D) in {0,1}^D of
+                              prod_a w_a[k_a] * x[b, c, i_{k_1}(t_1), ..., i_{k_D}(t_D)]
+
+    Nearest modes take any number of spatial axes and copy values. Everything is as
+    ``torch.nn.functional.interpolate`` with ``recompute_scale_factor`` unset, except
+    where torch's float arithmetic rounds across a boundary (:mod:`convspec.spec.upsample`).
+
+    Args:
+        x: ``(N, C, *spatial)`` floating array (or ``dtype=object`` for exact work).
+        scale_factor: a positive number, or one per spatial axis (a float is read as its
+            shortest decimal, ``1.1 == 11/10``); exactly one of ``scale_factor``, ``size``.
+        size: the output length, a positive int or one per spatial axis.
+        mode: ``"nearest"``, ``"nearest_exact"``, ``"linear"``, ``"bilinear"``, ``"trilinear"``.
+        align_corners: linear modes only.
+
+    Returns:
+        ``(N, C, *out)`` array of ``x``'s dtype; weighted sums are taken in float64
+        (exact weights rounded once), nearest modes copy.
+
+    Example: ``[1, 2, 3]`` doubled: nearest ``[1, 1, 2, 2, 3, 3]``; linear
+    ``[1, 1.25, 1.75, 2.25, 2.75, 3]``; linear with ``align_corners=True`` and
+    ``size=5``: ``[1, 1.5, 2, 2.5, 3]``.
+    """
+    op = "upsample"
+    x = check_array(op, "x", x)
+    args = check_upsample_arguments(
+        op, x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
+    )
+    taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
+    values = accumulator(x)
+    out = zeros(x.shape[:2] + tuple(len(axis) for axis in taps), like=x)
+    everything = (slice(None), slice(None))
+    for position in product(*(range(len(axis)) for axis in taps)):
+        neighbours = [axis[t][1] for axis, t in zip(taps, position)]  # per axis: ((index, weight), ...)
+        if args.mode in ("nearest", "nearest_exact"):
+            source = tuple(axis_neighbours[0][0] for axis_neighbours in neighbours)
+            out[everything + position] = values[everything + source]  # a copy, no arithmetic
+            continue
+        for corner in product(*neighbours):
+            index = tuple(i for i, _ in corner)
+            weight = math.prod(w for _, w in corner)  # exact
+            out[everything + position] += _as_weight(weight, values) * values[everything + index]
+    return out.astype(x.dtype)
+
+
+def output_length(args: UpsampleArguments, axis: int) -> int:
+    """``size``, or the number of output cells ``[t, t + 1)`` inside ``[0, n * scale_factor)``."""
+    if args.size is not None:
+        return args.size[axis]
+    stretched = args.input_size[axis] * args.scale_factor[axis]
+    t = 0
+    while t + 1 <= stretched:
+        t += 1
+    return t
+
+
+def step(args: UpsampleArguments, axis: int) -> Fraction:
+    """Distance in input samples between neighbouring output samples: ``1 / scale_factor`` or ``n / o``."""
+    if args.scale_factor is not None:
+        return 1 / args.scale_factor[axis]
+    return Fraction(args.input_size[axis], output_length(args, axis))
+
+
+def axis_taps(args: UpsampleArguments, axis: int) -> list[tuple[Fraction, tuple[tuple[int, Fraction], ...]]]:
+    """For every output index ``t`` along ``axis``: its exact source coordinate and its neighbours.
+
+    Each entry is ``(s, ((i, w), ...))``: one neighbour of weight 1 for the nearest
+    modes (``s`` is then the position whose cell is read), two ``(i0, 1 - lam), (i1, lam)``
+    for the linear modes (``s`` in input-sample units).
+    """
+    n = args.input_size[axis]
+    o = output_length(args, axis)
+    r = step(args, axis)
+    taps = []
+    for t in range(o):
+        if args.mode == "nearest":
+            position = t * r  # the output cell's left edge
+            taps.append((position, ((_cell(position, n), Fraction(1)),)))
+        elif args.mode == "nearest_exact":
+            position = (t + HALF) * r  # the output cell's centre
+            taps.append((position, ((_cell(position, n), Fraction(1)),)))
+        else:
+            if args.align_corners:
+                s = Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)  # ends meet ends
+            else:
+                s = max((t + HALF) * r - HALF, Fraction(0))  # centre to centre, clamped at sample 0
+            i0 = math.floor(s)
+            i1 = min(i0 + 1, n - 1)  # past the last sample the border repeats
+            lam = s - i0
+            taps.append((s, ((i0, 1 - lam), (i1, lam))))
+    return taps
+
+
+def _cell(position: Fraction, n: int) -> int:
+    """The input cell ``[i, i + 1)`` holding ``position``, the last one if it lies beyond."""
+    return min(math.floor(position), n - 1)
+
+
+def _as_weight(weight: Fraction, values: np.ndarray):
+    """The exact weight for object arrays, rounded once to float64 otherwise."""
+    return weight if values.dtype == object else float(weight)

@@ -1,0 +1,49 @@
+"""Mutant: nearest rounds instead of flooring.
+
+``"nearest"`` reads the cell holding the output cell's left edge, ``floor(t r)``; the
+port rounds ``t r`` to the nearest integer (half up), a natural reading of
+'nearest neighbour' that torch, OpenCV and ONNX 'asymmetric/floor' do not follow.
+"""
+
+import math
+from fractions import Fraction
+
+import numpy as np
+
+from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
+
+PLANTED_BUG = "nearest uses round(t * r) (half up) instead of floor(t * r)."
+BUGGY_OPS = ("upsample",)
+
+HALF = Fraction(1, 2)
+
+
+def _step(args, axis, n, o):
+    return 1 / args.scale_factor[axis] if args.scale_factor else Fraction(n, o)
+
+
+def _nearest_source(t, n, r, mode):
+    centre = HALF if mode == "nearest_exact" else 0
+    return min(math.floor((t + centre) * r + (HALF if mode == 'nearest' else 0)), n - 1)  # BUG: rounds
+
+
+def _linear_coordinate(t, n, o, r, align_corners):
+    return (Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)) if align_corners else max((t + HALF) * r - HALF, Fraction(0))
+
+
+def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+    args = check_upsample_arguments(
+        "upsample", x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
+    )
+    y = x.astype(np.float64)
+    for axis, (n, o) in enumerate(zip(args.input_size, args.output_size)):
+        r = _step(args, axis, n, o)
+        if mode not in LINEAR_MODES:
+            y = np.take(y, [_nearest_source(t, n, r, mode) for t in range(o)], axis=2 + axis)
+            continue
+        coordinates = [_linear_coordinate(t, n, o, r, align_corners) for t in range(o)]
+        i0 = [math.floor(s) for s in coordinates]
+        i1 = [min(i + 1, n - 1) for i in i0]
+        lam = np.array([float(s - i) for s, i in zip(coordinates, i0)]).reshape((-1,) + (1,) * (x.ndim - 3 - axis))
+        y = np.take(y, i0, axis=2 + axis) * (1 - lam) + np.take(y, i1, axis=2 + axis) * lam
+    return y.astype(x.dtype)

@@ -1,0 +1,121 @@
+"""Meta-test: ``convspec check`` catches every planted bug in ``tests/mutants/``.
+
+Each file in ``tests/mutants/`` is a target (a module with some of the catalog's
+operations on numpy arrays) carrying exactly one realistic porting bug. It
+declares ``PLANTED_BUG`` (one sentence) and ``BUGGY_OPS`` (the operations the
+bug breaks); it may also declare ``EXPECTED_REASON`` (a substring of the
+failure's reason) and ``EXPECTED_DATA_KIND`` (``"integers"``/``"floats"``: the
+only data on which the bug can show).
+
+The check runs exactly as ``convspec check <file>`` does by default (100
+examples, seed 0; the runner seeds hypothesis, so the same cases are drawn on
+every run): a mutant that slips through means the strategies no longer reach the
+configuration that exposes it, or the tolerance model has become too loose.
+The controls run the correct implementations on the same settings.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")  # most mutants wrap convspec.accelerated
+
+from convspec.conformance import catalog
+from convspec.conformance.report import reproduction_snippet
+from convspec.conformance.runner import run_check
+from convspec.conformance.targets import load_target
+
+MUTANTS = Path(__file__).parent / "mutants"
+MUTANT_FILES = sorted(path for path in MUTANTS.glob("*.py") if not path.name.startswith("_"))
+EXAMPLES = 100  # the default of `convspec check`
+SEED = 0  # likewise
+CONTROL_EXAMPLES = {"accelerated": EXAMPLES, "reference": 20}  # the reference against itself: a cheap sanity check
+OTHER_OPS_EXAMPLES = 30  # the operations a mutant provides without a planted bug
+
+
+def _module(path: Path):
+    """The mutant as a module, for its declarations (the target is loaded separately, as the CLI does)."""
+    spec = importlib.util.spec_from_file_location(f"convspec_mutant_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _buggy_ops(path: Path) -> tuple[str, ...]:
+    return tuple(_module(path).BUGGY_OPS)
+
+
+def test_there_are_at_least_twelve_mutants():
+    assert len(MUTANT_FILES) >= 12, [path.name for path in MUTANT_FILES]
+
+
+@pytest.mark.parametrize("path", MUTANT_FILES, ids=lambda path: path.stem)
+def test_mutant_declares_its_bug(path):
+    module = _module(path)
+    assert (module.__doc__ or "").strip(), f"{path.name}: the top docstring should say what is wrong"
+    assert isinstance(module.PLANTED_BUG, str) and module.PLANTED_BUG.strip(), f"{path.name}: PLANTED_BUG"
+    assert isinstance(module.BUGGY_OPS, tuple) and module.BUGGY_OPS, f"{path.name}: BUGGY_OPS must be a non-empty tuple"
+    target = load_target(str(path))
+    for op in module.BUGGY_OPS:
+        catalog.get(op)  # raises for an operation the catalog does not have
+        assert target.provides(op), f"{path.name}: BUGGY_OPS names {op!r} but the module does not define it"
+
+
+@pytest.mark.parametrize("path", MUTANT_FILES, ids=lambda path: path.stem)
+def test_mutant_is_caught(path):
+    module = _module(path)
+    target = load_target(str(path))
+    report = run_check(target, [catalog.get(op) for op in module.BUGGY_OPS], examples=EXAMPLES, random_seed=SEED)
+    for result in report.results:
+        assert result.failed, (
+            f"{path.name}: planted bug not caught in {result.op} ({result.status}, {result.examples} examples, "
+            f"worst err/tol {result.worst_ratio:.3g}).\nPLANTED_BUG: {module.PLANTED_BUG}"
+        )
+        failure = result.failure
+        shrunk = f"shrunk case: {failure.case.describe()}\nreason: {failure.reason}"
+        expected_reason = getattr(module, "EXPECTED_REASON", None)
+        if expected_reason is not None:
+            assert expected_reason in failure.reason, f"{path.name}: {result.op} failed for another reason.\n{shrunk}"
+        expected_kind = getattr(module, "EXPECTED_DATA_KIND", None)
+        if expected_kind is not None:
+            assert failure.case.data_kind == expected_kind, f"{path.name}: {result.op} failed on other data.\n{shrunk}"
+        # the report can always print a reproduction for the failure
+        snippet = reproduction_snippet(result, target)
+        compile(snippet, f"<reproduction of {path.name}>", "exec")
+
+
+_WITH_CORRECT_OPS = [
+    path for path in MUTANT_FILES if set(load_target(str(path)).functions) - set(_buggy_ops(path))
+]
+
+
+@pytest.mark.parametrize("path", _WITH_CORRECT_OPS, ids=lambda path: path.stem)
+def test_mutant_has_no_other_bug(path):
+    """The operations a mutant provides outside BUGGY_OPS pass: the planted bug is the only one."""
+    target = load_target(str(path))
+    correct = [op for op in catalog.CATALOG if target.provides(op.name) and op.name not in _buggy_ops(path)]
+    report = run_check(target, correct, examples=OTHER_OPS_EXAMPLES, random_seed=SEED)
+    for result in report.results:
+        assert result.status == "passed", (
+            f"{path.name}: {result.op} is not in BUGGY_OPS but failed: "
+            f"{result.failure.case.describe()}: {result.failure.reason}"
+        )
+
+
+_MUTATED_OPS = sorted({op for path in MUTANT_FILES for op in _buggy_ops(path)})
+
+
+@pytest.mark.parametrize("op", _MUTATED_OPS)
+@pytest.mark.parametrize("target_name", sorted(CONTROL_EXAMPLES))
+def test_control_correct_targets_pass(target_name, op):
+    """Without a planted bug the same check passes: the mutants fail because of their bug."""
+    if target_name == "accelerated":
+        pytest.importorskip("torch")
+    target = load_target(target_name)
+    report = run_check(target, [catalog.get(op)], examples=CONTROL_EXAMPLES[target_name], random_seed=SEED)
+    (result,) = report.results
+    assert result.status == "passed", f"{target.name}: {op}: {result.failure.case.describe()}: {result.failure.reason}"
+    assert result.examples == CONTROL_EXAMPLES[target_name]

@@ -1,0 +1,705 @@
+"""The upsampling family: upsample (nearest, nearest_exact, linear, bilinear, trilinear).
+
+Sections:
+
+1. the spec's closed forms (output length, coordinate mappings, counts) against the
+   reference's enumeration and exact coordinates, symbolically and on drawn numbers;
+2. properties: integer-factor nearest is numpy.repeat and average unpooling, and
+   average pooling undoes it; align_corners=True at 2n - 1 keeps the samples and puts
+   midpoints between; linear interpolation reproduces linear ramps; the nearest modes
+   copy bits (NaN, inf, -0.0);
+3. output shapes, including more than three spatial axes and decimal scale factors;
+4. where torch's arithmetic differs from the exact answer, and that convspec.accelerated
+   gives the exact one anyway;
+5. dtypes, autograd and the execution paths of the accelerated implementation;
+6. bad input: the reference and the accelerated implementation raise the same error,
+   and no implementation modifies or returns its input;
+7. the tolerance model of the linear modes;
+8. the catalog's literal worked examples.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import math
+from fractions import Fraction
+from itertools import product
+
+import numpy as np
+import pytest
+import sympy
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+import convspec.spec.upsample as spec_upsample
+from convspec import accelerated, reference
+from convspec.conformance.case import Case
+from convspec.conformance.catalog import BY_NAME
+from convspec.conformance.strategies import random_array
+from convspec.conformance.strategies_upsample import ROUNDING_BOUNDARIES, SCALE_FACTORS, upsample_tolerance
+from convspec.conformance.tolerance import Interpolation, compare
+
+# the modules (``convspec.reference.upsample`` as an attribute is the function, exported by the package)
+reference_upsample = importlib.import_module("convspec.reference.upsample")
+accelerated_upsample = importlib.import_module("convspec.accelerated.upsample")
+
+OP = BY_NAME["upsample"]
+IMPLEMENTATIONS = ("reference", "accelerated")
+LINEAR = tuple(spec_upsample.LINEAR_MODES)
+NEAREST = spec_upsample.NEAREST_MODES
+
+
+# --------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------
+
+
+def to_numpy(value) -> np.ndarray:
+    value = value.detach().cpu()
+    return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
+
+
+def run(implementation: str, x: np.ndarray, **params) -> np.ndarray:
+    """``convspec.<implementation>.upsample`` on a numpy input, numpy result."""
+    if implementation == "reference":
+        return reference.upsample(x, **params)
+    return to_numpy(accelerated.upsample(torch.from_numpy(x.copy()), **params))
+
+
+def describe(x: np.ndarray, params: dict) -> str:
+    settings = ", ".join(f"{k}={v!r}" for k, v in params.items())
+    return f"upsample(x={tuple(x.shape)}, {settings}) dtype={x.dtype}"
+
+
+def assert_identical(expected: np.ndarray, actual: np.ndarray, what: str) -> None:
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, expected {expected.shape}"
+    same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
+    if not same.all():
+        index = tuple(int(i) for i in np.argwhere(~same)[0])
+        raise AssertionError(f"{what}: at {index} got {actual[index]!r}, expected {expected[index]!r}")
+
+
+def assert_within_model(expected: np.ndarray, actual: np.ndarray, case: Case, what: str) -> None:
+    comparison = compare(expected, actual, upsample_tolerance(case))
+    assert comparison.passed, f"{what}: {comparison.describe()}"
+
+
+def integers(shape, dtype, rng) -> np.ndarray:
+    return random_array(shape, dtype, "integers", rng)
+
+
+def exact_array(values: np.ndarray) -> np.ndarray:
+    """The same values as an object array of Fractions (exact reference arithmetic)."""
+    out = np.empty(values.shape, dtype=object)
+    for index in np.ndindex(values.shape):
+        out[index] = Fraction(float(values[index]))
+    return out
+
+
+def scale_value(factor) -> Fraction:
+    return spec_upsample.scale_factor_value("upsample", factor)
+
+
+# --------------------------------------------------------------------------------------
+# 1. Closed forms vs the reference
+# --------------------------------------------------------------------------------------
+
+
+def test_spec_docstring_examples_hold():
+    result = doctest.testmod(spec_upsample, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted >= 10, result
+
+
+@st.composite
+def axes(draw, modes=spec_upsample.MODES):
+    """One axis of a call: mode, align_corners, n, and a size or a scale factor."""
+    mode = draw(st.sampled_from(modes))
+    align = mode in LINEAR and draw(st.booleans())
+    n = draw(st.integers(1, 30))
+    if draw(st.booleans()):
+        return mode, align, n, {"size": draw(st.integers(1, 90))}
+    factor = draw(st.sampled_from(SCALE_FACTORS + (Fraction(7, 3), 0.29, 1.16)))
+    n = max(n, math.ceil(1 / scale_value(factor)))
+    return mode, align, n, {"scale_factor": factor}
+
+
+def _arguments(mode, align, n, given_):
+    spatial = spec_upsample.LINEAR_MODES.get(mode, 1)
+    shape = (1, 1) + (n,) * spatial
+    return spec_upsample.check_upsample_arguments(
+        "upsample", shape, scale_factor=given_.get("scale_factor"), size=given_.get("size"),
+        mode=mode, align_corners=align,
+    )
+
+
+@given(axes())
+def test_output_length_closed_form_equals_reference_enumeration(axis):
+    mode, align, n, given_ = axis
+    args = _arguments(mode, align, n, given_)
+    enumerated = reference_upsample.output_length(args, 0)
+    assert args.output_size[0] == enumerated, f"n={n}, {given_}: spec {args.output_size[0]}, reference {enumerated}"
+    if "scale_factor" in given_:
+        sigma = scale_value(given_["scale_factor"])
+        assert enumerated == spec_upsample.output_length(n, sigma) == math.floor(n * sigma)
+        # the definition: the unit cells [t, t + 1) that fit in [0, n sigma)
+        assert enumerated <= n * sigma < enumerated + 1
+
+
+@given(axes())
+def test_coordinate_closed_forms_equal_reference_taps(axis):
+    mode, align, n, given_ = axis
+    args = _arguments(mode, align, n, given_)
+    o, r = args.output_size[0], args.steps[0]
+    assert r == reference_upsample.step(args, 0), f"step for n={n}, {given_}"
+    what = f"{mode}, align_corners={align}, n={n}, {given_}"
+    for t, (s, neighbours) in enumerate(reference_upsample.axis_taps(args, 0)):
+        if mode == "nearest":
+            assert neighbours == ((spec_upsample.nearest_source(t, n, r), 1),), f"{what}, t={t}"
+        elif mode == "nearest_exact":
+            assert neighbours == ((spec_upsample.nearest_exact_source(t, n, r), 1),), f"{what}, t={t}"
+        else:
+            closed = spec_upsample.linear_source(t, n, o, r, align)
+            assert s == closed, f"{what}, t={t}: spec s = {closed}, reference {s}"
+            i0, i1, lam = spec_upsample.linear_neighbours(closed, n)
+            assert neighbours == ((i0, 1 - lam), (i1, lam)), f"{what}, t={t}"
+            assert 0 <= i0 <= i1 <= n - 1 and 0 <= lam < 1
+
+
+def test_symbolic_coordinate_mappings():
+    t, n, o, r = spec_upsample.t, spec_upsample.n, spec_upsample.o, spec_upsample.r
+    assert spec_upsample.nearest_source() == sympy.Min(sympy.floor(t * r), n - 1)
+    assert spec_upsample.nearest_exact_source() == sympy.Min(sympy.floor((t + sympy.Rational(1, 2)) * r), n - 1)
+    half_pixel = spec_upsample.half_pixel_source()
+    assert half_pixel == sympy.Max((t + sympy.Rational(1, 2)) * r - sympy.Rational(1, 2), 0)
+    # unclamped, the centre of output cell t, (t + 1/2) r, is the centre of input sample s: s + 1/2
+    unclamped = half_pixel.args[1] if half_pixel.args[0] == 0 else half_pixel.args[0]
+    assert sympy.simplify(unclamped + sympy.Rational(1, 2) - (t + sympy.Rational(1, 2)) * r) == 0
+    corners = spec_upsample.align_corners_source()
+    assert corners.subs(o, 1) == 0
+    at = corners.subs(o, o + 1)  # o >= 2 branch: the ends meet
+    assert sympy.simplify(at.subs(t, 0)) == 0 and sympy.simplify(at.subs(t, o) - (n - 1)) == 0
+    assert spec_upsample.output_length() == sympy.floor(spec_upsample.n * spec_upsample.sigma)
+    assert spec_upsample.coordinate_step() == n / o
+    assert spec_upsample.coordinate_step(sigma=spec_upsample.sigma) == 1 / spec_upsample.sigma
+
+
+def test_counts():
+    assert spec_upsample.upsample_parameter_count() == 0
+    c, b, o = spec_upsample.channels, spec_upsample.batch, spec_upsample.o
+    for mode, dims in spec_upsample.LINEAR_MODES.items():
+        count = spec_upsample.upsample_multiply_adds(mode, (o,) * dims)
+        assert sympy.simplify(count - b * c * o**dims * 2**dims) == 0, mode
+    assert spec_upsample.upsample_multiply_adds("nearest", (o, o)) == 0
+    assert spec_upsample.upsample_multiply_adds("bilinear", (4, 6), 3, 2) == 2 * 3 * 24 * 4
+    # 2^D taps per output: what the reference's corner loop visits
+    x = np.ones((1, 1, 2, 3))
+    args = spec_upsample.check_upsample_arguments("upsample", x.shape, scale_factor=2, size=None, mode="bilinear", align_corners=False)
+    taps = [reference_upsample.axis_taps(args, a) for a in range(2)]
+    visited = sum(len(t0[1]) * len(t1[1]) for t0, t1 in product(*taps))
+    assert visited == spec_upsample.upsample_multiply_adds("bilinear", args.output_size, 1, 1)
+
+
+# --------------------------------------------------------------------------------------
+# 2. Properties
+# --------------------------------------------------------------------------------------
+
+
+@st.composite
+def integer_factor_cases(draw, max_dims=3):
+    """Integer-valued x with one integer upsampling factor per axis."""
+    dims = draw(st.integers(1, max_dims))
+    factors = tuple(draw(st.integers(1, 3)) for _ in range(dims))
+    size = tuple(draw(st.integers(1, 5 if dims < 3 else 3)) for _ in range(dims))
+    dtype = draw(st.sampled_from(("float32", "float64", "float16")))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    x = integers((draw(st.integers(1, 2)), draw(st.integers(1, 2)), *size), dtype, rng)
+    return x, factors
+
+
+def repeat(x: np.ndarray, factors) -> np.ndarray:
+    for axis, k in enumerate(factors):
+        x = np.repeat(x, k, axis=2 + axis)
+    return x
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("mode", NEAREST)
+@given(case=integer_factor_cases(max_dims=4))
+def test_integer_factor_nearest_is_numpy_repeat(implementation, mode, case):
+    """Seed 004: 'copy over each input value into all the corresponding output units'. Both nearest modes."""
+    x, factors = case
+    for params in ({"scale_factor": factors}, {"size": tuple(k * n for k, n in zip(factors, x.shape[2:]))}):
+        params = {**params, "mode": mode}
+        assert_identical(repeat(x, factors), run(implementation, x, **params), f"{implementation} {describe(x, params)}")
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@given(case=integer_factor_cases())
+def test_integer_factor_nearest_equals_avg_unpool(implementation, case):
+    module = reference if implementation == "reference" else accelerated
+    if not hasattr(module, "avg_unpool"):
+        pytest.skip(f"convspec.{implementation} has no avg_unpool yet")
+    x, factors = case
+    unpooled = reference.avg_unpool(x, factors) if implementation == "reference" else to_numpy(
+        accelerated.avg_unpool(torch.from_numpy(x.copy()), factors)
+    )
+    assert_identical(unpooled, run(implementation, x, scale_factor=factors), f"avg_unpool vs upsample, factors {factors}")
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("mode", NEAREST)
+@given(case=integer_factor_cases())
+def test_avg_pool_undoes_integer_factor_nearest(implementation, mode, case):
+    """The mean of k equal integer copies is the value (exact: small integer sums)."""
+    x, factors = case
+    up = run(implementation, x, scale_factor=factors, mode=mode)
+    blocks = up.reshape(x.shape[:2] + tuple(v for n, k in zip(x.shape[2:], factors) for v in (n, k)))
+    means = blocks.astype(np.float64).mean(axis=tuple(range(3, blocks.ndim, 2))).astype(x.dtype)
+    assert_identical(x, means, f"numpy block mean of {implementation} upsample, factors {factors}")
+    if hasattr(reference, "avg_pool"):
+        pooled = reference.avg_pool(up, factors) if implementation == "reference" else to_numpy(
+            accelerated.avg_pool(torch.from_numpy(up.copy()), factors)
+        )
+        assert_identical(x, pooled, f"convspec {implementation} avg_pool of upsample, factors {factors}")
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("mode", LINEAR)
+@given(data=st.data())
+def test_align_corners_at_2n_minus_1_keeps_samples_and_adds_midpoints(implementation, mode, data):
+    """Integer data: every weight is 0, 1/2, 1/4 or 1/8, so both implementations are exact here."""
+    dims = spec_upsample.LINEAR_MODES[mode]
+    size = tuple(data.draw(st.integers(1, 6 if dims < 3 else 3)) for _ in range(dims))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    x = integers((1, 2, *size), data.draw(st.sampled_from(("float32", "float64"))), rng)
+    params = {"size": tuple(2 * n - 1 for n in size), "mode": mode, "align_corners": True}
+    y = run(implementation, x, **params)
+    what = f"{implementation} {describe(x, params)}"
+    assert_identical(x, y[(slice(None), slice(None)) + (slice(None, None, 2),) * dims], f"{what}: even positions")
+    # odd positions along an axis: the midpoint of the neighbours along that axis
+    for axis in range(dims):
+        if size[axis] < 2:
+            continue
+        evens = [slice(None, None, 2)] * dims
+        left = y[(slice(None), slice(None), *evens[:axis], slice(0, -1, 2), *evens[axis + 1:])]
+        right = y[(slice(None), slice(None), *evens[:axis], slice(2, None, 2), *evens[axis + 1:])]
+        middle = y[(slice(None), slice(None), *evens[:axis], slice(1, None, 2), *evens[axis + 1:])]
+        assert_identical(((left.astype(np.float64) + right) / 2).astype(x.dtype), middle, f"{what}: midpoints, axis {axis}")
+
+
+@pytest.mark.parametrize("mode", LINEAR)
+@given(data=st.data())
+def test_linear_interpolation_of_a_ramp_is_the_ramp_at_the_coordinate(mode, data):
+    """x = a + sum_a b_a i_a: the output is a + sum_a b_a s_a wherever every s_a <= n_a - 1 (exact in Fractions)."""
+    dims = spec_upsample.LINEAR_MODES[mode]
+    size = tuple(data.draw(st.integers(2, 6 if dims < 3 else 3)) for _ in range(dims))
+    align = data.draw(st.booleans())
+    if data.draw(st.booleans()):
+        params = {"size": tuple(data.draw(st.integers(1, 9 if dims < 3 else 4)) for _ in range(dims))}
+    else:
+        params = {"scale_factor": data.draw(st.sampled_from((2, 1.5, 3, 2.5, 1.1, 0.75)))}
+    params.update(mode=mode, align_corners=align)
+    offset = Fraction(data.draw(st.integers(-5, 5)))
+    slopes = [Fraction(data.draw(st.integers(-4, 4)), data.draw(st.integers(1, 3))) for _ in range(dims)]
+    ramp = np.empty((1, 1, *size), dtype=object)
+    for index in np.ndindex(size):
+        ramp[(0, 0, *index)] = offset + sum(b * i for b, i in zip(slopes, index))
+    y = reference.upsample(ramp, **params)
+    args = spec_upsample.check_upsample_arguments(
+        "upsample", ramp.shape, scale_factor=params.get("scale_factor"), size=params.get("size"), mode=mode, align_corners=align
+    )
+    taps = [reference_upsample.axis_taps(args, a) for a in range(dims)]
+    interior = 0
+    for position in np.ndindex(args.output_size):
+        coordinates = [taps[a][t][0] for a, t in enumerate(position)]
+        if all(s <= n - 1 for s, n in zip(coordinates, size)):
+            interior += 1
+            expected = offset + sum(b * s for b, s in zip(slopes, coordinates))
+            assert y[(0, 0, *position)] == expected, f"{describe(ramp, params)} at {position}: s = {coordinates}"
+    assert interior > 0
+    # the accelerated implementation, in float64, within the tolerance model everywhere
+    x = ramp.astype(np.float64)
+    case = Case("upsample", {"x": x}, params, "floats")
+    assert_within_model(reference.upsample(x, **params), run("accelerated", x, **params), case, describe(x, params))
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize("mode", NEAREST)
+def test_nearest_modes_copy_bits_nan_inf_and_signed_zero(implementation, mode):
+    x = np.array([[[np.nan, -0.0, np.inf, -np.inf, 1e-40, 3.5]]], dtype=np.float32)
+    for params in ({"scale_factor": 2}, {"size": 4}, {"scale_factor": 1.1}, {"size": 82}):
+        y = run(implementation, x, mode=mode, **params)
+        expected = reference.upsample(x, mode=mode, **params)
+        assert_identical(expected, y, f"{implementation} {mode} {params}")
+        assert np.array_equal(np.signbit(expected), np.signbit(y)), f"{implementation} {mode} {params}: sign of zero"
+        assert set(map(repr, y.flatten().tolist())) <= set(map(repr, x.flatten().tolist()))
+
+
+def test_nearest_and_nearest_exact_agree_for_integer_upsampling_and_differ_otherwise():
+    """floor((t + 1/2)/k) == floor(t/k) for an integer k; a downsample 5 -> 3 tells them apart."""
+    x = np.arange(1, 8, dtype=np.float64)[None, None]
+    for k in (1, 2, 3, 4):
+        assert_identical(run("reference", x, scale_factor=k), run("reference", x, scale_factor=k, mode="nearest_exact"), f"k={k}")
+    five = np.array([[[10.0, 20, 30, 40, 50]]])
+    assert run("reference", five, size=3).tolist() != run("reference", five, size=3, mode="nearest_exact").tolist()
+
+
+# --------------------------------------------------------------------------------------
+# 3. Shapes
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+@pytest.mark.parametrize(
+    "shape, params, expected",
+    [
+        ((1, 1, 5), {"scale_factor": 1.5}, (1, 1, 7)),
+        ((2, 3, 4, 6), {"scale_factor": (0.5, Fraction(1, 3))}, (2, 3, 2, 2)),
+        # the float 1/3 stands for its decimal 0.3333333333333333, and 6 times that is below 2 (torch: 2)
+        ((2, 3, 4, 6), {"scale_factor": (0.5, 1 / 3)}, (2, 3, 2, 1)),
+        ((1, 1, 10), {"scale_factor": 0.7}, (1, 1, 7)),
+        ((1, 1, 100), {"scale_factor": 0.29}, (1, 1, 29)),  # torch: 28
+        ((1, 1, 25), {"scale_factor": 1.16}, (1, 1, 29)),  # torch: 28
+        ((1, 1, 9), {"scale_factor": Fraction(2, 3)}, (1, 1, 6)),
+        ((1, 2, 3, 2, 2, 2), {"scale_factor": 2}, (1, 2, 6, 4, 4, 4)),  # 4 spatial axes, nearest only
+        ((1, 1, 3, 4), {"size": (5, 1)}, (1, 1, 5, 1)),
+        ((0, 2, 3), {"size": 6}, (0, 2, 6)),  # an empty batch
+    ],
+)
+def test_output_shape(implementation, shape, params, expected):
+    x = np.zeros(shape, dtype=np.float32)
+    assert run(implementation, x, **params).shape == expected, describe(x, params)
+    args = spec_upsample.check_upsample_arguments(
+        "upsample", shape, scale_factor=params.get("scale_factor"), size=params.get("size"), mode="nearest", align_corners=False
+    )
+    assert spec_upsample.upsample_output_shape(shape, args) == expected
+
+
+# --------------------------------------------------------------------------------------
+# 4. Where torch differs (torch 2.13, CPU), and convspec.accelerated does not
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode, n, params", ROUNDING_BOUNDARIES, ids=[f"{m}-{n}-{p}" for m, n, p in ROUNDING_BOUNDARIES])
+def test_torch_float32_nearest_index_rounds_across_exact_boundaries(mode, n, params):
+    x = np.arange(n, dtype=np.float32)[None, None]
+    exact = reference.upsample(x, mode=mode, **params)
+    torch_result = F.interpolate(torch.from_numpy(x), mode=mode.replace("_", "-"), **params).numpy()
+    assert exact.shape == torch_result.shape
+    differs = np.argwhere(exact != torch_result)
+    assert len(differs) > 0, f"torch now agrees with the exact index for {mode} {n} {params}: update spec/upsample.py's findings"
+    t = int(differs[0][-1])
+    assert torch_result[0, 0, t] == exact[0, 0, t] - 1, "torch reads the sample before the exact boundary"
+    assert_identical(exact, run("accelerated", x, mode=mode, **params), f"accelerated {mode} {n} {params}")
+
+
+def test_torch_output_length_is_the_float64_product_floored():
+    x = torch.zeros(1, 1, 100)
+    assert F.interpolate(x, scale_factor=0.29).shape[-1] == 28, "torch now gives 29: update the findings"
+    assert accelerated.upsample(x, scale_factor=0.29).shape[-1] == 29 == math.floor(100 * Fraction(29, 100))
+    assert accelerated.upsample(torch.zeros(1, 1, 10), scale_factor=0.7).shape[-1] == 7  # the binary 0.7 would give 6
+
+
+@pytest.mark.parametrize("mode, shape, scale", [("linear", (1, 1, 2), 1.1), ("bilinear", (1, 1, 2, 3), (1.1, 2)), ("trilinear", (1, 1, 3, 2, 2), (1.25, 1.2, 2))])
+def test_torch_linear_copies_axes_of_unchanged_length_and_accelerated_does_not(mode, shape, scale):
+    x = np.arange(math.prod(shape), dtype=np.float64).reshape(shape) * 10
+    exact = reference.upsample(x, scale_factor=scale, mode=mode)
+    torch_result = F.interpolate(torch.from_numpy(x), scale_factor=scale, mode=mode).numpy()
+    assert exact.shape == torch_result.shape
+    assert not np.allclose(exact, torch_result), "torch now interpolates these axes: update the findings"
+    case = Case("upsample", {"x": x}, {"scale_factor": scale, "mode": mode}, "integers")
+    assert_within_model(exact, run("accelerated", x, scale_factor=scale, mode=mode), case, f"{mode} {shape} {scale}")
+    if mode == "linear":  # [0, 10] -> s = 0, 19/22 -> [0, 95/11]
+        assert exact[0, 0].tolist() == [0.0, float(Fraction(95, 11))]
+
+
+def _is_listed_boundary(case: Case) -> bool:
+    mode, n = case.params["mode"], case.inputs["x"].shape[-1]
+    return any(
+        mode == m and n == length and all(case.params.get(k) == v for k, v in given_.items())
+        for m, length, given_ in ROUNDING_BOUNDARIES
+    )
+
+
+def test_torch_agrees_elsewhere_on_drawn_cases():
+    """Away from the three findings torch's F.interpolate is within the tolerance model (exact for nearest)."""
+
+    @given(OP.strategy())
+    def check(case):
+        x = case.inputs["x"]
+        params = dict(case.params)
+        mode = params.pop("mode")
+        args = spec_upsample.check_upsample_arguments(
+            "upsample", x.shape, scale_factor=params.get("scale_factor"), size=params.get("size"), mode=mode,
+            align_corners=params.get("align_corners", False),
+        )
+        if args.spatial_dims > 3 or _is_listed_boundary(case):
+            return  # torch has no 4-D kernels; the listed boundaries are finding 1
+        if args.scale_factor is not None:
+            if any(math.floor(n * float(s)) != o for n, s, o in zip(args.input_size, args.scale_factor, args.output_size)):
+                return  # finding 2: torch's float64 length differs
+            if mode in LINEAR and not args.align_corners and any(
+                n == o and r != 1 for n, o, r in zip(args.input_size, args.output_size, args.steps)
+            ):
+                return  # finding 3: torch copies that axis
+            params["scale_factor"] = tuple(float(s) for s in args.scale_factor)
+        result = F.interpolate(torch.from_numpy(x), mode=mode.replace("_", "-"), **params).numpy()
+        comparison = compare(OP.reference(x, **case.params), result, OP.tolerance(case))
+        assert comparison.passed, f"torch on {case.describe()}: {comparison.describe()}"
+
+    check()
+
+
+# --------------------------------------------------------------------------------------
+# 5. dtypes, autograd, execution paths of the accelerated implementation
+# --------------------------------------------------------------------------------------
+
+DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@pytest.mark.parametrize(
+    "mode, shape, params",
+    [
+        ("nearest", (2, 3, 5), {"scale_factor": 1.5}),
+        ("nearest_exact", (1, 2, 4, 3), {"size": (7, 2)}),
+        ("nearest", (1, 1, 2, 2, 2, 3), {"scale_factor": 2}),
+        ("nearest", (1, 1, 2), {"size": 82}),
+        ("linear", (2, 2, 5), {"scale_factor": 1.1}),
+        ("bilinear", (1, 2, 3, 4), {"size": (5, 7), "align_corners": True}),
+        ("trilinear", (1, 1, 3, 2, 4), {"scale_factor": (2, 1.5, 0.75)}),
+    ],
+)
+def test_dtypes(dtype, mode, shape, params):
+    """The output keeps the dtype; values agree with the reference on the same (rounded) inputs."""
+    rng = np.random.default_rng(3)
+    x64 = torch.from_numpy(rng.uniform(-2, 2, size=shape)).to(dtype)
+    y = accelerated.upsample(x64, mode=mode, **params)
+    assert y.dtype == dtype
+    as_float64 = x64.double().numpy()  # the values the dtype holds, exactly
+    expected = reference.upsample(as_float64, mode=mode, **params)
+    if mode in NEAREST:
+        assert_identical(expected, y.double().numpy(), f"{dtype} {mode} {params}")
+        return
+    name = str(dtype).removeprefix("torch.")
+    model = upsample_tolerance(Case("upsample", {"x": as_float64}, {**params, "mode": mode}, "floats"), dtype=name)
+    comparison = compare(expected, y.double().numpy(), model)
+    assert comparison.passed, f"{dtype} {mode} {params}: {comparison.describe()}"
+
+
+@pytest.mark.parametrize(
+    "mode, shape, params",
+    [
+        ("nearest", (1, 2, 3), {"scale_factor": 2}),
+        ("nearest", (1, 1, 2), {"size": 82}),  # exact-index gather
+        ("nearest_exact", (1, 1, 2, 2, 2, 2), {"size": (3, 1, 4, 2)}),  # 4 spatial axes
+        ("linear", (2, 1, 4), {"size": 7}),
+        ("linear", (1, 1, 2), {"scale_factor": 1.1}),  # the replicated-sample path
+        ("bilinear", (1, 2, 3, 3), {"scale_factor": (1.5, 0.75), "align_corners": False}),
+        ("bilinear", (1, 1, 2, 3), {"size": (4, 5), "align_corners": True}),
+        ("trilinear", (1, 1, 2, 2, 3), {"scale_factor": 1.5}),
+    ],
+)
+def test_autograd(mode, shape, params):
+    x = torch.randn(shape, dtype=torch.float64, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    assert torch.autograd.gradcheck(lambda v: accelerated.upsample(v, mode=mode, **params), (x,))
+
+
+def test_native_nearest_path_is_taken_where_exact_and_gather_elsewhere():
+    plan = accelerated_upsample._plan("upsample", (1, 1, 8, 8), 2, None, "nearest", False)
+    x = torch.zeros(1, 1, 8, 8)
+    assert accelerated_upsample._native_indices_are_exact(x, plan)
+    boundary = accelerated_upsample._plan("upsample", (1, 1, 2), None, 82, "nearest", False)
+    assert not accelerated_upsample._native_indices_are_exact(torch.zeros(1, 1, 2), boundary)
+    assert accelerated_upsample._plan("upsample", (1, 1, 2), 1.1, None, "linear", False).copied_axes == (0,)
+    assert accelerated_upsample._plan("upsample", (1, 1, 2), 1.1, None, "linear", True).copied_axes == ()
+
+
+def test_plan_cache_tells_equal_but_different_arguments_apart():
+    x = torch.zeros(1, 1, 3)
+    accelerated.upsample(x, scale_factor=1)
+    with pytest.raises(TypeError, match="scale_factor"):
+        accelerated.upsample(x, scale_factor=True)
+    accelerated.upsample(x, size=[4])
+    accelerated.upsample(x, size=[4])  # unhashable-free key from a list: cached, same result
+    with pytest.raises(TypeError, match="align_corners"):
+        accelerated.upsample(x, size=4, mode="linear", align_corners=1)
+
+
+def test_channels_last_and_non_contiguous_inputs():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-2, 2, size=(2, 3, 4, 5)).astype(np.float32)
+    for mode, params in (("nearest", {"scale_factor": 2}), ("bilinear", {"size": (7, 3)}), ("nearest", {"size": (3, 82)})):
+        expected = reference.upsample(x, mode=mode, **params)
+        for tensor in (torch.from_numpy(x).to(memory_format=torch.channels_last), torch.from_numpy(x.transpose(0, 1, 3, 2).copy()).transpose(2, 3)):
+            y = accelerated.upsample(tensor, mode=mode, **params).numpy()
+            case = Case("upsample", {"x": x}, {**params, "mode": mode}, "floats")
+            assert compare(expected, y, upsample_tolerance(case)).passed, f"{mode} {params}"
+
+
+# --------------------------------------------------------------------------------------
+# 6. Bad input
+# --------------------------------------------------------------------------------------
+
+X3 = np.zeros((1, 1, 3), dtype=np.float32)
+X4 = np.zeros((1, 1, 3, 3), dtype=np.float32)
+
+BAD_CALLS = [
+    # (x, params, exception, words the message must contain)
+    (X3, {"scale_factor": 2, "size": 6}, ValueError, ["exactly one of scale_factor and size", "both"]),
+    (X3, {}, ValueError, ["exactly one of scale_factor and size", "neither"]),
+    (X3, {"scale_factor": 0}, ValueError, ["scale_factor", "positive", "0"]),
+    (X3, {"scale_factor": -1.5}, ValueError, ["scale_factor", "positive", "-1.5"]),
+    (X3, {"scale_factor": float("inf")}, ValueError, ["scale_factor", "finite", "inf"]),
+    (X3, {"scale_factor": float("nan")}, ValueError, ["scale_factor", "finite", "nan"]),
+    (X3, {"scale_factor": 0.2}, ValueError, ["scale_factor=0.2", "floor(3 * 1/5) = 0", "at least one"]),
+    (X3, {"scale_factor": "2"}, TypeError, ["scale_factor", "'2'", "str"]),
+    (X3, {"scale_factor": True}, TypeError, ["scale_factor", "True", "bool"]),
+    (X4, {"scale_factor": (2, 2, 2)}, ValueError, ["scale_factor", "3 entries", "2 spatial dim"]),
+    (X3, {"size": 0}, ValueError, ["size", "positive", "0"]),
+    (X4, {"size": (4, -1)}, ValueError, ["size", "positive", "(4, -1)"]),
+    (X3, {"size": 2.5}, TypeError, ["size", "2.5", "float"]),
+    (X4, {"size": (4,)}, ValueError, ["size", "1 entries", "2 spatial dim"]),
+    (X3, {"size": 4, "mode": "bicubic"}, ValueError, ["mode", "'nearest', 'nearest_exact', 'linear', 'bilinear', 'trilinear'", "'bicubic'"]),
+    (X3, {"size": 4, "mode": "nearest-exact"}, ValueError, ["mode", "'nearest-exact'", "torch spells it", "'nearest_exact'"]),
+    (X3, {"size": 4, "mode": "cubic"}, ValueError, ["mode must be one of", "'cubic'"]),
+    (X3, {"size": 4, "mode": 1}, TypeError, ["mode", "str", "1"]),
+    (X3, {"size": 4, "mode": "bilinear"}, ValueError, ["mode='bilinear'", "exactly 2 spatial", "has 1", "mode='linear'"]),
+    (X4, {"size": 4, "mode": "linear"}, ValueError, ["mode='linear'", "exactly 1 spatial", "has 2", "mode='bilinear'"]),
+    (np.zeros((1, 1, 2, 2, 2, 2), np.float32), {"size": 4, "mode": "trilinear"}, ValueError, ["exactly 3", "has 4", "'nearest'"]),
+    (X3, {"size": 4, "mode": "nearest", "align_corners": True}, ValueError, ["align_corners=True", "linear modes", "mode='nearest'"]),
+    (X3, {"size": 4, "mode": "nearest_exact", "align_corners": True}, ValueError, ["align_corners=True", "mode='nearest_exact'"]),
+    (X3, {"size": 4, "mode": "linear", "align_corners": "yes"}, TypeError, ["align_corners", "bool", "'yes'"]),
+    (np.zeros((1, 1, 3), np.int32), {"size": 4}, TypeError, ["x", "floating-point", "int32"]),
+    (np.zeros((1, 3), np.float32), {"size": 4}, ValueError, ["x", "(N, C, *spatial)", "(1, 3)"]),
+    (np.zeros((1, 1, 0), np.float32), {"size": 4}, ValueError, ["x", "empty axis", "(1, 1, 0)"]),
+]
+
+
+@pytest.mark.parametrize("x, params, error, words", BAD_CALLS, ids=[f"{i}-{p}" for i, (_, p, _, _) in enumerate(BAD_CALLS)])
+def test_bad_input_raises_the_same_clear_error(x, params, error, words):
+    messages = []
+    for implementation in IMPLEMENTATIONS:
+        arg = x if implementation == "reference" else torch.from_numpy(x.copy())
+        module = reference if implementation == "reference" else accelerated
+        with pytest.raises(error) as raised:
+            module.upsample(arg, **params)
+        message = str(raised.value)
+        assert message.startswith("upsample: "), message
+        for word in words:
+            assert word in message, f"{implementation}: {word!r} not in {message!r}"
+        messages.append(message)
+    assert messages[0] == messages[1], f"reference and accelerated differ:\n{messages[0]}\n{messages[1]}"
+
+
+def test_a_non_array_is_refused_by_each_implementation():
+    with pytest.raises(TypeError, match="upsample: x must be a numpy.ndarray"):
+        reference.upsample([[[1.0, 2.0]]], size=4)
+    with pytest.raises(TypeError, match="upsample: x must be a torch.Tensor"):
+        accelerated.upsample(np.zeros((1, 1, 2), np.float32), size=4)
+
+
+@pytest.mark.parametrize(
+    "mode, shape, params",
+    [
+        ("nearest", (1, 2, 3), {"scale_factor": 1}),  # the identity
+        ("nearest", (1, 2, 2), {"size": 82}),  # exact-index gather
+        ("nearest", (1, 2, 3, 3, 3, 3), {"size": 3}),  # 4 spatial axes, the identity
+        ("linear", (1, 2, 2), {"scale_factor": 1.1}),  # the replicated-sample path
+        ("bilinear", (1, 2, 3, 3), {"size": (3, 3)}),
+    ],
+)
+def test_inputs_are_neither_modified_nor_returned(mode, shape, params):
+    x = torch.arange(float(math.prod(shape))).reshape(shape)
+    before = x.clone()
+    y = accelerated.upsample(x, mode=mode, **params)
+    assert torch.equal(x, before)
+    y.add_(1)
+    assert torch.equal(x, before), "the output shares memory with the input"
+    array = before.numpy().copy()
+    out = reference.upsample(array, mode=mode, **params)
+    out += 1
+    assert np.array_equal(array, before.numpy())
+
+
+# --------------------------------------------------------------------------------------
+# 7. The tolerance model of the linear modes
+# --------------------------------------------------------------------------------------
+
+
+def _linear_case(dtype="float32", n=40, size=97, align=False):
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-2, 2, size=(1, 2, n)).astype(dtype)
+    return Case("upsample", {"x": x}, {"size": size, "mode": "linear", "align_corners": align}, "floats")
+
+
+def test_interpolation_bound_scales_with_precision_and_coordinates():
+    small, large = _linear_case(n=4, size=9), _linear_case(n=40, size=97)
+    b_small, b_large = upsample_tolerance(small).bound(), upsample_tolerance(large).bound()
+    assert (b_small > 0).all() and (b_large > 0).all()
+    assert b_large[..., -1].max() > b_small[..., -1].max(), "far coordinates have more slack than near ones"
+    assert upsample_tolerance(_linear_case("float16")).bound().min() > upsample_tolerance(_linear_case("float32")).bound().max()
+
+
+def interpolate_at(x: np.ndarray, s: np.ndarray) -> np.ndarray:
+    """1-D linear interpolation of x (..., n) at coordinates s (float64), the border repeated."""
+    n = x.shape[-1]
+    s = np.clip(s, 0, None)
+    i0 = np.minimum(np.floor(s).astype(int), n - 1)
+    i1 = np.minimum(i0 + 1, n - 1)
+    lam = s - i0
+    return x.astype(np.float64)[..., i0] * (1 - lam) + x.astype(np.float64)[..., i1] * lam
+
+
+@pytest.mark.parametrize("align", [False, True])
+def test_torch_float32_coordinates_are_inside_and_real_errors_outside_the_bound(align):
+    case = _linear_case(n=40, size=97, align=align)
+    x = case.inputs["x"]
+    expected = reference.upsample(x, **case.params)
+    model = upsample_tolerance(case)
+    native = F.interpolate(torch.from_numpy(x), size=97, mode="linear", align_corners=align).numpy()
+    assert compare(expected, native, model).passed
+    native64 = F.interpolate(torch.from_numpy(x).double(), size=97, mode="linear", align_corners=align)
+    assert compare(expected, native64.float().numpy(), model).passed
+    # rounding the float32 result to float16 precision is a real error: outside
+    assert compare(expected, native.astype(np.float16).astype(np.float32), model).worst_ratio > 1
+    # every coordinate off by 1/1000 of a sample: outside
+    t = np.arange(97)
+    s = t * 39 / 96 if align else (t + 0.5) * 40 / 97 - 0.5
+    assert compare(expected, interpolate_at(x, s + 1e-3).astype(np.float32), model).worst_ratio > 1
+    assert compare(expected, interpolate_at(x, s).astype(np.float32), model).passed
+
+
+def test_float16_coordinates_exceed_the_float32_bound():
+    case = _linear_case(n=40, size=97)
+    x = case.inputs["x"]
+    r = np.float16(40 / 97)
+    s = ((np.arange(97, dtype=np.float16) + np.float16(0.5)) * r - np.float16(0.5)).astype(np.float64)
+    sloppy = interpolate_at(x, s).astype(np.float32)
+    assert compare(reference.upsample(x, **case.params), sloppy, upsample_tolerance(case)).worst_ratio > 1
+
+
+# --------------------------------------------------------------------------------------
+# 8. Worked examples
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("example", OP.examples, ids=[e.title for e in OP.examples])
+def test_worked_examples(example):
+    x = example.inputs["x"]
+    what = f"{example.title} ({example.source})"
+    if example.symbolic:
+        y = reference.upsample(x, **example.params)
+        assert y.shape == example.expected.shape, what
+        for got, want in zip(y.flatten(), example.expected.flatten()):
+            assert sympy.simplify(sympy.sympify(got) - sympy.sympify(want)) == 0, f"{what}: {got} != {want}"
+        return
+    case = Case("upsample", {"x": x}, example.params, "floats")
+    for implementation in IMPLEMENTATIONS:
+        y = run(implementation, x, **example.params)
+        assert y.shape == example.expected.shape and y.dtype == x.dtype, what
+        comparison = compare(example.expected, y, OP.tolerance(case))
+        assert comparison.passed, f"{implementation}: {what}: {comparison.describe()}"
