@@ -15,8 +15,10 @@ yields ceil mode's last window; then the native pooling runs without padding (mo
 than three spatial axes: strided windows from ``Tensor.unfold``). Max-pool indices
 are mapped back from the padded to the unpadded plane; a window whose winner is a
 padding cell (all its input cells are ``-inf``) gets its first input cell, as the
-native kernel does. Averages take the window sums (``divisor_override=1``) over the
-divisor of :func:`convspec.spec.pool.avg_pool_window_count`, computed per axis.
+native kernel does; the values are then read from the input at those indices, so the
+gradient reaches the cell the index names (never the padding). Averages take the
+window sums (``divisor_override=1``) over the divisor of
+:func:`convspec.spec.pool.avg_pool_window_count`, computed per axis.
 """
 
 from __future__ import annotations
@@ -138,25 +140,24 @@ def _windows(padded, args: PoolArguments, out_size, dilated: bool):
 
 
 def _max_pool_composed(x, args: PoolArguments, pads):
-    padded, out_size = _padded(x, args, pads, float("-inf"))
-    native = _MAX.get(args.spatial_dims)
-    if native is not None:
-        if not args.return_indices:
-            return native(padded, args.kernel_size, args.stride, 0, args.dilation)
-        values, flat = native(padded, args.kernel_size, args.stride, 0, args.dilation, return_indices=True)
-        coordinates = _unravel(flat, padded.shape[2:])
-    else:
-        windows = _windows(padded, args, out_size, dilated=True)
-        winner = _winner(windows)
-        values = windows.gather(-1, winner.unsqueeze(-1)).squeeze(-1)
-        if not args.return_indices:
-            return values
-        taps = _unravel(winner, args.kernel_size)
-        coordinates = [
-            _axis_arange(o, axis, len(out_size), x.device) * s + d * tap
-            for axis, (o, s, d, tap) in enumerate(zip(out_size, args.stride, args.dilation, taps))
-        ]
-    return values, _input_index(coordinates, args, pads, out_size)
+    with torch.no_grad():  # only the winners' positions come from the padded input
+        padded, out_size = _padded(x, args, pads, float("-inf"))
+        native = _MAX.get(args.spatial_dims)
+        if native is not None:
+            _, flat = native(padded, args.kernel_size, args.stride, 0, args.dilation, return_indices=True)
+            coordinates = _unravel(flat, padded.shape[2:])
+        else:
+            winner = _winner(_windows(padded, args, out_size, dilated=True))
+            taps = _unravel(winner, args.kernel_size)
+            coordinates = [
+                _axis_arange(o, axis, len(out_size), x.device) * s + d * tap
+                for axis, (o, s, d, tap) in enumerate(zip(out_size, args.stride, args.dilation, taps))
+            ]
+        indices = _input_index(coordinates, args, pads, out_size)
+    # the values are read from x at the indices, so the gradient reaches the cell the index names, also
+    # where a window's winner was a padding cell (all its input cells -inf): the padding has no gradient
+    values = x.flatten(2).gather(2, indices.flatten(2)).reshape(indices.shape)
+    return (values, indices) if args.return_indices else values
 
 
 def _winner(windows):

@@ -102,7 +102,13 @@ def pool_output_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=False
 
     Ceil mode: ``c + 1`` with ``c = ceil((n + p_lo + p_hi - d(k-1) - 1) / s)``, minus one
     when that last window would start at or past the end of the input, i.e. in the
-    right padding: ``c * s >= n + p_lo`` (start ``c*s - p_lo`` in input coordinates).
+    right padding: ``c * s >= n + p_lo`` (start ``c*s - p_lo`` in input coordinates),
+    and it is the extra, overhanging window (``c * s > n + p_lo + p_hi - d(k-1) - 1``,
+    i.e. ``s`` does not divide the leftover): a window that fits in the padded input is
+    never dropped, so ceil mode never has fewer windows than floor mode. (PyTorch's
+    symmetric ``padding <= k // 2`` cannot put a fitting window in the right padding, so
+    there the two readings agree; per-side padding ``p_hi > d(k-1)`` can, and such a call
+    is refused by :func:`check_pool_arguments` in both modes.)
 
     Conditions: n + p_lo + p_hi >= d(k-1) + 1, and every window holds an input cell
     (:func:`check_pool_arguments`).
@@ -118,13 +124,16 @@ def pool_output_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=False
     (5, 6)
     >>> pool_output_length(6, 3, 2, 1, 1, 1, ceil_mode=True), pool_output_length(5, 2, 2, 1, 1, 1, ceil_mode=True)
     (4, 3)
+    >>> pool_output_length(1, 1, 1, 0, 1, 1), pool_output_length(1, 1, 1, 0, 1, 1, ceil_mode=True)
+    (2, 2)
     """
     if not ceil_mode:
         return conv_output_length(n, k, s, p_lo, p_hi, d)
-    last = ceil_div(n + p_lo + p_hi - effective_kernel_size(k, d), s)  # index of the last candidate window
+    leftover = n + p_lo + p_hi - effective_kernel_size(k, d)
+    last = ceil_div(leftover, s)  # index of the last candidate window
     if _is_symbolic(n, k, s, p_lo, p_hi, d):
-        return sympy.Piecewise((last, last * s >= n + p_lo), (last + 1, True))
-    return last + 1 - (last * s >= n + p_lo)
+        return sympy.Piecewise((last, sympy.And(last * s >= n + p_lo, last * s > leftover)), (last + 1, True))
+    return last + 1 - (last * s >= n + p_lo and last * s > leftover)
 
 
 def pool_window_start(o=o, s=s, p_lo=p_lo):
@@ -372,7 +381,7 @@ def _check_every_window_holds_input(op: str, args: PoolArguments, padding: objec
                 f"(length {n_}), and hold only padding; {rule}"
             )
         if n_ < d_:  # dilation gaps wider than the input: a window in the left padding may jump over it
-            for start in range(-lo, 0, s_):
+            for start in range(-lo, min(0, last + 1), s_):  # the windows that start in the left padding
                 if start % d_ >= n_:  # its first tap at or after 0 is at start mod d
                     taps = [start + d_ * j for j in range(k_)]
                     raise ValueError(
