@@ -1,8 +1,12 @@
 """The ``convspec`` command line.
 
-``convspec check [TARGET] [--ops a,b] [--examples N] [--seed S]`` checks a target
-(default ``accelerated``) against the reference on hypothesis-drawn cases, prints
-a report, and exits 1 if any operation failed (2 on a usage error).
+* ``convspec check [TARGET] [--ops a,b] [--examples N] [--seed S]`` checks a target
+  (default ``accelerated``) against the reference on hypothesis-drawn cases, prints
+  a report, and exits 1 if any operation failed (2 on a usage error).
+* ``convspec summary STACK [--input-shape ...] [--json]``: a layer stack's shapes,
+  parameters, multiply-adds and receptive fields (:mod:`.summary_command`).
+* ``convspec explain OP --param value ...``: a formula, the numbers substituted, the
+  result, step by step (:mod:`.explain_command`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from . import explain_command, summary_command
 from .catalog import CATALOG, get
 from .report import print_report
 from .runner import run_check
@@ -35,11 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--ops", help=f"comma-separated operations (default: all of {', '.join(op.name for op in CATALOG)})")
     check.add_argument("--examples", type=int, default=100, help="hypothesis examples per operation (default 100)")
     check.add_argument("--seed", type=int, default=0, help="random seed; the same seed draws the same cases (default 0)")
+    check.set_defaults(handler=_check)
+    summary_command.add_parser(commands)
+    explain_command.add_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    return args.handler(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
     console = Console() if sys.stdout.isatty() else Console(width=110)
     try:
