@@ -4,17 +4,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
+BENCH_ARGS ?=
 
-.PHONY: check test bench clean
+.PHONY: check test bench docs browser clean
+# Material for MkDocs prints an end-of-life banner for MkDocs 2 unless told not to
+export NO_MKDOCS_2_WARNING := 1
 
 check: $(STAMP)  ## the main job: check convspec.accelerated against the reference
 	$(BIN)/convspec check accelerated
 
-test: $(STAMP)  ## the whole test suite, with the derandomized `ci` hypothesis profile
+test: $(STAMP) browser  ## the whole test suite, with the derandomized `ci` hypothesis profile
+	$(BIN)/mkdocs build --strict --quiet -d build/site
 	CONVSPEC_PROFILE=ci $(BIN)/python -m pytest -n 2 -q
 
-bench: $(STAMP)  ## accelerated vs native torch ratios, measured side by side
-	$(BIN)/python benchmarks/bench_conv.py
+docs: $(STAMP)  ## build the documentation site (strict) and serve it on http://127.0.0.1:8000
+	$(BIN)/mkdocs build --strict
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site
+
+# The docs' browser test drives Debian's Chromium. As root (CI) it is installed when missing;
+# otherwise install it yourself (apt-get install chromium) or the browser test skips, saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+bench: $(STAMP)  ## accelerated vs native torch ratios, measured side by side (BENCH_ARGS=--quick: shorter)
+	for script in $(BENCHMARKS); do $(BIN)/python $$script $(BENCH_ARGS) || exit 1; echo; done
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -23,4 +38,4 @@ $(STAMP): pyproject.toml requirements-dev.txt
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build site reports *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,70 @@
+"""The definition of each catalog operation as a formula (LaTeX, rendered to MathML at build time).
+
+One spatial axis is shown; with several, every index that involves ``s``, ``d``, ``k``
+or ``p`` is a tuple and the sums and maxima run over every axis (the reference's
+``itertools.product`` loops). The prose of each definition, and the rules for edge
+cases, are the reference's and the spec's docstrings, shown on the same page.
+The build fails when a catalog operation has no entry here.
+
+Notation: ``\\tilde x`` is ``x`` with ``p_lo`` zeros before and ``p_hi`` after each
+spatial axis; ``G(c)`` the input channels of output channel ``c``'s group.
+"""
+
+from __future__ import annotations
+
+_PADDED = r"\tilde{x}_{b,\,q,\,s o + d t}"
+
+DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+    # op -> [(caption, LaTeX)]
+    "correlate": [
+        ("", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{q \in G(c)} \sum_{t=0}^{k-1} " + _PADDED + r"\; w_{c,\,q - q_0(c),\,t}"),
+        ("for every output position", r"0 \le o < L, \quad G(c) = \left\{ q_0(c), \dots, q_0(c) + \frac{C_{\mathrm{in}}}{g} - 1 \right\}, \quad q_0(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor \frac{C_{\mathrm{in}}}{g}"),
+    ],
+    "convolve": [
+        ("", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{q \in G(c)} \sum_{t=0}^{k-1} " + _PADDED + r"\; w_{c,\,q - q_0(c),\,k - 1 - t}"),
+        ("the kernel flipped: the same as", r"\mathrm{convolve}(x, w) = \mathrm{correlate}(x, w_{:,\,:,\,k-1-t})"),
+    ],
+    "depthwise_separable": [
+        ("depthwise stage (channel multiplier m)", r"z_{b,\,q m + j,\,o} = \sum_{t=0}^{k-1} \tilde{x}_{b,\,q,\,s o + d t}\; w^{\mathrm{dw}}_{q m + j,\,0,\,t}, \quad 0 \le j < m"),
+        ("pointwise stage", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{r=0}^{C_{\mathrm{in}} m - 1} w^{\mathrm{pw}}_{c,\,r}\; z_{b,\,r,\,o}"),
+    ],
+    "conv_transpose": [
+        ("scatter: each input adds a weighted copy of the kernel", r"u_{b,c,j} = \sum_{q \in G(c)} \sum_{i s + d t = j} x_{b,q,i}\; w_{q,\,c - c_0(c),\,t}, \quad 0 \le j < (n - 1) s + d (k - 1) + 1 + a"),
+        ("then crop p_lo cells at the start and p_hi at the end", r"y_{b,c,o} = \mathrm{bias}_c + u_{b,\,c,\,o + p_{\mathrm{lo}}}, \quad 0 \le o < L"),
+        ("the groups (weight is (C_in, C_out/g, k))", r"\gamma(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor, \quad c_0(c) = \gamma(c) \frac{C_{\mathrm{out}}}{g}, \quad G(c) = \left\{ \gamma(c) \frac{C_{\mathrm{in}}}{g}, \dots, (\gamma(c) + 1) \frac{C_{\mathrm{in}}}{g} - 1 \right\}"),
+    ],
+    "max_pool": [
+        ("the taps that land in the input", r"y_{b,c,o} = \max_{t \in T(o)} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}, \quad T(o) = \{ t : 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
+        ("the index: the first maximum in scan order (the last NaN if there is one)", r"\mathrm{index}_{b,c,o} = s o - p_{\mathrm{lo}} + d\, t^{*}, \quad t^{*} = \min \{ t \in T(o) : x_{b,c,s o - p_{\mathrm{lo}} + d t} = y_{b,c,o} \}"),
+    ],
+    "avg_pool": [
+        ("padding adds nothing to the sum", r"y_{b,c,o} = \frac{1}{D(o)} \sum_{\substack{0 \le t < k \\ 0 \le s o - p_{\mathrm{lo}} + t < n}} x_{b,\,c,\,s o - p_{\mathrm{lo}} + t}"),
+        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + t < n + p_{\mathrm{hi}} \} & \text{count\_include\_pad} \\ \#\{ t : 0 \le s o - p_{\mathrm{lo}} + t < n \} & \text{otherwise} \end{cases}"),
+    ],
+    "global_max_pool": [
+        ("", r"y_{b,c,0,\dots,0} = \max_{p \in [0, n_1) \times \dots \times [0, n_D)} x_{b,c,p}"),
+    ],
+    "global_avg_pool": [
+        ("", r"y_{b,c,0,\dots,0} = \frac{1}{n_1 n_2 \cdots n_D} \sum_{p \in [0, n_1) \times \dots \times [0, n_D)} x_{b,c,p}"),
+    ],
+    "max_unpool": [
+        ("each value back to its recorded cell (flat per plane), zeros elsewhere", r"y_{b,c,j} = \begin{cases} x_{b,c,o} & \text{if } j = \mathrm{indices}_{b,c,o} \\ 0 & \text{if no } o \text{ records } j \end{cases}, \quad 0 \le j < L"),
+    ],
+    "avg_unpool": [
+        ("each value copied into its whole block; overlaps add up", r"y_{b,c,j} = \sum_{o \,:\, s o \le j < s o + k} x_{b,c,o}, \quad 0 \le j < L"),
+    ],
+    "first_unpool": [
+        ("each value into the first cell of its block", r"y_{b,c,j} = \begin{cases} x_{b,c,o} & \text{if } j = s o \\ 0 & \text{otherwise} \end{cases}, \quad 0 \le j < L"),
+    ],
+    "upsample": [
+        ("nearest modes select a sample", r"y_{b,c,t} = x_{b,c,\mathrm{src}(t)}"),
+        ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}, \quad i_0 = \lfloor s(t) \rfloor, \; i_1 = \min(i_0 + 1, n - 1), \; \lambda = s(t) - i_0"),
+    ],
+}
+
+
+def definition_for(op_name: str) -> list[tuple[str, str]]:
+    try:
+        return DEFINITIONS[op_name]
+    except KeyError:
+        raise KeyError(f"docs/definitions.py has no definition for catalog operation {op_name!r}") from None

@@ -1,0 +1,501 @@
+"""The generated pages and page parts, all computed from the catalog, the spec and the reference.
+
+``generated_files()`` returns the operation pages, the operations index, the API pages
+and the figures; ``snippet(name)`` the generated parts of the hand-written pages
+(``<!-- convspec:NAME -->`` in their Markdown). Nothing here lists the operations:
+every loop runs over :data:`convspec.conformance.catalog.CATALOG`.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import inspect
+import re
+from pathlib import Path
+
+import numpy as np
+
+from convspec import reference
+from convspec.conformance.catalog import CATALOG
+from convspec.spec import conv as spec_conv
+from convspec.spec import conventions as spec_conventions
+
+import definitions
+import docs_errata
+import docs_examples
+import docs_figures
+import docs_math
+import docs_rst
+import docs_reports
+import formulas
+import framework_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FAMILY_TITLES = {
+    "conv": "Convolution",
+    "conv_transpose": "Transposed convolution",
+    "pool": "Pooling",
+    "unpool": "Unpooling",
+    "upsample": "Upsampling",
+}
+
+FAMILY_FIGURES = {
+    "conv": [("sliding_windows.svg", "Windows of a 3-tap kernel: stride 1; stride 2 with one zero of padding per side; dilation 2.")],
+    "conv_transpose": [("conv_transpose_scatter.svg", "Each input adds a weighted copy of the kernel at i·s; the copies are summed, then padding crops the ends.")],
+    "pool": [("pooling.svg", "Seed 000's map pooled with 2x2 windows, stride 2; the bold cells are the recorded maxima.")],
+    "unpool": [("unpooling.svg", "The three unpoolings of a 2x2 map with 2x2 blocks (seed 004's pictures, computed by the reference).")],
+}
+
+# Descriptions for parameters whose reference docstring has no Args entry (used only then).
+PARAMETER_HELP = {
+    ("pool", "count_include_pad"): "whether the padded cells of a window count in the divisor (`True`, the default, as PyTorch).",
+    ("unpool", "indices"): "int64 flat positions per `(n, c)` plane of the output, as `max_pool(..., return_indices=True)` records them; the shape of `x`.",
+    ("pool", "divisor_override"): "`None`, or a positive int that divides every window's sum instead of its cell count.",
+}
+
+
+def family_title(family: str) -> str:
+    return FAMILY_TITLES.get(family, family.replace("_", " ").capitalize())
+
+
+def plain(text: str) -> str:
+    """Literal text inside Markdown (paragraphs, tables): HTML-escaped, Markdown characters backslash-escaped."""
+    text = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_\[\]#|])", r"\\\1", text)
+
+
+def html_text(text: str) -> str:
+    """Literal text inside a raw HTML block (Markdown does not read those)."""
+    return html.escape(text, quote=False)
+
+
+def heading_text(text: str) -> str:
+    """Literal text in a Markdown heading (the table of contents shows it, so no HTML entities)."""
+    return re.sub(r"([\\`*_\[\]#])", r"\\\1", text)
+
+
+def spec_module(op):
+    return importlib.import_module(f"convspec.spec.{op.family}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Operation pages
+# ---------------------------------------------------------------------------------------------
+
+
+def _applies(block: str, op) -> bool:
+    named = [o.name for o in CATALOG if docs_rst.mentions(block, o.name)]
+    if named:
+        return op.name in named
+    if re.search(r"\bglobal pool", block):
+        return op.name.startswith("global_")
+    leading = re.match(r"^[*-] ``(\w+)", block.lstrip())
+    if leading and op.name.startswith("global_") and leading.group(1) not in inspect.signature(op.reference).parameters:
+        return False
+    return True
+
+
+_BOILERPLATE = ("Every function here is a formula", "Like :mod:", "Every docstring in", "Symbols")
+
+
+def _docstring_markdown(doc: str, op, heading: str = "###", skip_first: bool = True) -> str:
+    out = []
+    for number, section in enumerate(docs_rst.sections(doc)):
+        if section.title.startswith("Symbols"):
+            continue
+        kept = [b for b in docs_rst.blocks(section.body) if _applies(b, op)]
+        if number == 0 and skip_first and kept:
+            kept = kept[1:]
+        kept = [b for b in kept if not b.lstrip().startswith(_BOILERPLATE)]
+        if not kept:
+            continue
+        if section.title:
+            out.append(f"{heading} {docs_rst.inline(section.title)}\n")
+        text, previous_bullet = "", False
+        for block in kept:
+            bullet = block.lstrip().startswith(("* ", "- "))
+            text += ("\n" if bullet and previous_bullet else "\n\n") + block
+            previous_bullet = bullet
+        out.append(docs_rst.to_markdown(text.strip("\n")))
+    return "\n".join(out)
+
+
+def symbols_text(op) -> str:
+    doc = spec_module(op).__doc__
+    for section in docs_rst.sections(doc):
+        if section.title.startswith("Symbols"):
+            return docs_rst.to_markdown(section.body)
+    found = docs_rst.paragraph_starting(doc, "Symbols")
+    return docs_rst.inline("Symbols " + found) if found else ""
+
+
+def conventions_markdown(op) -> str:
+    parts = []
+    if op.family == "conv":
+        parts.append("From `spec/conventions.py` (every operation follows these):\n")
+        parts.append(_docstring_markdown(spec_conventions.__doc__, op, heading="####"))
+    else:
+        parts.append(f"From the docstring of `spec/{op.family}.py`; layout, dtypes and errors as in [Conventions](../conventions.md).\n")
+        parts.append(_docstring_markdown(spec_module(op).__doc__, op, heading="####"))
+    checker = _argument_checker(op)
+    if checker is not None and checker.__doc__:
+        parts.append(f"\n#### Argument rules (`{checker.__module__}.{checker.__name__}`)\n")
+        parts.append(docs_rst.to_markdown(inspect.cleandoc(checker.__doc__)))
+    return "\n".join(parts)
+
+
+def _argument_checker(op):
+    module = spec_module(op) if op.family != "conv" else spec_conventions
+    name = "check_conv_arguments" if op.family == "conv" else f"check_{op.family}_arguments"
+    if op.name == "depthwise_separable":
+        name = "check_depthwise_separable_arguments"
+    if op.name.startswith("global_"):
+        name = "check_global_pool_arguments"
+    return getattr(module, name, None)
+
+
+def _checker_bullets(op) -> dict[str, str]:
+    """``* ``name``: text`` bullets of the family's argument checker (unpooling documents its parameters so)."""
+    checker = _argument_checker(op)
+    entries = {}
+    for block in docs_rst.blocks(inspect.cleandoc(checker.__doc__ or "")) if checker else []:
+        match = re.match(r"^[*-] ``(\w+)``: (.*)$", block.strip(), re.S)
+        if match:
+            entries[match.group(1)] = " ".join(match.group(2).split())
+    return entries
+
+
+def parameter_table(op) -> str:
+    signature = inspect.signature(op.reference)
+    own = docs_rst.google_args(inspect.getdoc(op.reference))
+    family, others = {}, {}
+    for other in CATALOG:
+        args = docs_rst.google_args(inspect.getdoc(other.reference))
+        target = family if other.family == op.family else others
+        for key, value in args.items():
+            target.setdefault(key, value)
+    bullets = _checker_bullets(op)
+    rows = ["| parameter | kind | default | description |", "|---|---|---|---|"]
+    for name, parameter in signature.parameters.items():
+        description = (
+            own.get(name) or family.get(name) or bullets.get(name)
+            or PARAMETER_HELP.get((op.family, name)) or others.get(name)
+        )
+        if not description:
+            raise KeyError(f"{op.name}: no description for parameter {name!r} (add an Args entry to the reference docstring)")
+        kind = "keyword-only" if parameter.kind is parameter.KEYWORD_ONLY else "positional"
+        default = "required" if parameter.default is parameter.empty else f"`{parameter.default!r}`"
+        rows.append(f"| `{name}` | {kind} | {default} | {docs_rst.inline(description).replace('|', '&#124;')} |")
+    return "\n".join(rows)
+
+
+def framework_table(op) -> str:
+    parameters = list(inspect.signature(op.reference).parameters)
+    mapping = framework_names.mapping_for(op.name, parameters)
+    rows = ["| convspec | " + " | ".join(framework_names.FRAMEWORKS) + " |", "|---" * (1 + len(framework_names.FRAMEWORKS)) + "|"]
+    for row, cells in mapping.rows.items():
+        name = f"*{row}*" if row in framework_names.EXTRA_ROWS else f"`{row}`"
+        rows.append(f"| {name} | " + " | ".join(cell.replace("|", "&#124;") for cell in cells) + " |")
+    differences = "\n".join(f"- {d}" for d in mapping.differences)
+    return "\n".join(rows) + ("\n\n**Where they differ**\n\n" + differences if differences else "")
+
+
+def formulas_markdown(op) -> str:
+    out = []
+    symbols = symbols_text(op)
+    if symbols:
+        out.append(symbols + "\n")
+    out.append("Each formula below is the spec function called with its symbolic defaults when these pages are built; "
+               "counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output.\n")
+    for formula in formulas.formulas_for(op):
+        expr = formula.expression()
+        name = f"{formula.spec.__module__}.{formula.spec.__name__}"
+        out.append(f"**{plain(formula.label)}** · `{name}`\n")
+        out.append(docs_math.expr_token(formula.lhs, expr) + "\n")
+        where = formulas.where_latex(formula)
+        if where:
+            out.append("where\n\n" + docs_math.math_token(where) + "\n")
+        conditions = docs_rst.paragraph_starting(formula.spec.__doc__, "Conditions:")
+        if formula.condition is not None:
+            out.append("Condition: " + docs_math.token(docs_math.expr_mathml("", formula.condition(), display=False), False)
+                       + (f" — {docs_rst.inline(conditions)}" if conditions else "") + "\n")
+        elif conditions:
+            out.append(f"Conditions: {docs_rst.inline(conditions)}\n")
+    return "\n".join(out)
+
+
+def definition_markdown(op) -> str:
+    out = []
+    for caption, latex in definitions.definition_for(op.name):
+        if caption:
+            out.append(f"*{plain(caption)}*\n")
+        out.append(docs_math.math_token(latex) + "\n")
+    out.append(f"One spatial axis is shown; with several, `o`, `t`, `s`, `d`, `k` and `p` are per axis.\n")
+    doc = inspect.getdoc(op.reference)
+    out.append('<details class="cs-docstring" markdown="1"><summary>The reference docstring</summary>\n')
+    out.append(docs_rst.to_markdown(doc))
+    out.append("\n</details>\n")
+    for name, caption in FAMILY_FIGURES.get(op.family, []):
+        out.append(f"![{plain(caption)}](../figures/{name})\n\n*{plain(caption)}*\n")
+    return "\n".join(out)
+
+
+def examples_markdown(op) -> str:
+    out = []
+    for number, example in enumerate(op.examples, start=1):
+        results = docs_examples.run(op, example)
+        docs_examples.check(op, example, results)
+        badge = ' <span class="cs-badge cs-badge-erratum">seed erratum</span>' if "seed-erratum" in example.tags else ""
+        badge += ' <span class="cs-badge cs-badge-torch">torch differs</span>' if "torch-differs" in example.tags else ""
+        out.append(f"### {number}. {heading_text(example.title)} {{#example-{number}}}\n")
+        if badge:
+            out.append(badge.strip() + (" — see the [errata](../errata.md)" if "seed-erratum" in example.tags else "") + "\n")
+        out.append(f"*Source:* {plain(example.source)}\n")
+        out.append(f"```python\n{docs_examples.call_text(op, example)}\n```\n")
+        inputs = "".join(docs_examples.array_html(name, value) for name, value in example.inputs.items())
+        outputs = docs_examples.array_html("expected (literal)", example.expected, "cs-expected")
+        computed = "".join(
+            docs_examples.array_html("reference (run at build time)" if i == 0 else f"reference output {i}", r, "cs-computed")
+            for i, r in enumerate(results)
+        )
+        out.append(
+            f'<div class="cs-example"><div class="cs-side"><div class="cs-side-title">inputs</div>{inputs}</div>'
+            f'<div class="cs-arrow">→</div><div class="cs-side"><div class="cs-side-title">output</div>{outputs}{computed}</div></div>\n'
+        )
+        if example.note:
+            out.append(f'<p class="cs-note">{html_text(example.note)}</p>\n')
+    return "\n".join(out)
+
+
+def source_markdown(op) -> str:
+    module = inspect.getmodule(op.reference)
+    source = inspect.getsource(op.reference)
+    helpers = []
+    for name in dict.fromkeys(re.findall(r"\b(_\w+)\(", source)):
+        helper = getattr(module, name, None)
+        if inspect.isfunction(helper) and helper.__module__ == module.__name__:
+            helpers.append(inspect.getsource(helper))
+    path = Path(inspect.getsourcefile(op.reference)).resolve().relative_to(ROOT)
+    text = f"From `{path}` (`{op.reference.__module__}.{op.name}`"
+    text += ", with the module's private helpers it calls" if helpers else ""
+    text += "):\n\n```python\n" + source.rstrip() + "\n"
+    for helper in helpers:
+        text += "\n\n" + helper.rstrip() + "\n"
+    return text + "```\n"
+
+
+def operation_page(op) -> str:
+    return "\n".join([
+        f"# {op.name}\n",
+        f'<p class="cs-summary">{html_text(op.summary)}</p>\n',
+        f"`convspec.reference.{op.name}` · `convspec.accelerated.{op.name}` · family "
+        f"[{family_title(op.family)}](index.md) (`spec/{op.family}.py`, `reference/{op.family}.py`, `accelerated/{op.family}.py`)\n",
+        "## Definition\n", definition_markdown(op),
+        "## Output size and counts\n", formulas_markdown(op),
+        "## Conventions\n", conventions_markdown(op),
+        "## Parameters\n", f"From `inspect.signature(convspec.reference.{op.name})`; the accelerated function has the same signature.\n",
+        parameter_table(op) + "\n",
+        "## Framework names\n", framework_table(op) + "\n",
+        f"## Worked examples\n",
+        f"{len(op.examples)} literal examples from `conformance/examples_{op.family}.py`. Each is run through the reference "
+        "when these pages are built; the build stops if the output differs from the literal.\n",
+        examples_markdown(op),
+        "## Reference implementation\n", source_markdown(op),
+    ])
+
+
+def operations_table(link_prefix: str = "") -> str:
+    rows = ["| operation | family | what it computes | examples |", "|---|---|---|---|"]
+    for op in CATALOG:
+        rows.append(f"| [`{op.name}`]({link_prefix}{op.name}.md) | {family_title(op.family)} | {plain(op.summary)} | {len(op.examples)} |")
+    return "\n".join(rows)
+
+
+def operations_index() -> str:
+    return (
+        "# Operations\n\nOne page per operation of the catalog (`convspec.conformance.catalog.CATALOG`), in its order. "
+        "Each page has the definition, the output-size formulas of the spec, the conventions that apply, the "
+        "parameters, how other frameworks name them, worked examples run at build time, and the reference source.\n\n"
+        + operations_table() + "\n"
+    )
+
+
+def nav_entries() -> list:
+    """The Operations section of the navigation: the index, then one subsection per family in catalog order."""
+    families: dict[str, list] = {}
+    for op in CATALOG:
+        families.setdefault(op.family, []).append({op.name: f"operations/{op.name}.md"})
+    return ["operations/index.md"] + [{family_title(f): entries} for f, entries in families.items()]
+
+
+# ---------------------------------------------------------------------------------------------
+# API pages (mkdocstrings)
+# ---------------------------------------------------------------------------------------------
+
+
+def api_pages() -> dict[str, str]:
+    spec_modules = ["conventions"] + sorted(
+        p.stem for p in (ROOT / "spec").glob("*.py") if p.stem not in ("__init__", "conventions")
+    )
+    spec_page = "# convspec.spec\n\nThe closed forms and the conventions, one module per family.\n\n" + "\n".join(
+        f"::: convspec.spec.{name}\n    options:\n      show_root_heading: true\n      heading_level: 2\n" for name in spec_modules
+    )
+    reference_page = (
+        "# convspec.reference\n\nThe oracle: slow numpy loops that read like the definitions.\n\n"
+        "::: convspec.reference\n    options:\n      show_root_heading: false\n      members: true\n      show_submodules: false\n"
+    )
+    accelerated_page = (
+        "# convspec.accelerated\n\nThe torch implementations, with the reference's names and signatures.\n\n"
+        "::: convspec.accelerated\n    options:\n      show_root_heading: false\n      members: true\n      show_submodules: false\n"
+    )
+    conformance_page = (
+        "# convspec.conformance\n\nThe catalog and the check.\n\n"
+        + "\n".join(f"::: convspec.conformance.{m}\n    options:\n      show_root_heading: true\n      heading_level: 2\n"
+                    for m in ("catalog", "case", "targets", "runner", "tolerance"))
+    )
+    return {"api/reference.md": reference_page, "api/accelerated.md": accelerated_page,
+            "api/spec.md": spec_page, "api/conformance.md": conformance_page}
+
+
+# ---------------------------------------------------------------------------------------------
+# Generated parts of the hand-written pages
+# ---------------------------------------------------------------------------------------------
+
+
+def padding_table() -> str:
+    n, k, s, d = 5, 4, 2, 1
+    x = np.arange(1, n + 1, dtype=np.float64)[None, None]
+    w = np.ones((1, 1, k))
+    rows = [f"For `n = {n}`, `k = {k}`, stride `{s}` (each row computed by `convspec.spec.conv` and "
+            f"`convspec.reference.correlate` with a kernel of ones when these pages are built):\n",
+            "| padding | (lo, hi) | padded input | output length | correlate(x, ones) |", "|---|---|---|---|---|"]
+    for form in (0, 1, ((1, 2),), "valid", "same", "same_lower", "full"):
+        mode = form if isinstance(form, str) else (form[0] if isinstance(form, tuple) else (form, form))
+        lo, hi = spec_conv.padding_pair(mode, n, k, s, d)
+        length = spec_conv.conv_output_length(n, k, s, lo, hi, d)
+        y = reference.correlate(x, w, stride=s, padding=form)[0, 0]
+        if len(y) != length:
+            raise AssertionError(f"padding table: reference gives {len(y)} outputs for {form!r}, the spec {length}")
+        padded = " ".join(["0"] * lo + [str(i) for i in range(1, n + 1)] + ["0"] * hi)
+        rows.append(f"| `{form!r}` | ({lo}, {hi}) | `{padded}` | {length} | `{[int(v) for v in y]}` |")
+    return "\n".join(rows)
+
+
+def conventions_docstring() -> str:
+    out = []
+    for section in docs_rst.sections(spec_conventions.__doc__)[1:]:
+        out.append(f"### {docs_rst.inline(section.title)}\n\n" + docs_rst.to_markdown(section.body))
+    return "\n".join(out)
+
+
+def error_examples() -> str:
+    x = np.zeros((1, 1, 5, 5), dtype=np.float32)
+    w = np.zeros((1, 1, 3, 3), dtype=np.float32)
+    calls = [
+        ("reference.correlate(x, w, stride=0)", lambda: reference.correlate(x, w, stride=0)),
+        ("reference.correlate(x, w, padding=(1, 2, 3))", lambda: reference.correlate(x, w, padding=(1, 2, 3))),
+        ("reference.correlate(x, w, padding='half')", lambda: reference.correlate(x, w, padding="half")),
+        ("reference.correlate(x, w.astype('int32'))", lambda: reference.correlate(x, w.astype(np.int32))),
+        ("reference.correlate(x[:, :, :2, :2], w)", lambda: reference.correlate(x[:, :, :2, :2], w)),
+        ("reference.max_pool(x, 3, padding=3)", lambda: reference.max_pool(x, 3, padding=3)),
+    ]
+    rows = ["With `x` of shape `(1, 1, 5, 5)` and `w` of shape `(1, 1, 3, 3)` (raised when these pages were built):\n"]
+    for text, call in calls:
+        try:
+            call()
+        except (TypeError, ValueError) as error:
+            rows.append(f"`{text}`\n: `{type(error).__name__}`: {plain(str(error))}\n")
+        else:
+            raise AssertionError(f"error example {text} did not raise")
+    return "\n".join(rows)
+
+
+def receptive_field_block() -> str:
+    rows = ["| layer | k | stride | receptive field r | jump j |", "|---|---|---|---|---|", "| input | | | 1 | 1 |"]
+    for name, k, s, r, j in docs_figures.receptive_field_table():
+        rows.append(f"| {name} | {k} | {s} | {r} | {j} |")
+    return (
+        docs_math.math_token(r"r_l = r_{l-1} + (k_l - 1)\, d_l\, j_{l-1}, \qquad j_l = j_{l-1}\, s_l, \qquad r_0 = j_0 = 1") + "\n\n"
+        + "\n".join(rows)
+        + "\n\n![Receptive field growth](figures/receptive_field.svg)\n\n*One unit of the top layer and the cells below it that it depends on.*\n"
+    )
+
+
+def correlation_demo() -> str:
+    example = next(e for e in next(op for op in CATALOG if op.name == "convolve").examples if "flips the kernel" in e.title)
+    x, w = example.inputs["x"], example.inputs["weight"]
+    corr = reference.correlate(x, w)
+    conv = reference.convolve(x, w)
+    flipped = reference.correlate(x, w[:, :, ::-1, ::-1].copy())
+    if not np.array_equal(conv, flipped) or not np.array_equal(conv, example.expected):
+        raise AssertionError("correlation demo: convolve is not correlate with the flipped kernel")
+    return (
+        '<div class="cs-example">'
+        + docs_examples.array_html("x", x) + docs_examples.array_html("w", w)
+        + '<div class="cs-arrow">→</div>'
+        + docs_examples.array_html("correlate(x, w)", corr) + docs_examples.array_html("convolve(x, w)", conv)
+        + docs_examples.array_html("correlate(x, w[..., ::-1, ::-1])", flipped)
+        + "</div>\n"
+    )
+
+
+def convolution_theorem() -> str:
+    x = np.array([1.0, 2.0, 3.0, 4.0])
+    w = np.array([1.0, 10.0, 100.0])
+    full = reference.convolve(x[None, None], w[None, None], padding="full")[0, 0]
+    length = len(x) + len(w) - 1
+    via_fft = np.fft.irfft(np.fft.rfft(x, length) * np.fft.rfft(w, length), length)
+    circular = np.fft.irfft(np.fft.rfft(x, len(x)) * np.fft.rfft(w, len(x)), len(x))
+    if np.max(np.abs(full - via_fft)) > 1e-9:
+        raise AssertionError("convolution theorem: the FFT product does not give the full convolution")
+    wrapped = full[: len(x)].copy()
+    wrapped[: length - len(x)] += full[len(x):]
+    if np.max(np.abs(circular - wrapped)) > 1e-9:
+        raise AssertionError("convolution theorem: the unpadded FFT product is not the wrapped convolution")
+    fmt = lambda a: "[" + ", ".join(f"{v:.6g}" for v in np.round(a, 9) + 0.0) + "]"
+    return (
+        f"With `x = {fmt(x)}` and `w = {fmt(w)}` (computed when these pages are built):\n\n"
+        f"| | result |\n|---|---|\n"
+        f"| `reference.convolve(x, w, padding=\"full\")` | `{fmt(full)}` |\n"
+        f"| `irfft(rfft(x, {length}) * rfft(w, {length}))`, zero-padded to `n + k - 1 = {length}` | `{fmt(via_fft)}` |\n"
+        f"| `irfft(rfft(x, {len(x)}) * rfft(w, {len(x)}))`, not padded | `{fmt(circular)}`: the last {length - len(x)} values wrapped onto the first |\n"
+    )
+
+
+def tutorial_source() -> str:
+    return "```python\n" + (ROOT / "docs" / "tutorials" / "myconv.py").read_text().rstrip() + "\n```\n"
+
+
+SNIPPETS = {
+    "operations-table": lambda: operations_table("operations/"),
+    "padding-table": padding_table,
+    "conventions-docstring": conventions_docstring,
+    "error-examples": error_examples,
+    "receptive-field": receptive_field_block,
+    "correlation-demo": correlation_demo,
+    "convolution-theorem": convolution_theorem,
+    "myconv-source": tutorial_source,
+    "myconv-report": docs_reports.myconv_report,
+    "mutant-report": docs_reports.mutant_report,
+    "mutant-name": docs_reports.mutant_name,
+    "errata-examples": docs_errata.example_errata,
+    "errata-more": docs_errata.more_errata,
+}
+
+
+def snippet(name: str) -> str:
+    try:
+        make = SNIPPETS[name]
+    except KeyError:
+        raise KeyError(f"unknown docs placeholder <!-- convspec:{name} -->; known: {', '.join(SNIPPETS)}") from None
+    return make()
+
+
+def generated_files() -> dict[str, str]:
+    files = {f"operations/{op.name}.md": operation_page(op) for op in CATALOG}
+    files["operations/index.md"] = operations_index()
+    files.update(api_pages())
+    files.update({f"figures/{name}": svg for name, svg in docs_figures.all_figures().items()})
+    return files

@@ -1,0 +1,90 @@
+"""Conformance reports for the tutorials, produced by running ``convspec check`` when the docs are built.
+
+The text is what ``convspec check TARGET`` prints to a file or pipe (rich's fixed
+110-column layout, no progress bars), with this checkout's absolute path replaced
+by ``.`` so the pages do not depend on where they were built.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.util
+import io
+from functools import lru_cache
+from pathlib import Path
+
+from rich.console import Console
+
+from convspec.conformance.catalog import CATALOG
+from convspec.conformance.report import print_report
+from convspec.conformance.runner import run_check
+from convspec.conformance.targets import load_target
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The planted-bug module the report tutorial runs: the first of these whose imports work here
+# (the kernel-flip mutant wraps convspec.accelerated and needs torch).
+MUTANT_PREFERENCE = ("missing_kernel_flip.py", "upsample_no_half_pixel.py")
+
+
+def _report_text(path: Path, examples: int = 100, seed: int = 0) -> tuple[str, bool]:
+    relative = path.relative_to(ROOT)
+    target = load_target(str(relative))
+    report = run_check(target, list(CATALOG), examples=examples, random_seed=seed)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, force_terminal=False, color_system=None, highlight=False)
+    console.print(f"Checking {target.name} against the reference: {examples} examples per operation, seed {seed}")
+    print_report(report, target, console)
+    text = buffer.getvalue().replace(str(ROOT) + "/", "./").replace(str(ROOT), ".")
+    return text, report.failed
+
+
+def _block(command: str, text: str, failed: bool) -> str:
+    status = 1 if failed else 0
+    return f'<pre class="cs-terminal"><code>$ {html.escape(command)}\n{html.escape(text.rstrip())}\n$ echo $?\n{status}</code></pre>\n'
+
+
+@lru_cache(maxsize=None)
+def _mutant() -> Path:
+    for name in MUTANT_PREFERENCE:
+        path = ROOT / "tests" / "mutants" / name
+        if not path.is_file():
+            continue
+        spec = importlib.util.spec_from_file_location(f"docs_mutant_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except ImportError:
+            continue
+        return path
+    raise FileNotFoundError(f"none of the tutorial's mutants {MUTANT_PREFERENCE} could be loaded from tests/mutants/")
+
+
+def _mutant_module():
+    path = _mutant()
+    spec = importlib.util.spec_from_file_location(f"docs_mutant_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def myconv_report() -> str:
+    path = ROOT / "docs" / "tutorials" / "myconv.py"
+    text, failed = _report_text(path)
+    text = text.replace("./docs/tutorials/myconv.py", "myconv.py").replace("docs/tutorials/myconv.py", "myconv.py")
+    return _block("convspec check myconv.py", text, failed)
+
+
+def mutant_report() -> str:
+    path = _mutant()
+    text, failed = _report_text(path)
+    return _block(f"convspec check {path.relative_to(ROOT)}", text, failed)
+
+
+def mutant_name() -> str:
+    module = _mutant_module()
+    path = _mutant()
+    return (
+        f"`{path.relative_to(ROOT)}`, whose planted bug is: *{html.escape(module.PLANTED_BUG)}* "
+        f"(it breaks {', '.join(f'`{op}`' for op in module.BUGGY_OPS)})"
+    )

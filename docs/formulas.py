@@ -1,0 +1,167 @@
+"""Which of the spec's closed forms each operation page shows, by family.
+
+Every formula is *computed* here by calling the spec function with its default
+(symbolic) arguments; the page shows the result, the function's name, and the
+"Conditions:" line of its docstring. Nothing is retyped. The build fails if a
+catalog family has no entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import sympy
+
+from convspec.spec import conv, conv_transpose, pool, unpool, upsample
+
+import docs_math
+
+# Sizes are shown for a square 2-D kernel k x k and an L x L output (n x n input).
+L = sympy.Symbol("L", integer=True, positive=True)
+
+
+@dataclass(frozen=True)
+class Formula:
+    label: str
+    lhs: str  # LaTeX left-hand side
+    spec: Callable  # the spec function (its name and docstring are shown)
+    expr: Callable[[], object] = None  # the expression to show; default: spec() with its symbolic defaults
+    condition: Callable[[], object] | None = None  # a sympy relation from the spec, if it has one
+    where: str = ""  # LaTeX shown after the formula ("where ...")
+
+    def expression(self):
+        return (self.expr or self.spec)()
+
+
+def _ceil_mode_length():
+    """pool_output_length(ceil_mode=True) as the spec returns it, with its ceiling named c.
+
+    The symbolic form is checked against the spec's integer evaluation on every small valid call
+    (the build fails if they disagree), then shown with ``c`` for the ceiling.
+    """
+    full = pool.pool_output_length(ceil_mode=True)
+    ceilings = full.atoms(sympy.ceiling)
+    if len(ceilings) != 1:
+        raise AssertionError(f"pool_output_length(ceil_mode=True) = {full}: expected one ceiling to name c")
+    (ceiling,) = ceilings
+    c = sympy.Symbol("c", integer=True)
+    symbols = (pool.n, pool.k, pool.s, pool.p_lo, pool.p_hi, pool.d)
+
+    def valid(point):
+        n_, k_, s_, lo, hi, d_ = (point[x] for x in symbols)
+        try:
+            pool.check_pool_arguments("max_pool", (1, 1, n_), k_, stride=s_, padding=((lo, hi),), dilation=d_, ceil_mode=True)
+        except ValueError:
+            return False
+        return True
+
+    docs_math.assert_equal_on(
+        full, lambda n, k, s, p_lo, p_hi, d: pool.pool_output_length(n, k, s, p_lo, p_hi, d, ceil_mode=True),
+        symbols, valid, "pool_output_length(ceil_mode=True)",
+    )
+    return full.subs(ceiling, c), rf"c = {docs_math.latex_of(ceiling)}"
+
+
+_CEIL, _CEIL_WHERE = None, None
+
+
+def _ceil():
+    global _CEIL, _CEIL_WHERE
+    if _CEIL is None:
+        _CEIL, _CEIL_WHERE = _ceil_mode_length()
+    return _CEIL
+
+
+def _ceil_where():
+    _ceil()
+    return _CEIL_WHERE
+
+
+_CONV = [
+    Formula("Output length", "L", conv.conv_output_length, condition=conv.conv_output_length_condition),
+    Formula("Span of a dilated kernel", r"k_{\mathrm{eff}}", conv.effective_kernel_size),
+    Formula('Output length with "same" / "same_lower"', "L", conv.same_output_length),
+    Formula('Total padding of "same" (odd zero high; "same_lower": low)', r"p_{\mathrm{lo}} + p_{\mathrm{hi}}", conv.same_total_padding),
+    Formula('Padding of "full" on each side', r"p_{\mathrm{lo}} = p_{\mathrm{hi}}", conv.full_padding, expr=lambda: conv.full_padding()[0]),
+]
+
+FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
+    "conv": lambda op: _CONV + (
+        [
+            Formula("Parameters", "P", conv.depthwise_separable_parameter_count, expr=lambda: conv.depthwise_separable_parameter_count(multiplier=conv.multiplier)),
+            Formula("Multiply-adds", "M", conv.depthwise_separable_multiply_adds, expr=lambda: conv.depthwise_separable_multiply_adds(output_size=(L, L), multiplier=conv.multiplier, batch=conv.batch)),
+        ]
+        if op == "depthwise_separable"
+        else [
+            Formula("Parameters", "P", conv.conv_parameter_count, expr=lambda: conv.conv_parameter_count(groups=conv.groups)),
+            Formula("Multiply-adds", "M", conv.conv_multiply_adds, expr=lambda: conv.conv_multiply_adds(output_size=(L, L), groups=conv.groups, batch=conv.batch)),
+        ]
+    ),
+    "conv_transpose": lambda op: [
+        Formula("Output length", "L", conv_transpose.conv_transpose_output_length, condition=conv_transpose.conv_transpose_output_length_condition),
+        Formula("Length of the scatter buffer", r"L_{\mathrm{full}}", conv_transpose.full_length),
+        Formula('Output length with "same" / "same_lower"', "L", conv_transpose.same_output_length),
+        Formula("The output_padding that restores a convolution's input length m", "a", conv_transpose.restoring_output_padding),
+        Formula("Parameters", "P", conv_transpose.conv_transpose_parameter_count, expr=lambda: conv_transpose.conv_transpose_parameter_count(groups=conv.groups)),
+        Formula("Multiply-adds (the real cost)", "M", conv_transpose.conv_transpose_multiply_adds, expr=lambda: conv_transpose.conv_transpose_multiply_adds(groups=conv.groups, batch=conv.batch)),
+        Formula("Products of the zero-insertion view (not the cost)", r"M_{0}", conv_transpose.zero_insertion_multiply_adds, expr=lambda: conv_transpose.zero_insertion_multiply_adds(output_size=(L, L), groups=conv.groups, batch=conv.batch)),
+    ],
+    "pool": lambda op: (
+        [
+            Formula("Output shape", r"\mathrm{shape}", pool.global_pool_output_shape, expr=lambda: sympy.Tuple(pool.batch, pool.c, 1, sympy.Symbol(r"\dots"), 1)),
+            Formula("Parameters", "P", pool.pool_parameter_count),
+        ]
+        if op.startswith("global_")
+        else [
+            Formula("Output length, floor mode", "L", pool.pool_output_length, condition=conv.conv_output_length_condition),
+            Formula("Output length, ceil mode", "L", pool.pool_output_length, expr=_ceil, where="__ceil_where__"),
+            Formula("Most padding one side may have", r"p_{\max}", pool.pool_padding_limit),
+            Formula("Where window o starts (negative: in the padding)", r"a(o)", pool.pool_window_start),
+        ]
+        + (
+            [
+                Formula("Divisor, count_include_pad=True", "D(o)", pool.avg_pool_window_count),
+                Formula("Divisor, count_include_pad=False", "D(o)", pool.avg_pool_window_count, expr=lambda: pool.avg_pool_window_count(count_include_pad=False)),
+                Formula("Additions", "A", pool.avg_pool_additions, expr=lambda: pool.avg_pool_additions(output_size=(L, L))),
+                Formula("Divisions", r"\mathrm{Div}", pool.avg_pool_divisions, expr=lambda: pool.avg_pool_divisions(output_size=(L, L))),
+            ]
+            if op == "avg_pool"
+            else [Formula("Comparisons", r"\mathrm{Cmp}", pool.max_pool_comparisons, expr=lambda: pool.max_pool_comparisons(output_size=(L, L)))]
+        )
+        + [Formula("Parameters", "P", pool.pool_parameter_count)]
+    ),
+    "unpool": lambda op: [
+        Formula("The shortest length that pools to n", "D", unpool.unpool_formula_length),
+        Formula("Default output length", "L", unpool.unpool_default_length),
+        Formula("Every valid output length", "L", unpool.unpool_valid_lengths,
+                expr=lambda: sympy.And(sympy.Le(sympy.Max(sympy.Symbol("D"), 1), unpool.L), sympy.Lt(unpool.L, sympy.Symbol("D") + unpool.s)),
+                condition=unpool.unpool_valid_lengths_condition),
+        Formula("Pooling a length L gives back n", "n", unpool.pooled_length),
+    ]
+    + ([Formula("Most blocks covering one cell", r"\mathrm{overlap}", unpool.unpool_overlap)] if op == "avg_unpool" else [])
+    + [Formula("Parameters", "P", unpool.unpool_parameter_count)],
+    "upsample": lambda op: [
+        Formula("Output length for a scale factor", "o", upsample.output_length),
+        Formula("Step with a scale factor", "r", upsample.coordinate_step, expr=lambda: upsample.coordinate_step(sigma=upsample.sigma)),
+        Formula("Step with a size", "r", upsample.coordinate_step),
+        Formula('"nearest" source', r"\mathrm{src}(t)", upsample.nearest_source),
+        Formula('"nearest_exact" source', r"\mathrm{src}(t)", upsample.nearest_exact_source),
+        Formula("Linear modes, align_corners=False (half pixel)", "s(t)", upsample.half_pixel_source),
+        Formula("Linear modes, align_corners=True", "s(t)", upsample.align_corners_source),
+        Formula("Multiply-adds, bilinear", "M", upsample.upsample_multiply_adds),
+        Formula("Parameters", "P", upsample.upsample_parameter_count),
+    ],
+}
+
+
+def formulas_for(op) -> list[Formula]:
+    try:
+        make = FAMILY_FORMULAS[op.family]
+    except KeyError:
+        raise KeyError(f"docs/formulas.py has no formulas for family {op.family!r} (operation {op.name})") from None
+    return make(op.name)
+
+
+def where_latex(formula: Formula) -> str:
+    return _ceil_where() if formula.where == "__ceil_where__" else formula.where

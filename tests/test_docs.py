@@ -1,0 +1,240 @@
+"""The documentation site, built for real and read in a real browser (headless Chromium).
+
+Built once per session with ``mkdocs build --strict`` (the build itself checks the
+docs against the code: every worked example is run through the reference, every
+figure is cross-checked with the spec), served on 127.0.0.1 from a thread, and every
+page is opened with playwright. Per page: no console error, no request leaving
+localhost, every formula rendered as MathML with a real size (at least one on each
+operation page), every figure loaded, every same-origin link answering 200. The
+search box must find an operation by name. A screenshot of one operation page is
+saved to ``reports/docs-operation-page.png``.
+
+Needs the system Chromium (``/usr/bin/chromium``, the Debian package); playwright's
+own browser download is never used. Without it the module is skipped.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REPORTS = ROOT / "reports"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):  # CI installs it (make test -> browser): a missing browser there is a failure
+        raise RuntimeError(f"CI is set but {CHROMIUM} is missing: the docs browser test cannot run")
+    pytest.skip(f"the docs browser test needs the system Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+pytest.importorskip("mkdocs")
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The built site. With pytest-xdist the workers share one build (a file lock in the common temp dir)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    site = shared / "docs-site"
+    done = shared / "docs-site.ok"
+    with open(shared / "docs-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            mkdocs = Path(sys.executable).with_name("mkdocs")
+            command = [str(mkdocs) if mkdocs.exists() else sys.executable, *([] if mkdocs.exists() else ["-m", "mkdocs"]),
+                       "build", "--strict", "--clean", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
+            done.write_text("ok")
+    return site
+
+
+@pytest.fixture(scope="session")
+def server(site_dir):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site_dir)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _pages(site_dir: Path) -> list[str]:
+    """Every page of the built site, as a path relative to the site root ('' for the home page)."""
+    pages = []
+    for index in sorted(site_dir.rglob("index.html")):
+        relative = index.parent.relative_to(site_dir).as_posix()
+        if relative.startswith(("assets", "search")):
+            continue
+        pages.append("" if relative == "." else relative + "/")
+    return pages
+
+
+_MEASURE = """() => {
+  document.querySelectorAll('details').forEach(d => d.open = true);
+  const maths = [...document.querySelectorAll('article math')].map(m => {
+    const r = m.getBoundingClientRect();
+    return {w: r.width, h: r.height, ok: m.namespaceURI === 'http://www.w3.org/1998/Math/MathML',
+            text: m.textContent.slice(0, 60)};
+  });
+  const imgs = [...document.querySelectorAll('article img')].map(i => ({src: i.src, w: i.naturalWidth, done: i.complete}));
+  const svgs = [...document.querySelectorAll('article svg')].map(s => s.getBoundingClientRect().width);
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  const merror = document.querySelectorAll('merror').length;
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  return {maths, imgs, svgs, links, merror, ids, title: document.title};
+}"""
+
+
+@pytest.fixture(scope="session")
+def visits(site_dir, server, browser):
+    """Open every page once; record what the assertions need."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    records = {}
+    for path in _pages(site_dir):
+        errors: list[str] = []
+        on_console = lambda message: errors.append(message.text) if message.type == "error" else None
+        on_error = lambda error: errors.append(f"page error: {error}")
+        page.on("console", on_console)
+        page.on("pageerror", on_error)
+        start = len(requests)
+        response = page.goto(server + path, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        measured = page.evaluate(_MEASURE)
+        page.remove_listener("console", on_console)
+        page.remove_listener("pageerror", on_error)
+        records[path] = dict(status=response.status if response else None, errors=errors,
+                             requests=requests[start:], **measured)
+    yield records, page, requests
+    context.close()
+
+
+def _report(problems: dict[str, list]) -> str:
+    return "\n".join(f"{page or '/'}: {items}" for page, items in problems.items() if items)
+
+
+def test_the_site_has_the_pages(visits, site_dir):
+    records, _, _ = visits
+    from convspec.conformance.catalog import CATALOG
+
+    for op in CATALOG:
+        assert f"operations/{op.name}/" in records, f"no page for catalog operation {op.name}"
+    for page in ("", "conventions/", "convolution-vs-correlation/", "errata/", "tutorials/read-a-report/",
+                 "tutorials/validate-your-convolution/", "api/reference/", "api/accelerated/", "api/spec/"):
+        assert page in records, f"missing page {page!r}"
+    assert all(r["status"] == 200 for r in records.values()), {p: r["status"] for p, r in records.items() if r["status"] != 200}
+
+
+def test_no_console_errors(visits):
+    records, _, _ = visits
+    problems = {path: r["errors"] for path, r in records.items()}
+    assert not any(problems.values()), _report(problems)
+
+
+def test_no_request_leaves_localhost(visits):
+    records, _, _ = visits
+    problems = {
+        path: [url for url in r["requests"] if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in LOCAL_HOSTS]
+        for path, r in records.items()
+    }
+    assert not any(problems.values()), _report(problems)
+
+
+def test_every_formula_is_rendered_math(visits):
+    records, _, _ = visits
+    problems = {}
+    for path, r in records.items():
+        bad = [m["text"] for m in r["maths"] if not (m["ok"] and m["w"] > 0 and m["h"] > 0)]
+        problems[path] = bad + ([f"{r['merror']} <merror>"] if r["merror"] else [])
+        if path.startswith("operations/") and path != "operations/":
+            if not r["maths"]:
+                problems[path].append("no formula on an operation page")
+    assert not any(problems.values()), _report(problems)
+
+
+def test_every_figure_loads(visits):
+    records, _, _ = visits
+    problems = {path: [i["src"] for i in r["imgs"] if not (i["done"] and i["w"] > 0)] + [f"svg of width {w}" for w in r["svgs"] if w <= 0]
+                for path, r in records.items()}
+    assert not any(problems.values()), _report(problems)
+    figures = sum(len(r["imgs"]) for r in records.values())
+    assert figures >= 6, f"only {figures} figures on the whole site"
+
+
+def test_internal_links_resolve(visits, server):
+    """Every same-origin link answers 200, and a link to an anchor of a page finds that anchor there."""
+    records, _, _ = visits
+    targets: dict[str, str] = {}
+    broken = []
+    for path, r in records.items():
+        for href in r["links"]:
+            url, fragment = urldefrag(href)
+            if urlparse(url).hostname not in LOCAL_HOSTS:
+                continue
+            targets.setdefault(url, path)
+            page = urlparse(url).path.lstrip("/")
+            if fragment and not fragment.startswith("__") and page in records and fragment not in records[page]["ids"]:
+                broken.append(f"{href} (linked from {path or '/'}): no element with id {fragment!r}")
+    for url, found_on in sorted(targets.items()):
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        if status != 200:
+            broken.append(f"{url} (linked from {found_on or '/'}): {status}")
+    assert not broken, "\n".join(broken)
+    assert len(targets) > 20, f"only {len(targets)} internal links found"
+
+
+def test_search_finds_an_operation_by_name(visits, server):
+    _, page, _ = visits
+    page.goto(server, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")  # Material's shortcut focuses the search box
+    field = page.locator("input.md-search__input")
+    field.press_sequentially("conv_transpose", delay=20)  # Material searches on key events, not on fill()
+    result = page.locator('.md-search-result__item a[href*="operations/conv_transpose/"]').first
+    result.wait_for(state="attached", timeout=15000)
+    assert "conv_transpose" in result.inner_text()
+
+
+def test_screenshot_of_an_operation_page(visits, server):
+    _, page, _ = visits
+    REPORTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(server + "operations/max_pool/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    target = REPORTS / "docs-operation-page.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
