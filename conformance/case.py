@@ -48,6 +48,9 @@ class Case:
     def input_source(self) -> str:
         """Python lines that rebuild the inputs exactly (float64 repr round-trips every value)."""
         lines = []
+        arrays = [a for a in self.inputs.values() if a is not None]
+        if any(a.dtype.kind == "f" and not np.isfinite(a).all() for a in arrays):
+            lines.append("inf, nan = np.inf, np.nan")  # array2string spells them inf and nan
         for name, array in self.inputs.items():
             if array is None:
                 continue

@@ -67,10 +67,24 @@ def reproduction_snippet(result: OperationResult, target: Target) -> str:
         torch_case_call = case.call_source("target")
         for name in names:
             torch_case_call = torch_case_call.replace(f"({name},", f"({name}_t,").replace(f" {name},", f" {name}_t,")
-        lines.append(f"actual = {torch_case_call}.numpy()")
+        lines.append(f"actual = {torch_case_call}")
     else:
         lines.append(f"actual = {case.call_source('target')}")
-    lines.append("print(np.max(np.abs(actual.astype(np.float64) - expected.astype(np.float64))))")
+    lines += [
+        "# an operation may return several arrays (max_pool's values and indices): compare each",
+        "for want, got in zip(expected if isinstance(expected, tuple) else (expected,),",
+        "                     actual if isinstance(actual, tuple) else (actual,)):",
+        "    got = got.numpy() if hasattr(got, 'numpy') else np.asarray(got)",
+        "    if got.shape != want.shape:",
+        "        print('shape', got.shape, 'expected', want.shape)",
+        "        continue",
+        "    differs = ~((got == want) | (np.isnan(got) & np.isnan(want)))  # NaN matches NaN",
+        "    if not differs.any():",
+        "        print('identical')",
+        "        continue",
+        "    at = tuple(int(i) for i in np.argwhere(differs)[0])",
+        "    print(f'{int(differs.sum())} elements differ; first at {at}: {got[at]!r}, expected {want[at]!r}')",
+    ]
     return "\n".join(lines)
 
 

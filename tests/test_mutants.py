@@ -84,7 +84,12 @@ def test_mutant_is_caught(path):
             assert failure.case.data_kind == expected_kind, f"{path.name}: {result.op} failed on other data.\n{shrunk}"
         # the report can always print a reproduction for the failure
         snippet = reproduction_snippet(result, target)
-        compile(snippet, f"<reproduction of {path.name}>", "exec")
+        code = compile(snippet, f"<reproduction of {path.name}>", "exec")
+        if failure.reason.startswith("the target raised"):
+            with pytest.raises(Exception):  # the reproduction shows the same crash
+                exec(code, {})
+        else:
+            exec(code, {})  # it runs as the user would run it, and prints the difference
 
 
 _WITH_CORRECT_OPS = [
