@@ -13,7 +13,7 @@ would write by hand, and the ``convspec.accelerated`` call that means the same:
 * ``correlate`` in 1-, 2- and 3-D against ``F.conv1d`` / ``F.conv2d`` / ``F.conv3d``;
 * a depthwise ``correlate`` (``groups == C_in``) against ``F.conv2d(groups=C_in)``;
 * ``padding="same"`` with stride 2 against ``F.pad`` (the TensorFlow SAME pads,
-  computed by hand below) followed by ``F.conv2d``;
+  computed by hand: ``timing.tf_same_pads``) followed by ``F.conv2d``;
 * ``convolve`` against ``F.conv2d`` with the kernel ``torch.flip``-ped;
 * ``depthwise_separable`` against a depthwise ``F.conv2d`` then a 1x1 ``F.conv2d``;
 * an *overhead probe*: a 1x1x8x8 input, where the arithmetic is nearly free and
@@ -30,6 +30,7 @@ test-sized call and compares it with native torch on the same numbers.
 
 How it is timed
 ---------------
+(The machinery is shared by every ``bench_*.py`` script: ``benchmarks/timing.py``.)
 After a few warm-up calls, the two callables are timed in alternating blocks
 (native, accelerated, accelerated, native, ...) with ``time.perf_counter``; a
 block repeats a call enough times to last at least ``--block-ms``. Each row
@@ -48,140 +49,16 @@ fixed cost of some microseconds per call, which a real-sized input hides.
 
 from __future__ import annotations
 
-import argparse
-import math
-import os
-import statistics
-import sys
-import time
-from dataclasses import dataclass
-from typing import Callable
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from convspec import accelerated, reference
-
-TARGET_RATIO = 1.05
-WARMUP_CALLS = 3
-
-
-@dataclass(frozen=True)
-class Settings:
-    """How much work one run does: ``--quick`` shrinks every number here."""
-
-    batch: int
-    batch_3d: int
-    repeats: int
-    block_seconds: float
-
-
-QUICK = Settings(batch=2, batch_3d=1, repeats=7, block_seconds=0.03)
-FULL = Settings(batch=8, batch_3d=2, repeats=15, block_seconds=0.10)
-
-
-@dataclass(frozen=True)
-class Case:
-    """One row of the table: a native torch call and the convspec call that means the same."""
-
-    name: str
-    shape: str
-    native: Callable[[], torch.Tensor]
-    accelerated: Callable[[], torch.Tensor]
-    has_target: bool = True  # False where the ratio is informative, not a goal
-
-
-@dataclass(frozen=True)
-class Timing:
-    """Median seconds per call of both sides, and the per-repetition ratios second/first."""
-
-    first_seconds: float
-    second_seconds: float
-    ratios: list[float]
-
-    @property
-    def ratio(self) -> float:
-        return statistics.median(self.ratios)
-
-    @property
-    def spread(self) -> float:
-        """Interquartile range of the per-repetition ratios."""
-        if len(self.ratios) < 2:
-            return 0.0
-        lower, _, upper = statistics.quantiles(self.ratios, n=4)
-        return upper - lower
-
-
-# ---------------------------------------------------------------------------
-# Timing
-
-
-def seconds_per_call(fn: Callable[[], object], calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    return (time.perf_counter() - start) / calls
-
-
-def calls_per_block(fn: Callable[[], object], block_seconds: float) -> int:
-    """How many calls of ``fn`` last at least ``block_seconds`` (``fn`` already warm)."""
-    one_call = min(seconds_per_call(fn, 1) for _ in range(3))
-    return max(1, math.ceil(block_seconds / max(one_call, 1e-9)))
-
-
-def time_side_by_side(first: Callable[[], object], second: Callable[[], object], settings: Settings) -> Timing:
-    """Time ``first`` and ``second`` in alternating blocks of the same number of calls."""
-    for _ in range(WARMUP_CALLS):
-        first()
-        second()
-    calls = calls_per_block(first, settings.block_seconds)
-    first_times, second_times, ratios = [], [], []
-    for repetition in range(settings.repeats):
-        if repetition % 2 == 0:
-            a = seconds_per_call(first, calls)
-            b = seconds_per_call(second, calls)
-        else:
-            b = seconds_per_call(second, calls)
-            a = seconds_per_call(first, calls)
-        first_times.append(a)
-        second_times.append(b)
-        ratios.append(b / a)
-    return Timing(statistics.median(first_times), statistics.median(second_times), ratios)
-
-
-# ---------------------------------------------------------------------------
-# Checking
-
-
-def check_outputs_match(name: str, expected: object, actual: object) -> None:
-    """Stop the script, loudly, when the two sides of a row disagree."""
-    expected_t, actual_t = torch.as_tensor(np.asarray(expected)), torch.as_tensor(np.asarray(actual))
-    try:
-        torch.testing.assert_close(actual_t, expected_t, rtol=1e-5, atol=1e-5)
-    except AssertionError as error:
-        sys.exit(f"\nOUTPUT MISMATCH in {name!r}: the two sides compute different things.\n{error}")
+from timing import Case, Settings, check_outputs_match, control, dims, run_benchmark, tf_same_pads, time_side_by_side
 
 
 # ---------------------------------------------------------------------------
 # Cases
-
-
-def dims(shape) -> str:
-    return "x".join(map(str, shape))
-
-
-def tf_same_pads(sizes, kernel, stride) -> list[int]:
-    """TensorFlow SAME padding as ``F.pad`` wants it: ``(lo, hi)`` per axis, last axis first.
-
-    ``total = max((ceil(n / s) - 1) * s + k - n, 0)``, ``lo = total // 2``, ``hi = total - lo``.
-    """
-    pads = []
-    for n, k, s in zip(reversed(sizes), reversed(kernel), reversed(stride)):
-        total = max((math.ceil(n / s) - 1) * s + k - n, 0)
-        lo = total // 2
-        pads += [lo, total - lo]
-    return pads
 
 
 def correlate_case(name: str, x, w, b, padding: int, native_conv) -> Case:
@@ -208,16 +85,10 @@ def correlate_3d(settings: Settings) -> Case:
     return correlate_case("correlate 3-D", x, w, b, 1, F.conv3d)
 
 
-def control(settings: Settings) -> Case:
-    """The 2-D native call against an identical copy of itself: the noise floor."""
+def native_control(settings: Settings) -> Case:
+    """The 2-D native call against itself: the noise floor."""
     x, w, b = torch.randn(settings.batch, 64, 56, 56), torch.randn(64, 64, 3, 3), torch.randn(64)
-    return Case(
-        "control (native/native)",
-        f"x {dims(x.shape)}, w {dims(w.shape)}, pad 1",
-        native=lambda: F.conv2d(x, w, b, padding=1),
-        accelerated=lambda: F.conv2d(x, w, b, padding=1),
-        has_target=False,
-    )
+    return control("native/native", f"x {dims(x.shape)}, w {dims(w.shape)}, pad 1", lambda: F.conv2d(x, w, b, padding=1))
 
 
 def depthwise(settings: Settings) -> Case:
@@ -279,7 +150,7 @@ def overhead_probe(settings: Settings) -> Case:
 
 def all_cases(settings: Settings) -> list[Case]:
     return [
-        control(settings),
+        native_control(settings),
         correlate_2d(settings),
         correlate_1d(settings),
         correlate_3d(settings),
@@ -293,49 +164,7 @@ def all_cases(settings: Settings) -> list[Case]:
 
 
 # ---------------------------------------------------------------------------
-# Report
-
-
-ROW = "{:<26} {:<54} {:>10} {:>10} {:>7} {:>7}  {}"
-
-
-def print_header(settings: Settings, quick: bool) -> None:
-    print(f"convspec.accelerated vs native torch  ({'--quick' if quick else 'full run'})")
-    print(
-        f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}, "
-        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, float32, CPU"
-    )
-    print(
-        f"{settings.repeats} alternating repetitions per side, blocks of >= {settings.block_seconds * 1e3:.0f} ms; "
-        "medians; ratio = accelerated / native"
-    )
-    print()
-    print(ROW.format("case", "shape", "native ms", "accel ms", "ratio", "spread", ""))
-    print("-" * 124)
-
-
-def verdict(case: Case, timing: Timing) -> str:
-    if not case.has_target:
-        return "(no target)"
-    return "ok" if timing.ratio <= TARGET_RATIO else f"OVER {TARGET_RATIO:.2f}"
-
-
-def run_case(case: Case, settings: Settings) -> Timing:
-    check_outputs_match(case.name, case.native(), case.accelerated())
-    timing = time_side_by_side(case.native, case.accelerated, settings)
-    print(
-        ROW.format(
-            case.name,
-            case.shape,
-            f"{timing.first_seconds * 1e3:.3f}",
-            f"{timing.second_seconds * 1e3:.3f}",
-            f"{timing.ratio:.3f}",
-            f"{timing.spread:.3f}",
-            verdict(case, timing),
-        ),
-        flush=True,
-    )
-    return timing
+# The numpy reference
 
 
 def report_reference(settings: Settings) -> None:
@@ -368,39 +197,8 @@ def report_reference(settings: Settings) -> None:
     print(f"  ratio accelerated / native = {versus_accelerated.ratio:8.3f}  (spread {versus_accelerated.spread:.3f})")
 
 
-def report_over_target(rows: list[tuple[Case, Timing]]) -> None:
-    over = [(case, timing) for case, timing in rows if case.has_target and timing.ratio > TARGET_RATIO]
-    print()
-    if not over:
-        print(f"Every row with a target is within ratio {TARGET_RATIO:.2f}.")
-        return
-    print(f"Over the {TARGET_RATIO:.2f} target (compare with the control row's distance from 1.00):")
-    for case, timing in over:
-        print(f"  {case.name}: {timing.ratio:.3f} (spread {timing.spread:.3f})")
-
-
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smaller batches, fewer repetitions (under a minute)")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
-    parser.add_argument("--block-ms", type=float, default=None, help="minimum length of one timed block")
-    return parser.parse_args(argv)
-
-
 def main(argv: list[str] | None = None) -> None:
-    arguments = parse_arguments(argv)
-    settings = QUICK if arguments.quick else FULL
-    if arguments.block_ms is not None:
-        settings = Settings(settings.batch, settings.batch_3d, settings.repeats, arguments.block_ms / 1e3)
-    if arguments.threads is not None:
-        torch.set_num_threads(arguments.threads)
-    torch.manual_seed(0)
-    started = time.perf_counter()
-    print_header(settings, arguments.quick)
-    rows = [(case, run_case(case, settings)) for case in all_cases(settings)]
-    report_reference(settings)
-    report_over_target(rows)
-    print(f"\n{time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f}")
+    run_benchmark("convolution", __doc__.splitlines()[0], all_cases, argv, after=report_reference)
 
 
 if __name__ == "__main__":

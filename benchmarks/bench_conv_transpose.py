@@ -1,34 +1,54 @@
-"""Speed of convspec.accelerated.conv_transpose relative to native torch, measured side by side.
+"""How much convspec's conv_transpose costs on top of native torch.
 
-For every case the two callables are timed alternately in the same run (ours, theirs,
-ours, theirs, ...) and the ratio of the medians is reported: 1.00 means no overhead.
-The native side is ``F.conv_transpose{1,2,3}d``; for per-side padding and odd
-``"same"`` crops it is the native call plus the slicing a user would write; for four
-spatial axes, which torch lacks, it is the most direct composition (an einsum per kernel
-tap added into strided views). Before timing, each pair is checked to agree.
+Run ``python benchmarks/bench_conv_transpose.py`` (about 1-2 minutes on 2 CPU cores)
+or ``python benchmarks/bench_conv_transpose.py --quick`` (fewer repetitions, under a
+minute). ``--threads N`` sets ``torch.set_num_threads``; ``--block-ms`` the length of
+one timed block. Timing, output check and table: ``benchmarks/timing.py`` (the same
+method as ``bench_conv.py``: alternating blocks, median of per-repetition ratios).
 
-    python benchmarks/bench_conv_transpose.py            # about 2-3 minutes on a laptop CPU
-    python benchmarks/bench_conv_transpose.py --quick    # under a minute
+What is measured
+----------------
+Every row times ``convspec.accelerated.conv_transpose`` against the native call
+that means the same, on the same tensors (fixed shapes; ``--quick`` only shortens
+the timing):
+
+* ``F.conv_transpose{1,2,3}d`` with stride, padding, ``output_padding``, groups and
+  dilation;
+* per-side padding and an odd ``"same"`` crop: the native call plus the slicing a
+  user would write;
+* four spatial axes, which torch lacks: the most direct composition, an einsum per
+  kernel tap added into strided views;
+* an overhead probe (a 1x1x8x8 input: convspec's fixed per-call cost) and a control
+  row (the 2-D native call against itself: the noise of the machine).
+
+Before timing, each pair's outputs are compared (``rtol = atol = 1e-4``: the two
+sides sum 64 channels x 16 taps in different orders); a mismatch stops the script.
+
+How to read it
+--------------
+``ratio`` = accelerated / native; 1.00 means no overhead, the target is 1.05 (rows
+over it are listed at the end). Read every ratio against the control row's
+distance from 1.00.
 """
 
 from __future__ import annotations
 
-import argparse
-import statistics
-import time
 from itertools import product
 
 import torch
 import torch.nn.functional as F
 
 from convspec import accelerated
+from timing import Case, Settings, control, dims, run_benchmark
+
+TOLERANCE = 1e-4
 
 
-def _einsum_scatter_4d(x, weight, stride):
+def einsum_scatter_4d(x, weight, stride):
     """Four spatial axes the plain way: for each tap, x @ weight[..., tap] added at i * stride + tap."""
     n, c_in, *size = x.shape
     _, c_out, *kernel = weight.shape
-    full = [(length - 1) * stride + k + 0 for length, k in zip(size, kernel)]
+    full = [(length - 1) * stride + k for length, k in zip(size, kernel)]
     out = x.new_zeros((n, c_out, *full))
     for tap in product(*(range(k) for k in kernel)):
         view = tuple(slice(t, t + stride * (length - 1) + 1, stride) for t, length in zip(tap, size))
@@ -36,90 +56,58 @@ def _einsum_scatter_4d(x, weight, stride):
     return out
 
 
-def _cases(device: str):
-    """(name, ours, theirs): zero-argument callables on fixed random inputs."""
-    g = torch.Generator(device="cpu").manual_seed(0)
+def shape_of(x, w, rest: str) -> str:
+    return f"x {dims(x.shape)}, w {dims(w.shape)}, {rest}"
 
-    def rand(*shape):
-        return torch.randn(shape, generator=g).to(device)
 
+def case(name: str, x, w, rest: str, native, ours) -> Case:
+    return Case(name, shape_of(x, w, rest), native=native, accelerated=ours, tolerance=TOLERANCE)
+
+
+def all_cases(settings: Settings) -> list[Case]:
     ours = accelerated.conv_transpose
-    x1, w1, b1 = rand(16, 64, 256), rand(64, 32, 4), rand(32)
-    x2, w2, b2 = rand(8, 64, 28, 28), rand(64, 32, 4, 4), rand(32)
-    w2k3 = rand(64, 32, 3, 3)
-    x2g, w2g = rand(8, 64, 28, 28), rand(64, 8, 3, 3)
-    x3, w3 = rand(2, 16, 8, 16, 16), rand(16, 8, 3, 3, 3)
-    x4, w4 = rand(2, 8, 4, 6, 6, 6), rand(8, 8, 2, 2, 2, 2)
+    x1, w1, b1 = torch.randn(16, 64, 256), torch.randn(64, 32, 4), torch.randn(32)
+    x2, w2, b2 = torch.randn(8, 64, 28, 28), torch.randn(64, 32, 4, 4), torch.randn(32)
+    w2k3 = torch.randn(64, 32, 3, 3)
+    x2g, w2g = torch.randn(8, 64, 28, 28), torch.randn(64, 8, 3, 3)
+    x3, w3 = torch.randn(2, 16, 8, 16, 16), torch.randn(16, 8, 3, 3, 3)
+    x4, w4 = torch.randn(2, 8, 4, 6, 6, 6), torch.randn(8, 8, 2, 2, 2, 2)
+    tiny_x, tiny_w = torch.randn(1, 1, 8, 8), torch.randn(1, 1, 3, 3)
     return [
-        ("1-D 16x64x256 -> 32, k4 s2 p1",
-         lambda: ours(x1, w1, b1, stride=2, padding=1),
-         lambda: F.conv_transpose1d(x1, w1, b1, stride=2, padding=1)),
-        ("2-D 8x64x28x28 -> 32, k4 s2 p1 (DCGAN)",
-         lambda: ours(x2, w2, b2, stride=2, padding=1),
-         lambda: F.conv_transpose2d(x2, w2, b2, stride=2, padding=1)),
-        ("2-D 8x64x28x28 -> 32, k3 s2 p1 output_padding 1",
-         lambda: ours(x2, w2k3, b2, stride=2, padding=1, output_padding=1),
-         lambda: F.conv_transpose2d(x2, w2k3, b2, stride=2, padding=1, output_padding=1)),
-        ("2-D 8x64x28x28 -> 64, k3 s2 p1 groups 8 dilation 2",
-         lambda: ours(x2g, w2g, None, stride=2, padding=1, dilation=2, groups=8),
-         lambda: F.conv_transpose2d(x2g, w2g, None, stride=2, padding=1, dilation=2, groups=8)),
-        ("3-D 2x16x8x16x16 -> 8, k3 s2 p1 output_padding 1",
-         lambda: ours(x3, w3, None, stride=2, padding=1, output_padding=1),
-         lambda: F.conv_transpose3d(x3, w3, None, stride=2, padding=1, output_padding=1)),
-        ("per-side: 2-D k4 s2 padding ((1, 2), (2, 1)) vs native p1 + slicing",
-         lambda: ours(x2, w2, b2, stride=2, padding=((1, 2), (2, 1))),
-         lambda: F.conv_transpose2d(x2, w2, b2, stride=2, padding=1)[:, :, :-1, 1:]),
-        ("'same': 2-D k3 s2 (crop 0 low, 1 high) vs native + slicing",
-         lambda: ours(x2, w2k3, b2, stride=2, padding="same"),
-         lambda: F.conv_transpose2d(x2, w2k3, b2, stride=2)[:, :, :-1, :-1]),
-        ("4-D 2x8x4x6x6x6 -> 8, k2 s2 vs einsum per tap",
-         lambda: ours(x4, w4, None, stride=2),
-         lambda: _einsum_scatter_4d(x4, w4, 2)),
+        control("native/native", shape_of(x2, w2, "s2 p1"), lambda: F.conv_transpose2d(x2, w2, b2, stride=2, padding=1)),
+        case("1-D", x1, w1, "s2 p1",
+             lambda: F.conv_transpose1d(x1, w1, b1, stride=2, padding=1),
+             lambda: ours(x1, w1, b1, stride=2, padding=1)),
+        case("2-D (DCGAN)", x2, w2, "s2 p1",
+             lambda: F.conv_transpose2d(x2, w2, b2, stride=2, padding=1),
+             lambda: ours(x2, w2, b2, stride=2, padding=1)),
+        case("2-D output_padding", x2, w2k3, "s2 p1 output_padding 1",
+             lambda: F.conv_transpose2d(x2, w2k3, b2, stride=2, padding=1, output_padding=1),
+             lambda: ours(x2, w2k3, b2, stride=2, padding=1, output_padding=1)),
+        case("2-D groups, dilation", x2g, w2g, "s2 p1 groups 8 dilation 2",
+             lambda: F.conv_transpose2d(x2g, w2g, None, stride=2, padding=1, dilation=2, groups=8),
+             lambda: ours(x2g, w2g, None, stride=2, padding=1, dilation=2, groups=8)),
+        case("3-D output_padding", x3, w3, "s2 p1 output_padding 1",
+             lambda: F.conv_transpose3d(x3, w3, None, stride=2, padding=1, output_padding=1),
+             lambda: ours(x3, w3, None, stride=2, padding=1, output_padding=1)),
+        case("per-side padding", x2, w2, "s2 ((1, 2), (2, 1)) vs p1 + slicing",
+             lambda: F.conv_transpose2d(x2, w2, b2, stride=2, padding=1)[:, :, :-1, 1:],
+             lambda: ours(x2, w2, b2, stride=2, padding=((1, 2), (2, 1)))),
+        case("'same', stride 2", x2, w2k3, "s2, crop (0, 1) vs native + slicing",
+             lambda: F.conv_transpose2d(x2, w2k3, b2, stride=2)[:, :, :-1, :-1],
+             lambda: ours(x2, w2k3, b2, stride=2, padding="same")),
+        case("4-D", x4, w4, "s2 vs einsum per tap",
+             lambda: einsum_scatter_4d(x4, w4, 2),
+             lambda: ours(x4, w4, None, stride=2)),
+        Case("overhead probe (tiny)", shape_of(tiny_x, tiny_w, "s2"),
+             native=lambda: F.conv_transpose2d(tiny_x, tiny_w, stride=2),
+             accelerated=lambda: ours(tiny_x, tiny_w, stride=2),
+             has_target=False),
     ]
 
 
-def _time(fn, number: int, device: str) -> float:
-    if device == "cuda":
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    for _ in range(number):
-        fn()
-    if device == "cuda":
-        torch.cuda.synchronize()
-    return (time.perf_counter() - start) / number
-
-
-def _calibrate(fn, device: str, target: float) -> int:
-    """Calls per measurement so that one measurement takes about ``target`` seconds."""
-    once = _time(fn, 1, device)
-    return max(1, int(target / max(once, 1e-7)))
-
-
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats (under a minute)")
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--threads", type=int, default=0, help="torch CPU threads (default: torch's own choice)")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    repeats, target = (7, 0.05) if args.quick else (21, 0.2)
-    print(f"conv_transpose: accelerated / native, median of {repeats} alternating measurements on {args.device} "
-          f"(torch {torch.__version__}, {torch.get_num_threads()} threads)")
-    print(f"{'case':<68} {'ours ms':>9} {'native ms':>10} {'ratio':>7}")
-    with torch.no_grad():
-        for name, ours, theirs in _cases(args.device):
-            mine, native = ours(), theirs()
-            assert mine.shape == native.shape and torch.allclose(mine, native, rtol=1e-4, atol=1e-4), name
-            for fn in (ours, theirs):  # warm up
-                fn()
-            number = _calibrate(theirs, args.device, target)
-            ours_times, native_times = [], []
-            for _ in range(repeats):
-                ours_times.append(_time(ours, number, args.device))
-                native_times.append(_time(theirs, number, args.device))
-            a, b = statistics.median(ours_times), statistics.median(native_times)
-            print(f"{name:<68} {a * 1e3:9.3f} {b * 1e3:10.3f} {a / b:7.2f}")
+def main(argv: list[str] | None = None) -> None:
+    run_benchmark("conv_transpose", __doc__.splitlines()[0], all_cases, argv)
 
 
 if __name__ == "__main__":

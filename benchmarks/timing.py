@@ -1,0 +1,296 @@
+"""Shared machinery of the ``bench_*.py`` scripts: side-by-side timing, output checks, the table.
+
+Each script builds a list of :class:`Case` rows (a native torch call and the
+``convspec.accelerated`` call that means the same) and hands it to
+:func:`run_benchmark`, which parses ``--quick`` / ``--threads`` / ``--block-ms``,
+checks every pair's outputs, times the pairs and prints the table and the rows over
+the target. The scripts import this module as ``timing``: run as
+``python benchmarks/bench_X.py``, Python puts ``benchmarks/`` first on ``sys.path``.
+
+How it is timed
+---------------
+After a few warm-up calls, the two callables are timed in alternating blocks
+(native, accelerated, accelerated, native, ...) with ``time.perf_counter``; a
+block repeats a call enough times to last at least ``--block-ms``. Each row
+reports the median per-call time of each side, and the ratio column is the median
+of the per-repetition ratios accelerated/native (pairing neighbouring blocks
+cancels slow drifts in machine load). ``spread`` is the interquartile range of
+those per-repetition ratios.
+
+How to read it
+--------------
+``ratio`` 1.00 means convspec costs nothing over the native call; the target is
+``ratio <= 1.05`` wherever torch has the operation natively (or a direct
+composition stands in for it). A *control* row times the native call against
+itself: its distance from 1.00 is the noise of this machine at this moment; read
+the other ratios against it. Rows marked ``(no target)`` (the control, the
+overhead probes on tiny inputs) are informative only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+TARGET_RATIO = 1.05
+WARMUP_CALLS = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much work one run does: ``--quick`` shrinks every number here."""
+
+    batch: int
+    batch_3d: int
+    repeats: int
+    block_seconds: float
+
+
+QUICK = Settings(batch=2, batch_3d=1, repeats=7, block_seconds=0.03)
+FULL = Settings(batch=8, batch_3d=2, repeats=15, block_seconds=0.10)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One row of the table: a native torch call and the convspec call that means the same."""
+
+    name: str
+    shape: str
+    native: Callable[[], object]
+    accelerated: Callable[[], object]
+    has_target: bool = True  # False where the ratio is informative, not a goal
+    tolerance: float = 1e-5  # rtol and atol of the output check
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Median seconds per call of both sides, and the per-repetition ratios second/first."""
+
+    first_seconds: float
+    second_seconds: float
+    ratios: list[float]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def spread(self) -> float:
+        """Interquartile range of the per-repetition ratios."""
+        if len(self.ratios) < 2:
+            return 0.0
+        lower, _, upper = statistics.quantiles(self.ratios, n=4)
+        return upper - lower
+
+
+def dims(shape) -> str:
+    return "x".join(map(str, shape))
+
+
+def tf_same_pads(sizes, kernel, stride) -> list[int]:
+    """TensorFlow SAME padding as ``F.pad`` wants it: ``(lo, hi)`` per axis, last axis first.
+
+    ``total = max((ceil(n / s) - 1) * s + k - n, 0)``, ``lo = total // 2``, ``hi = total - lo``.
+    """
+    pads = []
+    for n, k, s in zip(reversed(sizes), reversed(kernel), reversed(stride)):
+        total = max((math.ceil(n / s) - 1) * s + k - n, 0)
+        lo = total // 2
+        pads += [lo, total - lo]
+    return pads
+
+
+def control(name: str, shape: str, native: Callable[[], object]) -> Case:
+    """A native call timed against itself: the noise floor of the run."""
+    return Case(f"control ({name})", shape, native=native, accelerated=native, has_target=False)
+
+
+# ---------------------------------------------------------------------------
+# Timing
+
+
+def seconds_per_call(fn: Callable[[], object], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def calls_per_block(fn: Callable[[], object], block_seconds: float) -> int:
+    """How many calls of ``fn`` last at least ``block_seconds`` (``fn`` already warm)."""
+    one_call = min(seconds_per_call(fn, 1) for _ in range(3))
+    return max(1, math.ceil(block_seconds / max(one_call, 1e-9)))
+
+
+def time_side_by_side(first: Callable[[], object], second: Callable[[], object], settings: Settings) -> Timing:
+    """Time ``first`` and ``second`` in alternating blocks of the same number of calls."""
+    for _ in range(WARMUP_CALLS):
+        first()
+        second()
+    calls = calls_per_block(first, settings.block_seconds)
+    first_times, second_times, ratios = [], [], []
+    for repetition in range(settings.repeats):
+        if repetition % 2 == 0:
+            a = seconds_per_call(first, calls)
+            b = seconds_per_call(second, calls)
+        else:
+            b = seconds_per_call(second, calls)
+            a = seconds_per_call(first, calls)
+        first_times.append(a)
+        second_times.append(b)
+        ratios.append(b / a)
+    return Timing(statistics.median(first_times), statistics.median(second_times), ratios)
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+def _as_tensor(value: object) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        return value.detach().cpu()
+    return torch.as_tensor(np.asarray(value))
+
+
+def check_outputs_match(name: str, expected: object, actual: object, tolerance: float = 1e-5) -> None:
+    """Stop the script, loudly, when the two sides of a row disagree (tuples: element by element)."""
+    if isinstance(expected, tuple) or isinstance(actual, tuple):
+        if not (isinstance(expected, tuple) and isinstance(actual, tuple) and len(expected) == len(actual)):
+            sys.exit(f"\nOUTPUT MISMATCH in {name!r}: one side returns {len(expected)} values, the other {len(actual)}.")
+        for position, (e, a) in enumerate(zip(expected, actual)):
+            check_outputs_match(f"{name}, output {position}", e, a, tolerance)
+        return
+    try:
+        torch.testing.assert_close(_as_tensor(actual), _as_tensor(expected), rtol=tolerance, atol=tolerance)
+    except AssertionError as error:
+        sys.exit(f"\nOUTPUT MISMATCH in {name!r}: the two sides compute different things.\n{error}")
+
+
+# ---------------------------------------------------------------------------
+# Report
+
+
+@dataclass(frozen=True)
+class Table:
+    """Column widths fitted to the cases' names and shapes."""
+
+    name_width: int
+    shape_width: int
+
+    @classmethod
+    def fitted(cls, cases: Sequence[Case]) -> Table:
+        return cls(max(len("case"), *(len(c.name) for c in cases)), max(len("shape"), *(len(c.shape) for c in cases)))
+
+    def row(self, *cells: str) -> str:
+        name, shape, *numbers, verdict = cells
+        columns = [f"{name:<{self.name_width}}", f"{shape:<{self.shape_width}}"]
+        columns += [f"{n:>10}" for n in numbers[:2]] + [f"{n:>7}" for n in numbers[2:]]
+        return " ".join(columns) + f"  {verdict}"
+
+    @property
+    def width(self) -> int:
+        return self.name_width + self.shape_width + 2 * 11 + 2 * 8 + 14
+
+
+def print_header(title: str, settings: Settings, quick: bool, table: Table) -> None:
+    print(f"{title}: convspec.accelerated vs native torch  ({'--quick' if quick else 'full run'})")
+    print(
+        f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}, "
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, float32, CPU"
+    )
+    print(
+        f"{settings.repeats} alternating repetitions per side, blocks of >= {settings.block_seconds * 1e3:.0f} ms; "
+        "medians; ratio = accelerated / native"
+    )
+    print()
+    print(table.row("case", "shape", "native ms", "accel ms", "ratio", "spread", ""))
+    print("-" * table.width)
+
+
+def verdict(case: Case, timing: Timing) -> str:
+    if not case.has_target:
+        return "(no target)"
+    return "ok" if timing.ratio <= TARGET_RATIO else f"OVER {TARGET_RATIO:.2f}"
+
+
+def run_case(case: Case, settings: Settings, table: Table) -> Timing:
+    """Check the outputs agree, time the pair, print the row."""
+    check_outputs_match(case.name, case.native(), case.accelerated(), case.tolerance)
+    timing = time_side_by_side(case.native, case.accelerated, settings)
+    print(
+        table.row(
+            case.name,
+            case.shape,
+            f"{timing.first_seconds * 1e3:.3f}",
+            f"{timing.second_seconds * 1e3:.3f}",
+            f"{timing.ratio:.3f}",
+            f"{timing.spread:.3f}",
+            verdict(case, timing),
+        ),
+        flush=True,
+    )
+    return timing
+
+
+def report_over_target(rows: list[tuple[Case, Timing]]) -> None:
+    over = [(case, timing) for case, timing in rows if case.has_target and timing.ratio > TARGET_RATIO]
+    print()
+    if not over:
+        print(f"Every row with a target is within ratio {TARGET_RATIO:.2f}.")
+        return
+    print(f"Over the {TARGET_RATIO:.2f} target (compare with the control row's distance from 1.00):")
+    for case, timing in over:
+        print(f"  {case.name}: {timing.ratio:.3f} (spread {timing.spread:.3f})")
+
+
+# ---------------------------------------------------------------------------
+# Command line
+
+
+def parse_arguments(description: str, argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="smaller batches, fewer repetitions (under a minute)")
+    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
+    parser.add_argument("--block-ms", type=float, default=None, help="minimum length of one timed block")
+    return parser.parse_args(argv)
+
+
+def settings_from(arguments: argparse.Namespace) -> Settings:
+    settings = QUICK if arguments.quick else FULL
+    if arguments.block_ms is not None:
+        settings = dataclasses.replace(settings, block_seconds=arguments.block_ms / 1e3)
+    return settings
+
+
+def run_benchmark(
+    title: str,
+    description: str,
+    make_cases: Callable[[Settings], list[Case]],
+    argv: list[str] | None = None,
+    after: Callable[[Settings], None] | None = None,
+) -> None:
+    """A whole script: arguments, header, one row per case, ``after`` (an extra section), the summary."""
+    arguments = parse_arguments(description, argv)
+    settings = settings_from(arguments)
+    if arguments.threads is not None:
+        torch.set_num_threads(arguments.threads)
+    torch.manual_seed(0)
+    started = time.perf_counter()
+    cases = make_cases(settings)
+    table = Table.fitted(cases)
+    print_header(title, settings, arguments.quick, table)
+    rows = [(case, run_case(case, settings, table)) for case in cases]
+    if after is not None:
+        after(settings)
+    report_over_target(rows)
+    print(f"\n{time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f}")
