@@ -26,6 +26,9 @@ from . import examples_unpool, strategies_unpool
 from . import examples_pool, strategies_pool
 from . import examples_conv_transpose, strategies_conv_transpose
 from . import examples_upsample, strategies_upsample
+from . import examples_activations, strategies_activations
+from . import examples_detection, strategies_detection
+from . import examples_style, strategies_style
 from .case import Case, WorkedExample
 from .tolerance import Exact, SumOfProducts
 
@@ -266,6 +269,96 @@ CATALOG: tuple[Operation, ...] = (
         output_shape=strategies_upsample.upsample_output_shape,
         examples=examples_upsample.UPSAMPLE_EXAMPLES,
         summary="Upsampling (or downsampling) by nearest, nearest-exact, linear, bilinear or trilinear interpolation; no learned parameters.",
+    ),
+    Operation(
+        name="relu",
+        family="activations",
+        reference=reference.relu,
+        strategy=lambda: strategies_activations.elementwise_cases("relu"),
+        tolerance=strategies_activations.exact_tolerance,
+        output_shape=strategies_activations.output_shape,
+        examples=examples_activations.RELU_EXAMPLES,
+        summary="Rectified linear unit, element-wise max(0, x); NaN propagates.",
+    ),
+    Operation(
+        name="sigmoid",
+        family="activations",
+        reference=reference.sigmoid,
+        strategy=lambda: strategies_activations.elementwise_cases("sigmoid"),
+        tolerance=strategies_activations.sigmoid_tolerance,
+        output_shape=strategies_activations.output_shape,
+        examples=examples_activations.SIGMOID_EXAMPLES,
+        summary="Logistic sigmoid 1 / (1 + exp(-x)), element-wise, without overflow for large |x|.",
+    ),
+    Operation(
+        name="softmax",
+        family="activations",
+        reference=reference.softmax,
+        strategy=lambda: strategies_activations.softmax_cases(),
+        tolerance=strategies_activations.softmax_tolerance,
+        output_shape=strategies_activations.output_shape,
+        examples=examples_activations.SOFTMAX_EXAMPLES,
+        summary="Softmax along one axis, computed stably with the slice maximum subtracted.",
+    ),
+    Operation(
+        name="flatten",
+        family="activations",
+        reference=reference.flatten,
+        strategy=lambda: strategies_activations.flatten_cases(),
+        tolerance=strategies_activations.exact_tolerance,
+        output_shape=strategies_activations.output_shape,
+        examples=examples_activations.FLATTEN_EXAMPLES,
+        summary="(N, d_1, ..., d_r) to (N, d_1 ... d_r) in row-major order, as torch.flatten(x, 1).",
+    ),
+    Operation(
+        name="dense",
+        family="activations",
+        reference=reference.dense,
+        strategy=lambda: strategies_activations.dense_cases(),
+        tolerance=strategies_activations.dense_tolerance,
+        output_shape=strategies_activations.output_shape,
+        examples=examples_activations.DENSE_EXAMPLES,
+        summary="A fully connected layer: y = x weight^T + bias, weight (n_out, n_in) as F.linear.",
+    ),
+    Operation(
+        name="box_iou",
+        family="detection",
+        reference=reference.box_iou,
+        strategy=lambda: strategies_detection.box_iou_cases(),
+        tolerance=strategies_detection.box_iou_tolerance,
+        output_shape=strategies_detection.box_iou_output_shape,
+        examples=examples_detection.BOX_IOU_EXAMPLES,
+        summary="Pairwise intersection over union of two sets of boxes (xyxy, cxcywh or xywh); 0 for touching boxes and for a zero union.",
+    ),
+    Operation(
+        name="gram_matrix",
+        family="style",
+        reference=reference.gram_matrix,
+        strategy=lambda: strategies_style.gram_cases(),
+        tolerance=strategies_style.gram_tolerance,
+        output_shape=strategies_style.output_shape,
+        examples=examples_style.GRAM_MATRIX_EXAMPLES,
+        summary="The style matrix of each image, F_kk' = sum over positions of a_k a_k', optionally normalised (seed 004, Gatys, per element).",
+    ),
+    Operation(
+        name="style_loss",
+        family="style",
+        reference=reference.style_loss,
+        strategy=lambda: strategies_style.pair_cases("style_loss"),
+        tolerance=strategies_style.style_tolerance,
+        output_shape=strategies_style.output_shape,
+        examples=examples_style.STYLE_LOSS_EXAMPLES,
+        summary="Per image, the weighted sum over layers of the squared differences of two (normalised) gram matrices.",
+    ),
+    Operation(
+        name="content_loss",
+        family="style",
+        reference=reference.content_loss,
+        strategy=lambda: strategies_style.pair_cases("content_loss"),
+        tolerance=strategies_style.content_tolerance,
+        output_shape=strategies_style.output_shape,
+        examples=examples_style.CONTENT_LOSS_EXAMPLES,
+        summary="Per image, the sum of squared differences of two feature maps (seed 004's content error, constant 1).",
     ),
 )
 

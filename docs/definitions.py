@@ -60,6 +60,33 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("nearest modes select a sample", r"y_{b,c,t} = x_{b,c,\mathrm{src}(t)}"),
         ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}, \quad i_0 = \lfloor s(t) \rfloor, \; i_1 = \min(i_0 + 1, n - 1), \; \lambda = s(t) - i_0"),
     ],
+    # activations and dense layers (spec/activations.py)
+    "relu": [("element-wise; NaN stays NaN", r"y = \max(0, x)")],
+    "sigmoid": [("element-wise, evaluated without overflow", r"y = \frac{1}{1 + e^{-x}} = \frac{e^{x}}{1 + e^{x}}")],
+    "softmax": [
+        ("along the axis, for each slice", r"y_i = \frac{e^{x_i - m}}{\sum_{j=0}^{n-1} e^{x_j - m}}, \quad m = \max_j x_j"),
+        ("subtracting m changes nothing", r"\frac{e^{x_i - c}}{\sum_j e^{x_j - c}} = \frac{e^{x_i}}{\sum_j e^{x_j}} \quad \text{for every } c"),
+    ],
+    "flatten": [("row-major over the non-batch axes", r"y_{b,\; i_1 d_2 \cdots d_r + i_2 d_3 \cdots d_r + \dots + i_r} = x_{b, i_1, \dots, i_r}")],
+    "dense": [("", r"y_{b,o} = \mathrm{bias}_o + \sum_{i=0}^{n_{\mathrm{in}}-1} x_{b,i}\, w_{o,i}")],
+    # detection (spec/detection.py); boxes as corners (x1, y1, x2, y2) after converting the format
+    "box_iou": [
+        ("the intersection: 0 for boxes that only touch", r"I_{mk} = \max\left(0, \min(x_2, x_2') - \max(x_1, x_1')\right) \max\left(0, \min(y_2, y_2') - \max(y_1, y_1')\right)"),
+        ("the union, and 0 when it is 0", r"U_{mk} = (x_2 - x_1)(y_2 - y_1) + (x_2' - x_1')(y_2' - y_1') - I_{mk}, \qquad \mathrm{iou}_{mk} = \begin{cases} I_{mk} / U_{mk} & U_{mk} > 0 \\ 0 & U_{mk} = 0 \end{cases}"),
+        ("the formats", r"\mathrm{cxcywh}: x_{1,2} = c_x \mp \tfrac{w}{2}, \quad \mathrm{xywh}: x_2 = x_1 + w"),
+    ],
+    # style transfer (spec/style.py); p runs over the M spatial positions, C channels
+    "gram_matrix": [
+        ("per image b, scaled by the normalisation's c", r"\mathrm{gram}_{b,k,k'} = c \sum_{p} a_{b,k,p}\, a_{b,k',p}, \qquad c = \begin{cases} 1 & \text{none} \\ \frac{1}{2 C M} & \text{gatys, seed\_004} \\ \frac{1}{C M} & \text{per\_element} \end{cases}"),
+    ],
+    "style_loss": [
+        ("per image, over layers l with weights lambda", r"E_b = \sum_l \lambda_l \sum_{k,k'} \left( \mathrm{gram}^{(l)}_{b,k,k'}(G) - \mathrm{gram}^{(l)}_{b,k,k'}(S) \right)^2"),
+        ("with the Gatys / seed 004 scale, one layer", r"E = \frac{1}{4 C^2 M^2} \sum_{k,k'} (F_{kk'}(G) - F_{kk'}(S))^2 = \frac{1}{(2 I J K)^2} \sum_{k,k'} (F_{kk'}(G) - F_{kk'}(S))^2"),
+        ("its gradient (raw grams G, A; a the C x M features)", r"\frac{\partial E}{\partial a_{j,p}} = 4 c^2 \sum_{k'} (G - A)_{j k'}\, a_{k',p}"),
+    ],
+    "content_loss": [
+        ("per image (seed 004; Gatys et al. put 1/2 in front)", r"E_b = \sum_{k,p} \left( a_{b,k,p}(G) - a_{b,k,p}(C) \right)^2"),
+    ],
 }
 
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import sympy
 
-from convspec.spec import conv, conv_transpose, pool, unpool, upsample
+from convspec.spec import activations, conv, detection, style, conv_transpose, pool, unpool, upsample
 
 import docs_math
 
@@ -151,6 +151,35 @@ FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
         Formula("Linear modes, align_corners=True", "s(t)", upsample.align_corners_source),
         Formula("Multiply-adds, bilinear", "M", upsample.upsample_multiply_adds),
         Formula("Parameters", "P", upsample.upsample_parameter_count),
+    ],
+    "activations": lambda op: (
+        [
+            Formula("Output shape", r"\mathrm{shape}", activations.flatten_output_shape, expr=lambda: sympy.Tuple(activations.batch, sympy.Symbol("d_1") * sympy.Symbol(r"\cdots") * sympy.Symbol("d_r")))
+        ]
+        if op == "flatten"
+        else [
+            Formula("Parameters", "P", activations.dense_parameter_count),
+            Formula("Multiply-adds", "M", activations.dense_multiply_adds),
+        ]
+        if op == "dense"
+        else [
+            Formula("Definition", "y", getattr(activations, op), expr=(lambda: getattr(activations, op)()) if op != "softmax" else (lambda: activations.softmax(sympy.symbols("x_0:3"), 0))),
+        ]
+        + ([Formula("Derivative", r"\sigma'(x)", activations.sigmoid_derivative)] if op == "sigmoid" else [])
+    )
+    + [Formula("Parameters", "P", activations.activation_parameter_count)] * (op != "dense"),
+    "detection": lambda op: [
+        Formula("Intersection area", "I", detection.intersection_area),
+        Formula("Area", "A", detection.box_area),
+        Formula("IoU (union > 0)", r"\mathrm{IoU}", detection.iou),
+        Formula("Output shape", r"\mathrm{shape}", detection.box_iou_output_shape, expr=lambda: sympy.Tuple(sympy.Symbol("M"), sympy.Symbol("K"))),
+    ],
+    "style": lambda op: [
+        Formula("Gram scale, Gatys / seed 004", "c", style.gram_scale),
+        Formula("Gram scale, per element (PyTorch tutorial)", "c", style.gram_scale, expr=lambda: style.gram_scale("per_element")),
+        Formula("Style loss constant on raw grams, Gatys", r"c^2", style.style_loss_constant),
+        Formula("Gradient factor, Gatys", r"4 c^2", style.style_gradient_factor),
+        Formula("Multiply-adds of one gram", "M_{\\mathrm{gram}}", style.gram_multiply_adds),
     ],
 }
 

@@ -259,6 +259,68 @@ MAPPINGS: dict[str, Mapping] = {
             "ONNX `Resize`'s default nearest rounds (`round_prefer_floor`) where PyTorch's `\"nearest\"` floors.",
         ),
     ),
+    # activations and dense layers
+    "relu": Mapping(
+        rows={"operation": ("`torch.relu`, `F.relu`, `nn.ReLU`", "`Relu`", "`tf.nn.relu`, `activation=\"relu\"`", "`jax.nn.relu`")},
+    ),
+    "sigmoid": Mapping(
+        rows={"operation": ("`torch.sigmoid`, `nn.Sigmoid`", "`Sigmoid`", "`tf.math.sigmoid`, `activation=\"sigmoid\"`", "`jax.nn.sigmoid`")},
+    ),
+    "softmax": Mapping(
+        rows={
+            "operation": ("`torch.softmax`, `F.softmax`, `nn.Softmax`", "`Softmax`", "`tf.nn.softmax`, `activation=\"softmax\"`", "`jax.nn.softmax`"),
+            "axis": ("`dim` (required)", "`axis=-1` (opset 13; earlier opsets flatten from `axis=1`)", "`axis=-1`", "`axis=-1`"),
+        },
+        differences=("ONNX before opset 13 normalises over all axes from `axis` on (a flattened 2-D view), not one axis.",),
+    ),
+    "flatten": Mapping(
+        rows={
+            "operation": ("`torch.flatten(x, 1)`, `nn.Flatten()`", "`Flatten` (`axis=1`)", "`Flatten()`", "`x.reshape(x.shape[0], -1)`"),
+            "layout": ("row-major over `(C, H, W)`", "row-major over `(C, H, W)`", "row-major over channels-last `(H, W, C)`", "as the array is laid out"),
+        },
+        differences=("Keras flattens channels-last tensors: the feature order is `(h, w, c)`, so a dense layer's weights do not carry over to a channels-first model unpermuted.",),
+    ),
+    "dense": Mapping(
+        rows={
+            "operation": ("`F.linear`, `nn.Linear`", "`Gemm` (`transB=1`) or `MatMul` + `Add`", "`Dense`", "`x @ w.T + b`; flax `nn.Dense`"),
+            "weight": ("`weight` `(out, in)`", "`B` with `transB=1`", "`kernel` `(in, out)`", "flax `kernel` `(in, out)`"),
+            "bias": ("`bias=None`", "`C` (optional)", "`use_bias=True`", "flax `use_bias=True`"),
+        },
+        differences=("Keras and flax store the kernel as `(n_in, n_out)`, the transpose of PyTorch's and convspec's `(n_out, n_in)`.",),
+    ),
+    "box_iou": Mapping(
+        rows={
+            "operation": ("`torchvision.ops.box_iou` (torchvision, not torch)", "— (no operator)", "`tfa.losses.GIoULoss` (giou); no plain op", "— (write it)"),
+            "fmt": ("`torchvision.ops.box_convert(in_fmt=...)` first; `box_iou` takes `xyxy`", NONE, NONE, NONE),
+        },
+        differences=(
+            "torchvision returns NaN (0/0) for two zero-area boxes; convspec returns 0.",
+            "torchvision does not check that x1 <= x2; convspec raises a ValueError naming the box.",
+            "torchvision's `nms` keeps boxes with IoU <= threshold as convspec's `nms`, but its tie order between equal scores is unspecified; convspec takes the lower index first.",
+        ),
+    ),
+    "gram_matrix": Mapping(
+        rows={
+            "operation": ("`f = x.flatten(2); f @ f.transpose(1, 2)` (no op; the tutorial's `gram_matrix`)", "— (`MatMul` of a reshape)", "`tf.linalg.einsum('bijc,bijd->bcd', x, x)` (Keras example)", "`jnp.einsum('bcp,bdp->bcd', f, f)`"),
+            "normalization": ("the tutorial divides by `a*b*c*d` (`\"per_element\"` for one image)", NONE, "the Keras example divides by `H*W` (num locations)", NONE),
+        },
+        differences=(
+            "The PyTorch tutorial's `features.view(a * b, c * d)` mixes the images of a batch into one matrix; convspec keeps one gram per image.",
+            "The Keras example divides by the number of positions only (`M`), and its style loss by `4 C^2 M^2` again.",
+        ),
+    ),
+    "style_loss": Mapping(
+        rows={
+            "operation": ("`F.mse_loss(gram(G), gram(S))` in the tutorial (a mean: 1/C^2 of `\"per_element\"`)", NONE, "Keras example `style_loss`: `sum((S - C)^2) / (4 * 3^2 * M^2)`", NONE),
+        },
+        differences=("Every source puts a different constant in front; `convspec.spec.style.conversion_factor` gives the factor between any two.",),
+    ),
+    "content_loss": Mapping(
+        rows={
+            "operation": ("`F.mse_loss(G, C)` in the tutorial (a mean: 1/(C M) of this)", NONE, "Keras example `content_loss`: `sum((G - C)^2)` (this)", NONE),
+        },
+        differences=("Gatys et al. write 1/2 sum (F - P)^2: half of convspec's (and seed 004's) value.",),
+    ),
 }
 
 

@@ -4,23 +4,56 @@ Never uses torch, scipy or a library convolution, and never imports the spec's
 closed-form sizes: window positions are enumerated from the definition.
 """
 
+from .activations import dense, flatten, relu, sigmoid, softmax
 from .conv import convolve, correlate, depthwise_separable
 from .conv_transpose import conv_transpose
+from .detection import batched_nms, box_iou, nms
 from .pool import avg_pool, global_avg_pool, global_max_pool, max_pool
+from .style import content_loss, gram_matrix, style_loss
 from .unpool import avg_unpool, first_unpool, max_unpool
 from .upsample import upsample
 
+# backward passes (vector-Jacobian products), one sibling module per family
+from .conv_transpose_vjp import conv_transpose_vjp
+from .conv_vjp import convolve_vjp, correlate_vjp, depthwise_separable_vjp
+from .pool_vjp import avg_pool_vjp, global_avg_pool_vjp, global_max_pool_vjp, max_pool_vjp
+from .unpool_vjp import avg_unpool_vjp, first_unpool_vjp, max_unpool_vjp
+from .upsample_vjp import upsample_vjp
+
 __all__ = [
     "avg_pool",
+    "avg_pool_vjp",
     "avg_unpool",
+    "avg_unpool_vjp",
+    "batched_nms",
+    "box_iou",
+    "content_loss",
     "conv_transpose",
+    "conv_transpose_vjp",
     "convolve",
+    "convolve_vjp",
     "correlate",
+    "correlate_vjp",
+    "dense",
     "depthwise_separable",
+    "depthwise_separable_vjp",
     "first_unpool",
+    "first_unpool_vjp",
+    "flatten",
     "global_avg_pool",
+    "global_avg_pool_vjp",
     "global_max_pool",
+    "global_max_pool_vjp",
+    "gram_matrix",
     "max_pool",
+    "max_pool_vjp",
     "max_unpool",
+    "max_unpool_vjp",
+    "nms",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "style_loss",
     "upsample",
+    "upsample_vjp",
 ]

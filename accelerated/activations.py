@@ -1,0 +1,71 @@
+"""Fast activations and dense layers: relu, sigmoid, softmax, flatten, dense (torch).
+
+Same names, signatures and semantics as :mod:`convspec.reference.activations`;
+takes and returns ``torch.Tensor`` on the input's device, float16, bfloat16,
+float32 and float64, autograd flowing through. Rules: :mod:`convspec.spec.activations`.
+Each is the native torch call (``torch.relu``, ``torch.sigmoid``, ``torch.softmax``,
+``torch.flatten(x, 1)``, ``F.linear``) after convspec's argument checks.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from convspec.spec.activations import check_dense_arguments, check_flatten_arguments, check_softmax_axis
+from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+
+
+def relu(x):
+    """``max(0, x)`` element-wise, NaN propagating; see :func:`convspec.reference.activations.relu`."""
+    _check_tensor("relu", "x", x)
+    return torch.relu(x)
+
+
+def sigmoid(x):
+    """``1 / (1 + exp(-x))`` element-wise; see :func:`convspec.reference.activations.sigmoid`."""
+    _check_tensor("sigmoid", "x", x)
+    return torch.sigmoid(x)
+
+
+def softmax(x, *, axis=-1):
+    """Stable softmax along ``axis``; see :func:`convspec.reference.activations.softmax`."""
+    op = "softmax"
+    _check_tensor(op, "x", x)
+    axis = check_softmax_axis(op, tuple(x.shape), axis)
+    return torch.softmax(x, dim=axis)
+
+
+def flatten(x):
+    """``(N, d_1, ...) -> (N, prod(d))`` row-major; see :func:`convspec.reference.activations.flatten`."""
+    op = "flatten"
+    _check_tensor(op, "x", x)
+    check_flatten_arguments(op, tuple(x.shape))
+    return torch.flatten(x, 1).clone() if x.dim() == 2 else torch.flatten(x, 1)
+
+
+def dense(x, weight, bias=None):
+    """``x @ weight.T + bias``; see :func:`convspec.reference.activations.dense`."""
+    op = "dense"
+    _check_tensor(op, "x", x)
+    _check_tensor(op, "weight", weight)
+    if bias is not None:
+        _check_tensor(op, "bias", bias)
+    for name, other in (("weight", weight), ("bias", bias)):
+        if other is not None and other.dtype != x.dtype:
+            raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
+    check_dense_arguments(op, tuple(x.shape), tuple(weight.shape), None if bias is None else tuple(bias.shape))
+    return F.linear(x, weight, bias)
+
+
+def _name(dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _check_tensor(op: str, name: str, value) -> None:
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(
+            f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
+        )
+    if not value.dtype.is_floating_point:
+        raise dtype_error(op, name, _name(value.dtype))

@@ -1,0 +1,151 @@
+"""Fast detection operations: box_iou, nms, batched_nms (torch).
+
+Same names, signatures and semantics as :mod:`convspec.reference.detection`; takes
+and returns ``torch.Tensor`` on the input's device, float16, bfloat16, float32 and
+float64; ``box_iou`` is differentiable. Rules: :mod:`convspec.spec.detection`.
+
+``box_iou`` is one broadcast expression over the ``(M, K)`` pairs, in float32 for
+float16/bfloat16 inputs (as torchvision's ``_upcast``) and in the input dtype
+otherwise, with the union-0 case set to 0 (torchvision's ``box_iou`` gives NaN
+there). ``nms`` sorts with a *stable* descending sort (ties: lower index first;
+torchvision's ``nms`` does not promise an order for ties), thresholds the IoU
+matrix once, and runs the greedy pass over its rows. ``batched_nms`` runs that per
+class on the ``IoU > threshold`` matrix masked to same-class pairs (torchvision
+offsets each class's boxes by ``class * (max coordinate + 1)`` instead, which is the
+same for ``xyxy`` boxes but adds rounding for large coordinates).
+"""
+
+from __future__ import annotations
+
+import torch
+
+from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.detection import (
+    check_boxes_shape,
+    check_fmt,
+    check_scores_shape,
+    check_threshold,
+    invalid_box_error,
+    nan_score_error,
+)
+
+_HALF = (torch.float16, torch.bfloat16)
+
+
+def box_iou(boxes1, boxes2, *, fmt="xyxy"):
+    """Pairwise IoU ``(M, K)``; see :func:`convspec.reference.detection.box_iou`."""
+    op = "box_iou"
+    corners1 = _checked_corners(op, "boxes1", boxes1, fmt)
+    corners2 = _checked_corners(op, "boxes2", boxes2, fmt)
+    _check_same_dtype(op, boxes1, boxes2=boxes2)
+    return _iou_matrix(corners1, corners2).to(boxes1.dtype)
+
+
+def nms(boxes, scores, iou_threshold, *, score_threshold=None, fmt="xyxy"):
+    """Greedy non-max suppression, kept indices best first; see :func:`convspec.reference.detection.nms`."""
+    op = "nms"
+    corners, order = _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt)
+    return _greedy(corners, order, float(iou_threshold), None)
+
+
+def batched_nms(boxes, scores, classes, iou_threshold, *, score_threshold=None, fmt="xyxy"):
+    """Non-max suppression per class; see :func:`convspec.reference.detection.batched_nms`."""
+    op = "batched_nms"
+    corners, order = _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt)
+    if not isinstance(classes, torch.Tensor):
+        raise TypeError(f"batched_nms: classes must be a torch.Tensor, got {type(classes).__name__}")
+    if classes.dtype.is_floating_point or classes.dtype.is_complex or classes.dtype == torch.bool:
+        raise TypeError(f"batched_nms: classes must have an integer dtype, got {_name(classes.dtype)}")
+    check_scores_shape(op, "classes", tuple(classes.shape), corners.shape[0])
+    return _greedy(corners, order, float(iou_threshold), classes.to(corners.device))
+
+
+def _greedy(corners, order, threshold, classes):
+    if order.numel() == 0:
+        return torch.zeros(0, dtype=torch.int64, device=corners.device)
+    ranked = corners[order]
+    with torch.no_grad():
+        over = _iou_matrix(ranked, ranked) > threshold
+        if classes is not None:
+            ranked_classes = classes[order]
+            over &= ranked_classes[:, None] == ranked_classes[None, :]
+    over = over.cpu()
+    suppressed = torch.zeros(len(order), dtype=torch.bool)
+    keep = []
+    for a in range(len(order)):
+        if suppressed[a]:
+            continue
+        keep.append(a)
+        suppressed |= over[a]
+    return order[torch.tensor(keep, dtype=torch.int64, device=order.device)]
+
+
+def _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt):
+    corners = _checked_corners(op, "boxes", boxes, fmt)
+    _check_tensor(op, "scores", scores)
+    _check_same_dtype(op, boxes, scores=scores)
+    check_scores_shape(op, "scores", tuple(scores.shape), corners.shape[0])
+    check_threshold(op, "iou_threshold", iou_threshold)
+    if score_threshold is not None:
+        check_threshold(op, "score_threshold", score_threshold)
+    nan = torch.isnan(scores)
+    if bool(nan.any()):
+        raise nan_score_error(op, int(nan.nonzero()[0, 0]))
+    order = torch.sort(scores, descending=True, stable=True).indices  # ties: lower index first
+    if score_threshold is not None:
+        order = order[scores[order].double() >= float(score_threshold)]  # compared exactly, as the reference
+    return corners, order
+
+
+def _checked_corners(op, name, boxes, fmt):
+    """Validate, then ``(M, 4)`` corners in the compute dtype (float32 for half inputs)."""
+    _check_tensor(op, name, boxes)
+    check_boxes_shape(op, name, tuple(boxes.shape))
+    check_fmt(op, fmt)
+    b = boxes.float() if boxes.dtype in _HALF else boxes
+    finite = torch.isfinite(b).all(dim=1)
+    if fmt == "xyxy":
+        valid = finite & (b[:, 0] <= b[:, 2]) & (b[:, 1] <= b[:, 3])
+    else:
+        valid = finite & (b[:, 2] >= 0) & (b[:, 3] >= 0)
+    if not bool(valid.all()):
+        row = int((~valid).nonzero()[0, 0])
+        raise invalid_box_error(op, name, row, boxes[row].detach().double().cpu().tolist(), fmt)
+    if fmt == "cxcywh":
+        half = b[:, 2:] / 2
+        return torch.cat([b[:, :2] - half, b[:, :2] + half], dim=1)
+    if fmt == "xywh":
+        return torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], dim=1)
+    return b
+
+
+def _iou_matrix(a, b):
+    area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    low = torch.maximum(a[:, None, :2], b[None, :, :2])
+    high = torch.minimum(a[:, None, 2:], b[None, :, 2:])
+    size = (high - low).clamp(min=0)
+    inter = size[..., 0] * size[..., 1]
+    union = area_a[:, None] + area_b[None, :] - inter
+    positive = union > 0
+    # 0/0 (two zero-area boxes) is defined as 0; the safe denominator keeps the gradient finite
+    return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))
+
+
+def _name(dtype) -> str:
+    return str(dtype).removeprefix("torch.")
+
+
+def _check_tensor(op, name, value):
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(
+            f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
+        )
+    if not value.dtype.is_floating_point:
+        raise dtype_error(op, name, _name(value.dtype))
+
+
+def _check_same_dtype(op, x, **others):
+    for name, other in others.items():
+        if other.dtype != x.dtype:
+            raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
