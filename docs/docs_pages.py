@@ -25,6 +25,7 @@ import definitions
 import docs_errata
 import docs_examples
 import docs_figures
+import docs_identities
 import docs_math
 import docs_rst
 import docs_reports
@@ -482,6 +483,8 @@ SNIPPETS = {
     "mutant-name": docs_reports.mutant_name,
     "errata-examples": docs_errata.example_errata,
     "errata-more": docs_errata.more_errata,
+    "proved-identities": docs_identities.proved_identities,
+    "refuted-seed-claims": docs_identities.refuted_seed_claims,
 }
 
 
