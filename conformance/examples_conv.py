@@ -231,8 +231,10 @@ CONVOLVE_EXAMPLES = (
         note=(
             "The seed prints 1.80, 1.96, 2.11 for the first three outputs, which do not follow from its "
             "own x, w and formula: s_5 = x5 w0 + x4 w1 + x3 w2 + x2 w3 + x1 w4 + x0 w5 = "
-            "1.8*0.01 + 1.7*0.02 + 1.4*0.03 + 1.2*0.04 + 1.1*0.4 + 1.0*0.5 = 1.082. (The seed's "
-            "numbers come from a 7-tap weighting that the slide does not show.)"
+            "1.8*0.01 + 1.7*0.02 + 1.4*0.03 + 1.2*0.04 + 1.1*0.4 + 1.0*0.5 = 1.082. (Where the seed's "
+            "numbers come from is unclear: the 7-tap weighting 0.01, 0.01, 0.02, 0.02, 0.04, 0.4, 0.5 "
+            "gives 1.811, 1.967, 2.112, which explains 1.96 and 2.11 but not 1.80; see "
+            "convspec.spec.identities.seed_001_track_example_claim.)"
         ),
         tags=("seed-erratum",),
     ),

@@ -33,8 +33,11 @@ def _tests_naming(name: str) -> list[str]:
 def _entry(identity, verdict: str, shown: list[str]) -> str:
     comparisons = identity.failures if verdict == "refuted" else identity.comparisons
     first = comparisons[0]
+    title = identity.name.removesuffix("_claim").replace("_", " ")
     lines = [
-        f"### {docs_pages.heading_text(identity.statement)}",
+        f"### {docs_pages.heading_text(title[0].upper() + title[1:])}",
+        "",
+        f"*Statement:* {docs_pages.plain(identity.statement)}",
         "",
         f"*Conditions:* {docs_pages.plain(identity.conditions)}",
         "",
