@@ -29,6 +29,8 @@ from . import examples_upsample, strategies_upsample
 from . import examples_activations, strategies_activations
 from . import examples_detection, strategies_detection
 from . import examples_style, strategies_style
+from . import examples_filters, strategies_filters
+from . import examples_fft, strategies_fft
 from .case import Case, WorkedExample
 from .tolerance import Exact, SumOfProducts
 
@@ -359,6 +361,36 @@ CATALOG: tuple[Operation, ...] = (
         output_shape=strategies_style.output_shape,
         examples=examples_style.CONTENT_LOSS_EXAMPLES,
         summary="Per image, the sum of squared differences of two feature maps (seed 004's content error, constant 1).",
+    ),
+    Operation(
+        name="sobel",
+        family="filters",
+        reference=reference.sobel,
+        strategy=lambda: strategies_filters.sobel_cases(),
+        tolerance=strategies_filters.sobel_tolerance,
+        output_shape=strategies_filters.sobel_output_shape,
+        examples=examples_filters.SOBEL_EXAMPLES,
+        summary="The Sobel operator on (N, 1, H, W) images: G_x, G_y (seed 002's kernels, by convolution) and sqrt(G_x^2 + G_y^2) as three channels.",
+    ),
+    Operation(
+        name="fft_convolve",
+        family="fft",
+        reference=reference.fft_convolve,
+        strategy=lambda: strategies_fft.fft_cases("fft_convolve"),
+        tolerance=strategies_fft.fft_tolerance,
+        output_shape=strategies_fft.fft_output_shape,
+        examples=examples_fft.FFT_CONVOLVE_EXAMPLES,
+        summary="Convolution by the convolution theorem: zero-pad to n + k - 1 or more, multiply the spectra, invert, crop (full, same, valid).",
+    ),
+    Operation(
+        name="fft_correlate",
+        family="fft",
+        reference=reference.fft_correlate,
+        strategy=lambda: strategies_fft.fft_cases("fft_correlate"),
+        tolerance=strategies_fft.fft_tolerance,
+        output_shape=strategies_fft.fft_output_shape,
+        examples=examples_fft.FFT_CORRELATE_EXAMPLES,
+        summary="Cross-correlation through the FFT: fft_convolve with the kernel flipped; equal to correlate with padding full, same or 0.",
     ),
 )
 

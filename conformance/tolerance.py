@@ -185,3 +185,90 @@ class Interpolation:
             + 2 * self.neighbourhood * self.coordinate_error
             + self.terms * SMALLEST_SUBNORMAL[self.dtype]
         )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A per-element bound derived by the function that builds it (its docstring gives the derivation).
+
+    For outputs that are a function of sums of products, e.g. the Sobel magnitude
+    ``sqrt(G_x^2 + G_y^2)`` of two sums (``strategies_filters.sobel_tolerance``).
+    """
+
+    allowed: np.ndarray
+    exact: bool = False
+
+    def bound(self) -> np.ndarray:
+        return self.allowed
+
+
+def percival_factor(u: float, passes: int) -> float:
+    """``(1 + u)^{3m} (1 + sqrt(5) u)^{3m+1} (1 + beta)^{3m} - 1`` with ``beta = 2u``: Percival's
+    relative error factor of an FFT convolution whose transforms have ``m`` radix-2 passes."""
+    m = passes
+    beta = 2 * u
+    return (1 + u) ** (3 * m) * (1 + 5**0.5 * u) ** (3 * m + 1) * (1 + beta) ** (3 * m) - 1
+
+
+@dataclass(frozen=True)
+class FFTConvolution:
+    """The tolerance model of a convolution computed through the FFT (``fft_convolve``, ``fft_correlate``).
+
+    An FFT's rounding is not the rounding of a sum of products in some order: every
+    output mixes *all* inputs through ``log2 L`` butterfly passes, so the error of one
+    output scales with the norms of the whole signals, not with its own ``Σ|x·w|``.
+
+    The bound (Percival, "Rapid multiplication modulo the sum and difference of highly
+    composite numbers", Math. Comp. 72 (2003), 387-395, Theorem 2.1): the cyclic
+    convolution ``z = x ⊛ y`` of two vectors of length ``L = 2^m`` computed as
+    ``IFFT(FFT(x) · FFT(y))`` in floating point with unit roundoff ``u`` and twiddle
+    factors accurate to ``beta`` satisfies::
+
+        ||ẑ - z||_∞ <= ||x||_2 ||y||_2 · ((1 + u)^{3m} (1 + sqrt(5) u)^{3m+1} (1 + beta)^{3m} - 1)
+
+    (three transforms of ``m`` passes, each pass one complex multiplication by a twiddle
+    and one addition; one pointwise product). Applied here:
+
+    * ``m = sum over axes of log2 L_a`` (a D-dimensional transform is a 1-D transform per
+      axis; the passes add up), plus one pass for the real-to-complex packing of
+      ``rfftn``/``irfftn``; ``L_a`` is a power of two by construction
+      (:func:`convspec.spec.fft.transform_length`). Radix-4 passes are two radix-2 passes
+      with a trivial twiddle (±i) between them. ``beta = 2u`` (library twiddles are
+      correctly rounded or computed in higher precision).
+    * Channels: ``y[b, c] = Σ_q x[b, q] ⊛ w[c, q]`` is summed in the frequency domain;
+      the ``C_in - 1`` complex additions add ``γ_{C_in}`` on top of each pair's factor, and
+      the pairs' bounds add up: ``S[b, c] = Σ_q ||x[b, q]||_2 ||w[c, q]||_2``.
+    * The target transforms in ``u_c`` (its dtype's roundoff; float32's for float16 and
+      bfloat16, which torch.fft transforms in float32), the reference in float64; each
+      result is then rounded once to the dtype (``u |y|`` each, plus ``η`` for results
+      that land in the subnormals)::
+
+          bound[b, c, ...] = ((1 + γ_{C_in}(u_c))(1 + P(u_c, m)) - 1 + (1 + γ_{C_in}(u_64))(1 + P(u_64, m)) - 1) · S[b, c]
+                             + 2 u (|y| + ...) + η
+
+      with ``P`` :func:`percival_factor`.
+
+    Integer-valued data are **not** exact: the transform of integers is irrational. There
+    is no other tolerance.
+    """
+
+    passes: int
+    in_channels: int
+    norms: np.ndarray  # S[b, c], broadcastable to the output, float64
+    magnitude: np.ndarray  # |y| per output element, float64 (the exact-ish result)
+    dtype: str
+    exact: bool = False
+
+    def compute_roundoff(self) -> float:
+        return UNIT_ROUNDOFF["float64" if self.dtype == "float64" else "float32"]
+
+    def relative(self) -> float:
+        total = 0.0
+        for u in (self.compute_roundoff(), UNIT_ROUNDOFF["float64"]):
+            total += (1 + gamma(self.in_channels, u)) * (1 + percival_factor(u, self.passes)) - 1
+        return total
+
+    def bound(self) -> np.ndarray:
+        u = UNIT_ROUNDOFF[self.dtype]
+        spread = self.relative() * self.norms
+        return np.broadcast_to(spread + 2 * u * (self.magnitude + spread), self.magnitude.shape) + SMALLEST_SUBNORMAL[self.dtype]

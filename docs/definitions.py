@@ -87,6 +87,19 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     "content_loss": [
         ("per image (seed 004; Gatys et al. put 1/2 in front)", r"E_b = \sum_{k,p} \left( a_{b,k,p}(G) - a_{b,k,p}(C) \right)^2"),
     ],
+    # classic filters (spec/filters.py); A the zero-padded image, K_x and K_y seed 002's kernels
+    "sobel": [
+        ("convolutions (the kernels flipped), channels 0 and 1", r"G_x[i, j] = \sum_{u,v=0}^{2} K_x[u, v]\, A[i + 2 - u,\, j + 2 - v], \quad K_x = \begin{pmatrix} 1 & 0 & -1 \\ 2 & 0 & -2 \\ 1 & 0 & -1 \end{pmatrix}, \quad K_y = K_x^{T}"),
+        ("channel 2", r"M[i, j] = \sqrt{G_x[i, j]^2 + G_y[i, j]^2}"),
+    ],
+    # the convolution theorem (spec/fft.py); L >= n + k - 1 per axis, s the mode's crop start
+    "fft_convolve": [
+        ("per batch entry b and output channel c", r"y_{b,c} = \mathrm{crop}_s\!\left( \mathcal{F}^{-1}_L \left[ \sum_{q} \mathcal{F}_L(x_{b,q})\, \mathcal{F}_L(w_{c,q}) \right] \right), \quad s = \begin{cases} 0 & \text{full} \\ \lceil (k-1)/2 \rceil & \text{same} \\ k - 1 & \text{valid} \end{cases}"),
+        ("the product of length-L DFTs is the circular convolution; with L >= n + k - 1 nothing wraps", r"\mathcal{F}^{-1}_L\left[\mathcal{F}_L(a)\, \mathcal{F}_L(b)\right]_j = \sum_{t} a_{(j - t) \bmod L}\, b_t"),
+    ],
+    "fft_correlate": [
+        ("fft_convolve with the kernel flipped", r"\mathrm{fft\_correlate}(x, w) = \mathrm{fft\_convolve}(x, w_{:,\,:,\,k-1-t})"),
+    ],
 }
 
 

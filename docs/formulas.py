@@ -13,7 +13,7 @@ from typing import Callable
 
 import sympy
 
-from convspec.spec import activations, conv, detection, style, conv_transpose, pool, unpool, upsample
+from convspec.spec import activations, conv, detection, fft, filters, style, conv_transpose, pool, unpool, upsample
 
 import docs_math
 
@@ -180,6 +180,17 @@ FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
         Formula("Style loss constant on raw grams, Gatys", r"c^2", style.style_loss_constant),
         Formula("Gradient factor, Gatys", r"4 c^2", style.style_gradient_factor),
         Formula("Multiply-adds of one gram", "M_{\\mathrm{gram}}", style.gram_multiply_adds),
+    ],
+    "filters": lambda op: [
+        Formula("Magnitude", "M", filters.sobel_magnitude),
+        Formula("Gabor filter (seed 004), applied by correlation", "G(x, y)", filters.gabor),
+    ],
+    "fft": lambda op: [
+        Formula("Output length, full", "L", fft.fft_output_length),
+        Formula("Output length, same", "L", fft.fft_output_length, expr=lambda: fft.fft_output_length(mode="same")),
+        Formula("Output length, valid", "L", fft.fft_output_length, expr=lambda: fft.fft_output_length(mode="valid")),
+        Formula("Crop start of \"same\" in the full result", "s", fft.crop_start, expr=lambda: fft.crop_start(mode="same")),
+        Formula("Shortest transform without wrap-around", r"L_{\min}", fft.fft_length),
     ],
 }
 

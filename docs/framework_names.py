@@ -321,6 +321,33 @@ MAPPINGS: dict[str, Mapping] = {
         },
         differences=("Gatys et al. write 1/2 sum (F - P)^2: half of convspec's (and seed 004's) value.",),
     ),
+    "sobel": Mapping(
+        rows={
+            "operation": ("— (`F.conv2d` with the flipped kernels stacked)", "— (`Conv` with the kernels)", "`tf.image.sobel_edges` (NHWC, reflect padding, `[dy, dx]` order)", "— (`lax.conv` with the kernels)"),
+            "padding": ("`padding=0` of `F.conv2d`", "`pads` / `auto_pad`", "— (always reflect, same size)", "`padding`"),
+        },
+        differences=(
+            "convspec zero-pads; OpenCV `cv2.Sobel`, `skimage.filters.sobel` and `tf.image.sobel_edges` reflect the border.",
+            "`tf.image.sobel_edges` returns `[dy, dx]` last; convspec channels are `G_x, G_y, magnitude`.",
+        ),
+    ),
+    "fft_convolve": Mapping(
+        rows={
+            "operation": ("— (`torch.fft.rfftn` / `irfftn` by hand)", NONE, "— (`tf.signal.rfft2d` by hand)", "`jax.scipy.signal.fftconvolve` (single signal, no channels)"),
+            "mode": ("—", NONE, NONE, "`mode=\"full\"` (`\"same\"`: scipy's centring)"),
+        },
+        differences=(
+            "`scipy.signal.fftconvolve(mode=\"same\")` starts the crop at `(k - 1) // 2`; convspec's `\"same\"` (as its convolve) at `ceil((k - 1) / 2)`: one sample apart for even kernels.",
+            "scipy and JAX convolve two arrays of the same rank; convspec sums over input channels, `(N, C_in, ...)` with `(C_out, C_in, ...)`.",
+        ),
+    ),
+    "fft_correlate": Mapping(
+        rows={
+            "operation": ("—", NONE, NONE, "`jax.scipy.signal.correlate(method=\"fft\")`"),
+            "mode": ("—", NONE, NONE, "`mode=\"full\"`"),
+        },
+        differences=("`scipy.signal.correlate` conjugates complex inputs; convspec's inputs are real.",),
+    ),
 }
 
 

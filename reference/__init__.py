@@ -8,6 +8,8 @@ from .activations import dense, flatten, relu, sigmoid, softmax
 from .conv import convolve, correlate, depthwise_separable
 from .conv_transpose import conv_transpose
 from .detection import batched_nms, box_iou, nms
+from .fft import circular_convolve, fft_convolve, fft_correlate
+from .filters import curve_kernel, gabor_kernel, sharpen_kernel, sobel, sobel_kernels
 from .pool import avg_pool, global_avg_pool, global_max_pool, max_pool
 from .style import content_loss, gram_matrix, style_loss
 from .unpool import avg_unpool, first_unpool, max_unpool
@@ -27,6 +29,7 @@ __all__ = [
     "avg_unpool_vjp",
     "batched_nms",
     "box_iou",
+    "circular_convolve",
     "content_loss",
     "conv_transpose",
     "conv_transpose_vjp",
@@ -34,12 +37,16 @@ __all__ = [
     "convolve_vjp",
     "correlate",
     "correlate_vjp",
+    "curve_kernel",
     "dense",
     "depthwise_separable",
     "depthwise_separable_vjp",
+    "fft_convolve",
+    "fft_correlate",
     "first_unpool",
     "first_unpool_vjp",
     "flatten",
+    "gabor_kernel",
     "global_avg_pool",
     "global_avg_pool_vjp",
     "global_max_pool",
@@ -51,7 +58,10 @@ __all__ = [
     "max_unpool_vjp",
     "nms",
     "relu",
+    "sharpen_kernel",
     "sigmoid",
+    "sobel",
+    "sobel_kernels",
     "softmax",
     "style_loss",
     "upsample",

@@ -1,0 +1,65 @@
+"""Fast classic filters: Sobel, sharpen, curve detector, Gabor kernels (torch).
+
+Same names, signatures and semantics as :mod:`convspec.reference.filters`; rules in
+:mod:`convspec.spec.filters`. ``sobel`` takes and returns ``torch.Tensor`` on the
+input's device (float16, bfloat16, float32, float64, autograd flowing through); it is
+one :func:`convspec.accelerated.convolve` with the two kernels stacked, then
+``torch.hypot``. The kernel constructors return float64 CPU tensors (``.to(x)`` them).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from convspec.spec import filters as spec
+from convspec.spec.conventions import dtype_error
+
+from .conv import convolve
+
+
+def _matrix(matrix) -> torch.Tensor:
+    return torch.tensor(matrix.tolist(), dtype=torch.float64)
+
+
+def sobel_kernels():
+    """Seed 002's Sobel kernels ``(K_x, K_y)`` for convolution; see :func:`convspec.reference.filters.sobel_kernels`."""
+    return _matrix(spec.sobel_x_kernel()), _matrix(spec.sobel_y_kernel())
+
+
+def sharpen_kernel():
+    """Seed 002's sharpen kernel; see :func:`convspec.reference.filters.sharpen_kernel`."""
+    return _matrix(spec.sharpen_kernel())
+
+
+def curve_kernel():
+    """Seed 002's curve detector (for correlation); see :func:`convspec.reference.filters.curve_kernel`."""
+    return _matrix(spec.curve_kernel())
+
+
+def gabor_kernel(size, *, A=1.0, alpha, beta, omega, phi=0.0, theta=0.0, x0=None, y0=None):
+    """Seed 004's Gabor filter on a pixel grid (float64); see :func:`convspec.reference.filters.gabor_kernel`."""
+    (rows, cols), p = spec.check_gabor_arguments(
+        "gabor_kernel", size, A=A, alpha=alpha, beta=beta, omega=omega, phi=phi, theta=theta, x0=x0, y0=y0
+    )
+    y, x = torch.meshgrid(torch.arange(rows, dtype=torch.float64), torch.arange(cols, dtype=torch.float64), indexing="ij")
+    c, s = math.cos(p["theta"]), math.sin(p["theta"])
+    xt = (x - p["x0"]) * c + (y - p["y0"]) * s
+    yt = -(x - p["x0"]) * s + (y - p["y0"]) * c
+    return p["A"] * torch.exp(-p["alpha"] * xt**2 - p["beta"] * yt**2) * torch.sin(p["omega"] * xt + p["phi"])
+
+
+def sobel(x, *, padding="valid"):
+    """``(G_x, G_y, sqrt(G_x^2 + G_y^2))`` stacked as channels; see :func:`convspec.reference.filters.sobel`."""
+    op = "sobel"
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
+    if not x.dtype.is_floating_point:
+        raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
+    spec.check_sobel_arguments(op, tuple(x.shape), padding)
+    kx, ky = sobel_kernels()
+    weight = torch.stack([kx, ky])[:, None].to(dtype=x.dtype, device=x.device)
+    gradients = convolve(x, weight, padding=padding)
+    magnitude = torch.hypot(gradients[:, 0:1], gradients[:, 1:2])
+    return torch.cat([gradients, magnitude], dim=1)

@@ -1,0 +1,194 @@
+"""The convolution theorem: convolution and correlation through the discrete Fourier transform.
+
+Seed 002: "Fourier transform of a convolution of two signals is the pointwise product of
+their Fourier transforms". For the *discrete* transform of length ``L`` that product is
+the transform of the **circular** convolution ``(a ⊛ b)[j] = sum_t a[(j - t) mod L] b[t]``
+(:func:`convolution_theorem`): positions past the end wrap around to the start. Zero-padding
+both signals to ``L >= n + k - 1`` leaves no room for a wrap to land on a non-zero sum, so the
+circular convolution of the padded signals *is* the linear ("full") one
+(:func:`padded_circular_is_linear`); with ``L = n`` it is not.
+
+Conventions (layout, dtypes, errors: :mod:`convspec.spec.conventions`)
+-----------------------------------------------------------------------
+* ``fft_convolve(x, weight, *, mode)`` and ``fft_correlate(...)``: ``x`` ``(N, C_in, *spatial)``,
+  ``weight`` ``(C_out, C_in, *k)`` as :func:`convspec.reference.correlate` (no groups, stride,
+  dilation or bias). Input channels are summed in the frequency domain:
+  ``Y[b, c] = sum_q X[b, q] W[c, q]``.
+* ``mode`` **must** be one of ``"full"``, ``"same"``, ``"valid"``, and the result **must** equal
+  ``convspec.reference.convolve`` / ``correlate`` with ``padding = "full"``, ``"same"``, ``0``
+  (:func:`matching_padding`), up to the FFT's rounding. ``"same"`` is convspec's ``"same"``: the
+  odd zero of an even kernel goes on the **high** side, so the crop of the full result starts at
+  ``ceil((k - 1) / 2) = floor(k / 2)`` (:func:`crop_start`). ``scipy.signal.fftconvolve(mode="same")``
+  starts at ``floor((k - 1) / 2)``: for even ``k`` it is one sample earlier than convspec.
+  ``"valid"`` needs ``n >= k`` on every axis.
+* convspec transforms each axis at the power of two ``L >= n + k - 1`` (:func:`transform_length`):
+  any ``L >= n + k - 1`` gives the same numbers in exact arithmetic, and at a power of two
+  Percival's radix-2 error bound applies (``convspec.conformance.tolerance.FFTConvolution``).
+  Integer-valued data are **not** exact through an FFT.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import sympy
+
+from .conventions import check_input_rank
+
+MODES = ("full", "same", "valid")
+
+n = sympy.Symbol("n", integer=True, positive=True)
+k = sympy.Symbol("k", integer=True, positive=True)
+
+
+def fft_output_length(n=n, k=k, mode: str = "full"):
+    """``n + k - 1`` (full), ``n`` (same), ``n - k + 1`` (valid).
+
+    >>> fft_output_length(5, 3, "full"), fft_output_length(5, 3, "same"), fft_output_length(5, 3, "valid")
+    (7, 5, 3)
+    """
+    return {"full": n + k - 1, "same": n, "valid": n - k + 1}[mode]
+
+
+def crop_start(k=k, mode: str = "full"):
+    """Where the ``mode`` output starts inside the full result: ``0``, ``ceil((k - 1)/2)``, ``k - 1``.
+
+    The ``"same"`` start follows from convspec's ``"same"`` padding ``p_lo = floor((k - 1)/2)``:
+    full output ``j`` has ``k - 1`` zeros before it, so same output ``o`` is full output
+    ``o + (k - 1) - p_lo``. The same start holds for convolution and correlation.
+
+    >>> [crop_start(kk, "same") for kk in (1, 2, 3, 4)]
+    [0, 1, 1, 2]
+    """
+    return {"full": sympy.Integer(0) * k, "same": (k - 1) - sympy.floor((k - 1) / sympy.Integer(2)), "valid": k - 1}[mode]
+
+
+def matching_padding(mode: str):
+    """The ``padding`` of ``reference.convolve`` / ``correlate`` that gives the same result.
+
+    >>> [matching_padding(m) for m in MODES]
+    ['full', 'same', 0]
+    """
+    return {"full": "full", "same": "same", "valid": 0}[mode]
+
+
+def fft_length(n=n, k=k):
+    """The shortest transform that holds the linear convolution without wrap-around: ``n + k - 1``.
+
+    >>> fft_length(5, 3)
+    7
+    """
+    return n + k - 1
+
+
+def transform_length(n: int, k: int) -> int:
+    """The transform length convspec uses: the least power of two ``>= n + k - 1``.
+
+    >>> transform_length(5, 3), transform_length(5, 4)
+    (8, 8)
+    """
+    needed = int(fft_length(n, k))
+    return 1 << (needed - 1).bit_length()
+
+
+def dft(values: Sequence, length: int | None = None) -> list:
+    """``A[f] = sum_t a[t] exp(-2 pi i f t / L)``, the signal zero-padded to ``L`` (exact roots of unity)."""
+    L = len(values) if length is None else length
+    padded = list(values) + [0] * (L - len(values))
+    w = sympy.exp(-2 * sympy.pi * sympy.I / L)
+    return [sum(padded[t] * w ** (f * t) for t in range(L)) for f in range(L)]
+
+
+def circular_convolution(a: Sequence, b: Sequence, length: int) -> list:
+    """``(a ⊛ b)[j] = sum_t a[(j - t) mod L] b[t]`` of the two signals zero-padded to ``L``."""
+    a = list(a) + [0] * (length - len(a))
+    b = list(b) + [0] * (length - len(b))
+    return [sum(a[(j - t) % length] * b[t] for t in range(length)) for j in range(length)]
+
+
+def linear_convolution(a: Sequence, b: Sequence) -> list:
+    """``(a * b)[j] = sum_t a[j - t] b[t]`` over ``0 <= j - t < n``: the full convolution, ``n + k - 1`` long."""
+    return [
+        sum(a[j - t] * b[t] for t in range(len(b)) if 0 <= j - t < len(a)) for j in range(len(a) + len(b) - 1)
+    ]
+
+
+def convolution_theorem(length: int) -> list:
+    """``DFT(a ⊛ b) - DFT(a) DFT(b)`` for symbolic ``a``, ``b`` of ``length`` samples: all zeros.
+
+    >>> convolution_theorem(3)
+    [0, 0, 0]
+    """
+    a = sympy.symbols(f"a0:{length}")
+    b = sympy.symbols(f"b0:{length}")
+    left = dft(circular_convolution(a, b, length))
+    right = [p * q for p, q in zip(dft(a), dft(b))]
+    return [sympy.simplify(sympy.expand(l - r, complex=True)) for l, r in zip(left, right)]
+
+
+def padded_circular_is_linear(n_: int, k_: int, length: int) -> bool:
+    """Whether the circular convolution at ``length`` equals the linear one on its first ``n + k - 1`` samples.
+
+    True for every ``length >= n + k - 1``; false below (the tail wraps onto the start).
+
+    >>> padded_circular_is_linear(3, 2, 4), padded_circular_is_linear(3, 2, 3)
+    (True, False)
+    """
+    a, b = sympy.symbols(f"a0:{n_}"), sympy.symbols(f"b0:{k_}")
+    linear = linear_convolution(a, b)
+    circular = circular_convolution(a, b, length)
+    width = len(linear)
+    circular = (circular + [0] * width)[:width]
+    return all(sympy.expand(c - l) == 0 for c, l in zip(circular, linear)) and length >= width
+
+
+def check_mode(op: str, mode: object) -> str:
+    if not isinstance(mode, str):
+        raise TypeError(f"{op}: mode must be a str, one of {', '.join(map(repr, MODES))}; got {mode!r} of type {type(mode).__name__}")
+    if mode not in MODES:
+        raise ValueError(f"{op}: mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}")
+    return mode
+
+
+def check_fft_arguments(op: str, x_shape: Sequence[int], weight_shape: Sequence[int], mode: object) -> str:
+    """``x`` ``(N, C_in, *spatial)``, ``weight`` ``(C_out, C_in, *k)``, ``mode`` a string of :data:`MODES`;
+    ``"valid"`` needs ``n >= k`` on every axis. Returns the mode."""
+    x_shape, weight_shape = tuple(x_shape), tuple(weight_shape)
+    check_input_rank(op, "x", x_shape)
+    if len(weight_shape) != len(x_shape) or weight_shape[1] != x_shape[1]:
+        raise ValueError(
+            f"{op}: weight must have shape (C_out, C_in, *kernel) = (C_out, {x_shape[1]}, "
+            f"{len(x_shape) - 2} kernel dim(s)) to match x of shape {x_shape!r}; got shape {weight_shape!r}"
+        )
+    if any(size < 1 for size in weight_shape):
+        raise ValueError(f"{op}: weight has an empty axis in shape {weight_shape!r}; all sizes must be >= 1")
+    mode = check_mode(op, mode)
+    if mode == "valid":
+        for axis, (size, kernel) in enumerate(zip(x_shape[2:], weight_shape[2:])):
+            if size < kernel:
+                raise ValueError(
+                    f"{op}: mode 'valid' needs the input at least as long as the kernel on every axis; "
+                    f"spatial dim {axis} has n = {size} < k = {kernel}"
+                )
+    return mode
+
+
+def fft_output_shape(x_shape: Sequence[int], weight_shape: Sequence[int], mode: str) -> tuple[int, ...]:
+    """``(N, C_out, *L)`` with ``L`` per axis from :func:`fft_output_length`.
+
+    >>> fft_output_shape((2, 3, 5, 6), (4, 3, 2, 3), "valid")
+    (2, 4, 4, 4)
+    """
+    spatial = tuple(int(fft_output_length(a, b, mode)) for a, b in zip(x_shape[2:], weight_shape[2:]))
+    return (x_shape[0], weight_shape[0], *spatial)
+
+
+def check_circular_arguments(op: str, x_shape: Sequence[int], weight_shape: Sequence[int]) -> None:
+    """As :func:`check_fft_arguments`, and the kernel no longer than the input on any axis."""
+    check_fft_arguments(op, x_shape, weight_shape, "full")
+    for axis, (size, kernel) in enumerate(zip(tuple(x_shape)[2:], tuple(weight_shape)[2:])):
+        if size < kernel:
+            raise ValueError(
+                f"{op}: the kernel must not be longer than the input (the period); "
+                f"spatial dim {axis} has n = {size} < k = {kernel}"
+            )
