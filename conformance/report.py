@@ -1,7 +1,18 @@
-"""Print a check report: a table per operation, then each failure with a reproduction snippet."""
+"""Print a check report: a table per operation, then each failure with a reproduction snippet.
+
+The same content goes to machines as JSON (:func:`report_json`, ``--report FILE.json``:
+plus library versions, seed, profile, every failure with its case and reason) and as
+JUnit XML (:func:`report_junit`, ``--junit FILE.xml``: one testcase per operation).
+"""
 
 from __future__ import annotations
 
+import json
+import platform
+from fractions import Fraction
+from xml.etree import ElementTree as ET
+
+import numpy as np
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -9,7 +20,11 @@ from rich.table import Table
 from .runner import OperationResult, Report
 from .targets import Target
 
-_STATUS_STYLE = {"passed": "bold green", "failed": "bold red", "not provided": "dim"}
+_STATUS_STYLE = {
+    "passed": "bold green", "failed": "bold red", "not provided": "dim", "unsupported": "yellow",
+    "expected divergence": "bold yellow",
+}
+_SKIPPED = ("not provided", "unsupported")
 
 
 def print_report(report: Report, target: Target, console: Console | None = None) -> None:
@@ -18,36 +33,76 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     table.add_column("operation", no_wrap=True)
     table.add_column("examples", justify="right")
     table.add_column("bit-exact", justify="right")
+    any_unsupported = any(r.unsupported for r in report.results)
+    any_expected = any(r.expected_count for r in report.results)
+    if any_unsupported:
+        table.add_column("unsupported", justify="right")
+    if any_expected:
+        table.add_column("expected div.", justify="right")
     table.add_column("failures", justify="right")
     table.add_column("worst err/tol", justify="right")
     table.add_column("result")
     for result in report.results:
-        table.add_row(
+        provided = result.status != "not provided"
+        row = [
             result.op,
-            str(result.examples) if result.status != "not provided" else "-",
-            str(result.exact_examples) if result.status != "not provided" else "-",
-            ("1 (shrunk)" if result.failed else "0") if result.status != "not provided" else "-",
+            str(result.examples) if provided else "-",
+            str(result.exact_examples) if provided else "-",
+        ]
+        if any_unsupported:
+            row.append(str(result.unsupported) if provided else "-")
+        if any_expected:
+            row.append(str(result.expected_count) if provided else "-")
+        row += [
+            _failures(result) if provided else "-",
             _ratio(result),
             f"[{_STATUS_STYLE[result.status]}]{result.status.upper()}[/]",
-        )
+        ]
+        table.add_row(*row)
     console.print(table)
     console.print(
         "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
         "worst err/tol: the largest |target - reference| as a fraction of the "
-        "rounding-error bound of each output element (must be <= 1).[/]"
+        "rounding-error bound of each output element (must be <= 1)."
+        + (" unsupported: drawn cases the target declares it does not handle (skipped, neither passed nor failed)."
+           if any_unsupported else "")
+        + (" expected div.: failures matching an entry of the expected-divergences file." if any_expected else "")
+        + "[/]"
     )
+    for result in report.results:
+        if result.unsupported_reasons:
+            reasons = "; ".join(f"{reason} ({count})" for reason, count in result.unsupported_reasons.most_common())
+            console.print(f"[yellow]{result.op}[/] unsupported: {reasons}", highlight=False)
+    for result in report.results:
+        for expected in result.expected[:1]:
+            console.print(
+                f"[bold yellow]{result.op}: expected divergence[/] ({result.expected_count} case(s)): "
+                f"{expected.entry.reason}\n  e.g. {expected.case.describe()}: {expected.reason}",
+                highlight=False,
+            )
     for result in report.results:
         if result.failed:
             _print_failure(result, target, console)
-    passed = sum(r.status == "passed" for r in report.results)
-    failed = sum(r.failed for r in report.results)
-    missing = sum(r.status == "not provided" for r in report.results)
-    summary = f"{passed} passed, {failed} failed" + (f", {missing} not provided" if missing else "")
-    console.print(f"[{'bold red' if failed else 'bold green'}]{summary}[/]")
+    console.print(f"[{'bold red' if report.failed else 'bold green'}]{summary_line(report)}[/]")
+
+
+def summary_line(report: Report) -> str:
+    counts = report.counts()
+    line = f"{counts['passed']} passed, {counts['failed']} failed"
+    for status in ("expected divergence", "unsupported", "not provided"):
+        if counts[status]:
+            line += f", {counts[status]} {status}"
+    return line
+
+
+def _failures(result: OperationResult) -> str:
+    if not result.failed:
+        return "0"
+    return f"1 (shrunk; at example {result.first_failure_example})" if result.first_failure_example else "1 (shrunk)"
 
 
 def _ratio(result: OperationResult) -> str:
-    if result.status == "not provided":
+    if result.status in _SKIPPED:
         return "-"
     if result.failed and result.failure.comparison is not None:
         return f"{result.failure.comparison.worst_ratio:.3g}"
@@ -96,3 +151,146 @@ def _print_failure(result: OperationResult, target: Target, console: Console) ->
     # soft_wrap: never break a line of the snippet, so it stays valid Python when copied
     console.print(reproduction_snippet(result, target), markup=False, highlight=False, soft_wrap=True)
     console.print()
+
+
+def _plain(value):
+    """Parameters as JSON values: tuples as lists, a Fraction as its string, numpy scalars as numbers."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, Fraction):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _array_json(array: np.ndarray | None):
+    if array is None:
+        return None
+    values = (array.astype(np.float64) if array.dtype.kind == "f" else array).tolist()
+    return {"shape": list(array.shape), "dtype": str(array.dtype), "values": _json_numbers(values)}
+
+
+def _json_numbers(values):
+    """JSON has no inf or NaN: spell them "inf", "-inf", "nan"."""
+    if isinstance(values, list):
+        return [_json_numbers(v) for v in values]
+    if isinstance(values, float) and not np.isfinite(values):
+        return str(values)
+    return values
+
+
+def case_json(case) -> dict:
+    return {
+        "call": case.describe(),
+        "params": _plain(case.params),
+        "dtype": case.dtype,
+        "data": case.data_kind,
+        "inputs": {name: _array_json(array) for name, array in case.inputs.items()},
+    }
+
+
+def _finite(value: float):
+    return value if np.isfinite(value) else str(value)
+
+
+def report_json(report: Report, target: Target) -> dict:
+    """The report as a JSON-ready dict: the table's content, versions, seed, profile, every failure."""
+    operations = []
+    for result in report.results:
+        entry = {
+            "op": result.op,
+            "status": result.status,
+            "examples": result.examples,
+            "bit_exact": result.exact_examples,
+            "unsupported": result.unsupported,
+            "unsupported_reasons": dict(result.unsupported_reasons),
+            "expected_divergences": result.expected_count,
+            "worst_ratio": _finite(result.worst_ratio),
+            "seconds": round(result.seconds, 3),
+            "first_failure_example": result.first_failure_example,
+            "failure": None,
+            "expected_divergence_examples": [
+                {"case": case_json(e.case), "reason": e.reason, "expected_because": e.entry.reason}
+                for e in result.expected
+            ],
+        }
+        if result.failed:
+            failure = result.failure
+            entry["failure"] = {
+                "case": case_json(failure.case),
+                "reason": failure.reason,
+                "worst_ratio": None if failure.comparison is None else _finite(failure.comparison.worst_ratio),
+                "reproduction": reproduction_snippet(result, target),
+            }
+        operations.append(entry)
+    return {
+        "target": report.target,
+        "device": report.device,
+        "profile": report.profile,
+        "seed": None if report.derandomize else report.seed,
+        "derandomize": report.derandomize,
+        "examples_per_operation": report.examples,
+        "python": platform.python_version(),
+        "versions": dict(report.versions),
+        "summary": {**report.counts(), "line": summary_line(report)},
+        "failed": report.failed,
+        "operations": operations,
+    }
+
+
+def write_json(report: Report, target: Target, path) -> None:
+    with open(path, "w") as handle:
+        json.dump(report_json(report, target), handle, indent=2, allow_nan=False)
+        handle.write("\n")
+
+
+def report_junit(report: Report, target: Target) -> ET.ElementTree:
+    """JUnit XML: one ``<testcase>`` per operation; a failure carries the case, the reason and the reproduction.
+
+    Unsupported and not-provided operations are ``<skipped>``; an operation whose only
+    differences are expected divergences passes, with them listed in ``<system-out>``.
+    """
+    counts = report.counts()
+    suites = ET.Element("testsuites")
+    suite = ET.SubElement(
+        suites, "testsuite", name=f"convspec check {report.target}", tests=str(len(report.results)),
+        failures=str(counts["failed"]), errors="0", skipped=str(counts["unsupported"] + counts["not provided"]),
+        time=f"{sum(r.seconds for r in report.results):.3f}",
+    )
+    properties = ET.SubElement(suite, "properties")
+    settings = {"profile": report.profile, "seed": None if report.derandomize else report.seed,
+                "derandomize": report.derandomize, "examples": report.examples, "device": report.device}
+    for name, value in {**settings, **{f"version.{k}": v for k, v in report.versions.items()}}.items():
+        ET.SubElement(properties, "property", name=name, value=str(value))
+    classname = "convspec." + "".join(c if c.isalnum() else "_" for c in report.target).strip("_")
+    for result in report.results:
+        case = ET.SubElement(suite, "testcase", classname=classname, name=result.op, time=f"{result.seconds:.3f}")
+        if result.failed:
+            failure = result.failure
+            element = ET.SubElement(case, "failure", message=f"{failure.case.describe()}: {failure.reason}",
+                                    type="convspec.CaseFailure")
+            element.text = (
+                f"{failure.case.describe()}\n{failure.reason}\n"
+                f"(first failure at example {result.first_failure_example}, then shrunk)\n\n"
+                f"Reproduce:\n{reproduction_snippet(result, target)}\n"
+            )
+        elif result.status == "not provided":
+            ET.SubElement(case, "skipped", message="not provided by the target")
+        elif result.status == "unsupported":
+            reasons = "; ".join(result.unsupported_reasons) or "no supported case drawn"
+            ET.SubElement(case, "skipped", message=f"unsupported: {reasons}")
+        out = [f"examples: {result.examples}, bit-exact: {result.exact_examples}, unsupported: {result.unsupported}"]
+        for expected in result.expected:
+            out.append(f"expected divergence: {expected.case.describe()}: {expected.reason} -- {expected.entry.reason}")
+        if result.expected_count:
+            out.append(f"{result.expected_count} expected divergence(s) in all")
+        ET.SubElement(case, "system-out").text = "\n".join(out)
+    ET.indent(suites)
+    return ET.ElementTree(suites)
+
+
+def write_junit(report: Report, target: Target, path) -> None:
+    report_junit(report, target).write(path, encoding="utf-8", xml_declaration=True)

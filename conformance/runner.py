@@ -6,16 +6,24 @@ inputs were not modified, the result is a numpy array of the input dtype, its
 shape is the spec's closed form and the reference's, and every element is within
 the tolerance model of the reference. Hypothesis shrinks a failing case; the
 smallest one is kept for the report.
+
+A target may declare cases it does not support (:attr:`Target.supports`): those are
+skipped (hypothesis draws another) and counted as "unsupported", never passed or
+failed. A failure that matches an expected divergence (:mod:`.divergences`) is
+counted as an "expected divergence" and the search goes on for other failures.
 """
 
 from __future__ import annotations
 
+import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, assume, given, seed, settings
+from hypothesis.errors import Unsatisfiable
 
 from .case import Case
 from .catalog import CATALOG, Operation
@@ -33,14 +41,36 @@ class CaseFailure(AssertionError):
         self.comparison = comparison
 
 
+#: ``--profile``: examples per operation and whether the cases are derandomized (the same on every run).
+#: The same names and counts as the test suite's hypothesis profiles (tests/conftest.py).
+PROFILES = {"dev": (25, False), "ci": (60, True), "thorough": (1000, False)}
+
+STATUSES = ("passed", "failed", "expected divergence", "unsupported", "not provided")
+
+
+@dataclass
+class ExpectedDivergence:
+    """One case on which the target differs as an expected-divergence entry says it does."""
+
+    case: Case
+    reason: str  # the check's reason
+    entry: object  # the matching divergences.Divergence
+
+
 @dataclass
 class OperationResult:
     op: str
-    status: str  # "passed", "failed" or "not provided"
-    examples: int = 0
+    status: str  # one of STATUSES
+    examples: int = 0  # supported cases checked, shrinking steps included
     worst_ratio: float = 0.0
     exact_examples: int = 0
     failure: CaseFailure | None = None
+    unsupported: int = 0  # drawn cases the target declares it does not support (skipped)
+    unsupported_reasons: Counter = field(default_factory=Counter)
+    expected: list[ExpectedDivergence] = field(default_factory=list)  # the smallest case of each matching entry
+    expected_count: int = 0
+    first_failure_example: int | None = None  # the example number at which the first failure appeared
+    seconds: float = 0.0
 
     @property
     def failed(self) -> bool:
@@ -51,6 +81,12 @@ class OperationResult:
 class Report:
     target: str
     results: list[OperationResult] = field(default_factory=list)
+    seed: int = 0
+    examples: int = 100
+    profile: str | None = None
+    derandomize: bool = False
+    versions: dict[str, str] = field(default_factory=dict)
+    device: str = "cpu"
 
     @property
     def failed(self) -> bool:
@@ -58,7 +94,10 @@ class Report:
 
     @property
     def checked(self) -> int:
-        return sum(r.status != "not provided" for r in self.results)
+        return sum(r.status not in ("not provided", "unsupported") for r in self.results)
+
+    def counts(self) -> dict[str, int]:
+        return {status: sum(r.status == status for r in self.results) for status in STATUSES}
 
 
 def check_case(operation: Operation, target_fn: Callable, case: Case) -> Comparison:
@@ -103,6 +142,11 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
     return comparison
 
 
+
+def _size(case: Case) -> int:
+    return sum(a.size for a in case.arrays() if a is not None)
+
+
 def run_operation(
     operation: Operation,
     target: Target,
@@ -110,32 +154,66 @@ def run_operation(
     examples: int,
     random_seed: int = 0,
     on_example: Callable[[], None] | None = None,
+    divergences: Iterable = (),
+    derandomize: bool = False,
 ) -> OperationResult:
-    """Run ``examples`` hypothesis cases of one operation against ``target``."""
+    """Run ``examples`` hypothesis cases of one operation against ``target``.
+
+    Cases the target does not support are rejected (hypothesis draws others, up to its
+    limit of ten draws per example) and counted; if none is supported the status is
+    "unsupported". ``divergences`` are :class:`convspec.conformance.divergences.Divergence`
+    entries: a failure one of them matches is recorded as expected and does not stop the search.
+    """
     if not target.provides(operation.name):
         return OperationResult(operation.name, "not provided")
     result = OperationResult(operation.name, "passed")
     target_fn = target.functions[operation.name]
+    entries = [d for d in divergences if d.applies_to(operation.name)]
+    strategy = target.strategies.get(operation.name, operation.strategy)()
+    started = time.perf_counter()
 
-    @seed(random_seed)
     @settings(
         max_examples=examples,
         database=None,
         deadline=None,
-        derandomize=False,
+        derandomize=derandomize,
         print_blob=False,
         phases=(Phase.generate, Phase.shrink),
         suppress_health_check=list(HealthCheck),
     )
-    @given(operation.strategy())
+    @given(strategy)
     def run(case: Case) -> None:
+        reason = target.unsupported_reason(operation.name, case)
+        if reason is not None:
+            result.unsupported += 1
+            result.unsupported_reasons[reason] += 1
+            assume(False)
         result.examples += 1
         if on_example is not None:
             on_example()
-        comparison = check_case(operation, target_fn, case)
+        try:
+            comparison = check_case(operation, target_fn, case)
+        except CaseFailure as failure:
+            entry = next((d for d in entries if d.matches(case, failure.reason)), None)
+            if entry is None:
+                if result.first_failure_example is None:
+                    result.first_failure_example = result.examples
+                raise
+            result.expected_count += 1
+            # keep the smallest case of each matching entry
+            same = [i for i, e in enumerate(result.expected) if e.entry is entry]
+            if same and _size(result.expected[same[0]].case) <= _size(case):
+                return
+            if same:
+                del result.expected[same[0]]
+            result.expected.append(ExpectedDivergence(case, failure.reason, entry))
+            result.expected.sort(key=lambda e: _size(e.case))
+            return
         result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
         result.exact_examples += comparison.exact
 
+    if not derandomize:
+        run = seed(random_seed)(run)
     try:
         run()
     except CaseFailure as failure:
@@ -145,6 +223,14 @@ def run_operation(
         if not failures:
             raise
         result.status, result.failure = "failed", failures[0]
+    except Unsatisfiable:  # not one drawn case was supported
+        result.status = "unsupported"
+    if result.status == "passed":
+        if result.expected_count:
+            result.status = "expected divergence"
+        elif result.examples == 0:
+            result.status = "unsupported"
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -155,12 +241,28 @@ def run_check(
     examples: int = 100,
     random_seed: int = 0,
     progress: Callable[[str, int], Callable[[], None]] | None = None,
+    divergences: Iterable = (),
+    profile: str | None = None,
+    derandomize: bool = False,
+    known_divergences: bool = True,
 ) -> Report:
-    """Check every operation against ``target``; ``progress(op, total)`` returns a per-example callback."""
-    report = Report(target.name)
+    """Check every operation against ``target``; ``progress(op, total)`` returns a per-example callback.
+
+    ``derandomize`` (the ``ci`` profile) draws the same cases whatever the seed; otherwise
+    ``random_seed`` picks them, so the same seed draws the same cases. ``known_divergences``
+    adds the divergences the target itself documents (an adapter's) to ``divergences``.
+    """
+    divergences = list(divergences) + (list(target.known_divergences) if known_divergences else [])
+    report = Report(
+        target.name, seed=random_seed, examples=examples, profile=profile, derandomize=derandomize,
+        versions=dict(target.versions), device=target.device,
+    )
     for operation in operations:
         callback = progress(operation.name, examples) if progress and target.provides(operation.name) else None
         report.results.append(
-            run_operation(operation, target, examples=examples, random_seed=random_seed, on_example=callback)
+            run_operation(
+                operation, target, examples=examples, random_seed=random_seed, on_example=callback,
+                divergences=divergences, derandomize=derandomize,
+            )
         )
     return report

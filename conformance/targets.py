@@ -5,9 +5,18 @@ take and return numpy arrays. ``convspec check`` accepts:
 
 * ``accelerated`` — convspec's torch implementation (CUDA when available, else CPU);
 * ``reference`` — the reference itself (a self-check of the machinery);
+* ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage`` — adapters that call
+  a library's own operations (``conformance/adapter_<name>.py``) to show where its
+  semantics agree with the specification, where they differ, and what it refuses;
 * a module name (``mypackage.myconv``) or a path to a ``.py`` file exposing any of
   ``correlate``, ``convolve``, ``depthwise_separable``, ... Operations the module
   does not define are reported as "not provided", neither passed nor failed.
+
+A target may declare which configurations of an operation it supports: a module-level
+``SUPPORTS = {"correlate": fn, ...}`` where ``fn(case)`` returns ``True`` for a case it
+handles, or a string (the reason) for one it does not. Unsupported cases are skipped and
+counted as "unsupported", never passed or failed. ``VERSIONS = {"mylib": "1.2"}`` is
+copied into the JSON report.
 
 The protocol for your own target (a complete example)::
 
@@ -23,13 +32,28 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
 
+from .case import Case
 from .catalog import CATALOG
+
+#: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
+ADAPTERS = {
+    "torch": ("adapter_torch", "torch"),
+    "numpy": ("adapter_numpy", None),
+    "scipy": ("adapter_scipy", "adapters"),
+    "jax": ("adapter_jax", "adapters"),
+    "onnxruntime": ("adapter_onnxruntime", "adapters"),
+    "skimage": ("adapter_skimage", "adapters"),
+}
+DEVICES = ("cpu", "cuda")
+
+Support = Callable[[Case], "bool | str"]
 
 
 @dataclass(frozen=True)
@@ -40,19 +64,51 @@ class Target:
     functions: dict[str, Callable]
     snippet_setup: str  # Python lines that make `target` callable in a reproduction snippet
     snippet_wraps_torch: bool = False
+    supports: dict[str, Support] = field(default_factory=dict)  # op -> case -> True or the reason it is not
+    strategies: dict[str, Callable] = field(default_factory=dict)  # op -> () -> strategy, narrower than the catalog's
+    versions: dict[str, str] = field(default_factory=dict)  # library -> version, for the report
+    device: str = "cpu"
+    known_divergences: tuple = ()  # divergences.Divergence entries the adapter documents (applied by default)
 
     def provides(self, op: str) -> bool:
         return op in self.functions
 
+    def unsupported_reason(self, op: str, case: Case) -> str | None:
+        """None when the target handles ``case``; otherwise why not (a short sentence)."""
+        predicate = self.supports.get(op)
+        if predicate is None:
+            return None
+        verdict = predicate(case)
+        if verdict is True:
+            return None
+        return verdict if isinstance(verdict, str) and verdict else "not supported by the target"
 
-def load_target(spec: str) -> Target:
-    """Resolve ``accelerated``, ``reference``, a module name or a ``.py`` path to a :class:`Target`."""
+
+def load_target(spec: str, device: str | None = None) -> Target:
+    """Resolve ``accelerated``, ``reference``, an adapter name, a module name or a ``.py`` path to a :class:`Target`.
+
+    ``device`` (``"cpu"`` or ``"cuda"``) applies to ``accelerated``, ``torch`` and ``jax``;
+    ``None`` keeps the target's default (``accelerated``: CUDA when present; the adapters: CPU).
+    Asking for CUDA where there is none, or for a device a target cannot use, raises ``ValueError``.
+    """
+    if device is not None and device not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
     if spec == "reference":
+        _cpu_only(spec, device)
         from convspec import reference
 
-        return Target("reference", _collect(reference), "from convspec import reference as target")
+        return Target("reference", _collect(reference), "from convspec import reference as target",
+                      versions=_base_versions())
     if spec == "accelerated":
-        return _accelerated_target()
+        return _accelerated_target(device)
+    if spec in ADAPTERS:
+        module_name, extra = ADAPTERS[spec]
+        adapter = importlib.import_module(f"convspec.conformance.{module_name}")
+        try:
+            return adapter.target(device)
+        except ImportError as error:
+            hint = f"pip install 'convspec[{extra}]'" if extra else "pip install numpy"
+            raise ValueError(f"target {spec!r} needs {error.name or 'a library that is missing'} ({hint})") from None
     if spec.endswith(".py") or Path(spec).is_file():
         path = Path(spec)
         if not path.is_file():
@@ -67,14 +123,55 @@ def load_target(spec: str) -> Target:
             f"_spec = importlib.util.spec_from_file_location({path.stem!r}, {str(path.resolve())!r})\n"
             "target = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(target)"
         )
-        return Target(str(path), _collect(module), setup)
+        _cpu_only(spec, device)
+        return _module_target(str(path), module, setup)
     try:
         module = importlib.import_module(spec)
     except ImportError as error:
+        known = ", ".join(repr(name) for name in ("accelerated", "reference", *ADAPTERS))
         raise ValueError(
-            f"target {spec!r} is not 'accelerated', 'reference', an importable module or a .py file ({error})"
+            f"target {spec!r} is not one of {known}, an importable module or a .py file ({error})"
         ) from None
-    return Target(spec, _collect(module), f"import {spec} as target")
+    _cpu_only(spec, device)
+    return _module_target(spec, module, f"import {spec} as target")
+
+
+def _module_target(name: str, module, setup: str) -> Target:
+    functions = _collect(module)
+    supports = {op: fn for op, fn in dict(getattr(module, "SUPPORTS", None) or {}).items() if op in functions}
+    versions = {**_base_versions(), **{str(k): str(v) for k, v in dict(getattr(module, "VERSIONS", None) or {}).items()}}
+    return Target(name, functions, setup, supports=supports, versions=versions)
+
+
+def namespace(name: str, device: str | None = None) -> SimpleNamespace:
+    """A target's functions as attributes (``namespace('torch').correlate(x, w)``), for reproduction snippets."""
+    return SimpleNamespace(**load_target(name, device).functions)
+
+
+def adapter_setup(name: str, device: str | None, what: str) -> str:
+    """The snippet lines that make ``target`` an adapter's functions (numpy in, numpy out)."""
+    return (
+        "from convspec.conformance.targets import namespace\n"
+        f"target = namespace({name!r}, {device!r})  # {what}, numpy in and out"
+    )
+
+
+def _cpu_only(spec: str, device: str | None) -> None:
+    if device not in (None, "cpu"):
+        raise ValueError(f"target {spec!r} runs on the CPU only; --device {device} applies to accelerated, torch and jax")
+
+
+def _base_versions() -> dict[str, str]:
+    """The versions every report names: convspec, numpy, hypothesis."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import hypothesis
+
+    try:
+        convspec_version = version("convspec")
+    except PackageNotFoundError:
+        convspec_version = "unknown"
+    return {"convspec": convspec_version, "numpy": np.__version__, "hypothesis": hypothesis.__version__}
 
 
 def _collect(module) -> dict[str, Callable]:
@@ -87,7 +184,18 @@ def accelerated_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _accelerated_target() -> Target:
+def torch_device(device: str | None, default: str) -> str:
+    """``device`` checked against what torch has here (``None``: ``default``, where ``"auto"`` picks CUDA if present)."""
+    import torch
+
+    if device is None:
+        device = accelerated_device() if default == "auto" else default
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: torch finds no CUDA device here (torch.cuda.is_available() is False)")
+    return device
+
+
+def _accelerated_target(device: str | None = None) -> Target:
     """Wrap convspec.accelerated so it takes and returns numpy arrays."""
     try:
         import torch
@@ -95,7 +203,7 @@ def _accelerated_target() -> Target:
         raise ValueError("target 'accelerated' needs torch: pip install 'convspec[torch]'") from None
     from convspec import accelerated
 
-    device = accelerated_device()
+    device = torch_device(device, "auto")
 
     def wrap(fn: Callable) -> Callable:
         def on_numpy(*arrays, **params):
@@ -112,4 +220,5 @@ def _accelerated_target() -> Target:
 
     functions = {name: wrap(fn) for name, fn in _collect(accelerated).items()}
     setup = f"import torch\nfrom convspec import accelerated as target  # on {device}"
-    return Target(f"accelerated ({device})", functions, setup, snippet_wraps_torch=True)
+    versions = {**_base_versions(), "torch": torch.__version__}
+    return Target(f"accelerated ({device})", functions, setup, snippet_wraps_torch=True, versions=versions, device=device)

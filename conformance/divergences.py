@@ -1,0 +1,149 @@
+"""Expected divergences: where a target is known to differ from the specification, and why.
+
+Like array-api-tests' xfails file, a YAML (or JSON) file lists entries; ``convspec check
+TARGET --expected-divergences FILE`` reports a failure that matches an entry as an
+"expected divergence" (with the entry's reason) instead of a failure, and keeps looking
+for other failures. The file::
+
+    # torch-divergences.yaml
+    divergences:
+      - op: upsample                      # required: an operation of the catalog
+        when: {mode: [nearest, nearest_exact]}  # optional: params equal to the value, or one of a list
+        dtype: [float16]                  # optional: the inputs' dtype (one or a list)
+        data: floats                      # optional: "integers" or "floats"
+        failure_contains: "differs at"    # optional: a substring of the failure's reason
+        expression: "params['size'] == 82"  # optional: a Python expression over case, params, inputs, np
+        reason: >-                        # required: why the target differs (shown in the report)
+          torch computes the nearest source index in float32 and rounds across a boundary.
+
+Every condition given must hold for an entry to match; an entry with only ``op`` and
+``reason`` matches every failure of that operation. The expression is evaluated with
+Python's ``eval`` — the file is your own configuration, treat it like code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import yaml
+
+from .case import Case
+from .catalog import BY_NAME
+
+_KEYS = {"op", "when", "dtype", "data", "failure_contains", "expression", "reason", "description"}
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """One entry of an expected-divergences file."""
+
+    op: str
+    reason: str
+    when: dict[str, Any] = field(default_factory=dict)
+    dtype: tuple[str, ...] = ()
+    data: str | None = None
+    failure_contains: str | None = None
+    expression: str | None = None
+    description: str = ""
+    predicate: Callable[[Case], bool] | None = None  # for entries written in Python (an adapter's known divergences)
+
+    def applies_to(self, op: str) -> bool:
+        return self.op == op
+
+    def matches(self, case: Case, failure_reason: str) -> bool:
+        if case.op != self.op:
+            return False
+        for name, wanted in self.when.items():
+            if name not in case.params:
+                return False
+            options = wanted if isinstance(wanted, list) else [wanted]
+            if not any(_same(case.params[name], option) for option in options):
+                return False
+        if self.dtype and case.dtype not in self.dtype:
+            return False
+        if self.data is not None and case.data_kind != self.data:
+            return False
+        if self.failure_contains is not None and self.failure_contains not in failure_reason:
+            return False
+        if self.predicate is not None and not self.predicate(case):
+            return False
+        if self.expression is not None:
+            scope = {"case": case, "params": case.params, "inputs": case.inputs, "np": np}
+            if not eval(self.expression, {"__builtins__": __builtins__}, scope):  # noqa: S307 (the user's file)
+                return False
+        return True
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    """Params compare as written in YAML: tuples as lists, numbers by value."""
+    def plain(v):
+        if isinstance(v, (tuple, list)):
+            return [plain(e) for e in v]
+        return v
+
+    return plain(value) == plain(wanted)
+
+
+def parse(data: Any, source: str = "<divergences>") -> list[Divergence]:
+    """Check and convert a loaded file (a mapping with ``divergences:`` or a bare list)."""
+    entries = data.get("divergences") if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise ValueError(f"{source}: expected a list of entries under 'divergences:'")
+    result = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"{source}: entry {number}"
+        if not isinstance(entry, dict):
+            raise ValueError(f"{where}: each entry is a mapping with at least 'op' and 'reason'")
+        unknown = set(entry) - _KEYS
+        if unknown:
+            raise ValueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(_KEYS))}")
+        op = entry.get("op")
+        if op not in BY_NAME:
+            raise ValueError(f"{where}: 'op' must be an operation of the catalog ({', '.join(BY_NAME)}), got {op!r}")
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(f"{where}: 'reason' must say why the target differs")
+        when = entry.get("when") or {}
+        if not isinstance(when, dict):
+            raise ValueError(f"{where}: 'when' must map parameter names to values")
+        dtype = entry.get("dtype") or ()
+        dtype = (dtype,) if isinstance(dtype, str) else tuple(dtype)
+        data_kind = entry.get("data")
+        if data_kind not in (None, "integers", "floats"):
+            raise ValueError(f"{where}: 'data' must be 'integers' or 'floats', got {data_kind!r}")
+        expression = entry.get("expression")
+        if expression is not None:
+            compile(expression, where, "eval")  # a syntax error shows here, not mid-run
+        result.append(
+            Divergence(op, reason.strip(), dict(when), dtype, data_kind, entry.get("failure_contains"), expression,
+                       str(entry.get("description") or ""))
+        )
+    return result
+
+
+def load(path: str | Path) -> list[Divergence]:
+    """Read an expected-divergences file: YAML (``.yaml``/``.yml``), ``.json`` or ``.toml``
+    (``[[divergences]]`` tables; TOML needs Python 3.11+)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"--expected-divergences: no such file {str(path)!r}")
+    text = path.read_text()
+    if path.suffix == ".toml":
+        try:
+            import tomllib
+        except ImportError:  # Python 3.10
+            raise ValueError(f"{path}: TOML needs Python 3.11+; write the file as YAML") from None
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+        elif path.suffix == ".toml":
+            data = tomllib.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except Exception as error:  # yaml.YAMLError, json.JSONDecodeError, tomllib.TOMLDecodeError
+        raise ValueError(f"{path}: cannot parse: {error}") from None
+    return parse(data, str(path))

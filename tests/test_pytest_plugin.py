@@ -1,0 +1,55 @@
+"""The pytest plugin runs the conformance check inside another project's test run (one test per operation)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+import textwrap
+
+# an installed convspec registers the plugin through its pytest11 entry point, as a user's
+# project would load it; a bare checkout needs it named with -p (both at once is an error)
+_INSTALLED = any(e.value == "convspec.conformance.pytest_plugin" for e in importlib.metadata.entry_points(group="pytest11"))
+_LOAD = [] if _INSTALLED else ["-p", "convspec.conformance.pytest_plugin"]
+
+
+def _pytest(tmp_path, *args):
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *_LOAD, "-p", "no:cacheprovider", "-q", "-rA", *args],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_the_plugin_is_registered_as_a_pytest_entry_point():
+    assert _INSTALLED, "pyproject.toml's [project.entry-points.pytest11] is not installed (pip install -e .)"
+
+
+def test_plugin_one_test_per_operation(tmp_path):
+    (tmp_path / "myconv.py").write_text(textwrap.dedent("""\
+        from convspec import reference
+
+        def correlate(x, weight, bias=None, **params):
+            return reference.correlate(x, weight, None, **params)  # drops the bias
+
+        convolve = reference.convolve
+    """))
+    (tmp_path / "test_own.py").write_text("def test_own():\n    assert True\n")
+    result = _pytest(tmp_path, "--convspec-target", "myconv.py", "--convspec-ops", "correlate,convolve,max_pool",
+                     "--convspec-examples", "15")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1, out
+    assert "1 failed, 2 passed, 1 skipped" in out, out
+    assert "FAILED ::convspec[myconv.py]::correlate" in out, out
+    assert "Reproduce:" in out and "reference.correlate" in out, out
+    assert "myconv.py does not define max_pool" in out, out
+
+
+def test_plugin_adds_nothing_without_a_target(tmp_path):
+    (tmp_path / "test_own.py").write_text("def test_own():\n    assert True\n")
+    result = _pytest(tmp_path)
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout + result.stderr
+
+
+def test_plugin_usage_error(tmp_path):
+    result = _pytest(tmp_path, "--convspec-target", "no_such_module_xyz")
+    assert result.returncode == 4 and "no_such_module_xyz" in result.stderr, result.stdout + result.stderr

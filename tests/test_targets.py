@@ -1,0 +1,169 @@
+"""Targets: loading, devices, declared support (unsupported cases are counted, never passed or failed),
+expected divergences, and the --profile settings."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+from convspec import reference
+from convspec.conformance import catalog
+from convspec.conformance.cli import resolve_settings
+from convspec.conformance.divergences import Divergence, load, parse
+from convspec.conformance.runner import PROFILES, run_check, run_operation
+from convspec.conformance.targets import ADAPTERS, Target, load_target
+
+CORRELATE = catalog.get("correlate")
+
+
+def _reference_target(**extra) -> Target:
+    return Target("fake", {"correlate": reference.correlate}, "from convspec import reference as target", **extra)
+
+
+def test_unsupported_cases_are_skipped_and_counted():
+    """A target that handles only 1-D: the other cases are counted with their reason, the 1-D ones checked."""
+    one_d = lambda case: True if case.inputs["x"].ndim == 3 else "only 1-D"  # noqa: E731
+    result = run_operation(CORRELATE, _reference_target(supports={"correlate": one_d}), examples=10)
+    assert result.status == "passed", result.failure
+    assert result.examples == 10 and result.unsupported > 0
+    assert set(result.unsupported_reasons) == {"only 1-D"}
+    assert sum(result.unsupported_reasons.values()) == result.unsupported
+
+
+def test_a_target_that_supports_nothing_is_unsupported_not_passed():
+    never = lambda case: "never"  # noqa: E731
+    report = run_check(_reference_target(supports={"correlate": never}), [CORRELATE], examples=5)
+    (result,) = report.results
+    assert result.status == "unsupported" and result.examples == 0 and result.unsupported > 0
+    assert not report.failed and report.checked == 0
+    assert report.counts()["unsupported"] == 1
+
+
+def _wrong_for_even_kernels(x, weight, bias=None, **params):
+    out = reference.correlate(x, weight, bias, **params)
+    return out + 1 if weight.shape[-1] % 2 == 0 else out
+
+
+def test_expected_divergences_are_reported_apart_and_the_search_goes_on(tmp_path):
+    target = Target("even", {"correlate": _wrong_for_even_kernels}, "")
+    assert run_operation(CORRELATE, target, examples=30).status == "failed"  # without the file
+    path = tmp_path / "divergences.yaml"
+    path.write_text(textwrap.dedent("""\
+        divergences:
+          - op: correlate
+            expression: "inputs['weight'].shape[-1] % 2 == 0"
+            reason: adds one for even kernels
+    """))
+    result = run_operation(CORRELATE, target, examples=30, divergences=load(path))
+    assert result.status == "expected divergence", result.failure
+    assert result.expected_count > 0 and result.examples == 30
+    assert all(e.case.inputs["weight"].shape[-1] % 2 == 0 for e in result.expected)
+    # an entry that does not cover every failure leaves the others failing
+    narrow = parse({"divergences": [{"op": "correlate", "dtype": "float64", "expression":
+                                     "inputs['weight'].shape[-1] % 2 == 0", "reason": "only float64"}]})
+    assert run_operation(CORRELATE, target, examples=60, divergences=narrow).status == "failed"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"op": "nope", "reason": "r"}, "'op' must be an operation"),
+    ({"op": "correlate"}, "'reason'"),
+    ({"op": "correlate", "reason": "r", "colour": 1}, "unknown key"),
+    ({"op": "correlate", "reason": "r", "data": "ints"}, "'data'"),
+    ({"op": "correlate", "reason": "r", "expression": "1 +"}, "invalid syntax"),
+])
+def test_divergence_files_are_checked(entry, message):
+    with pytest.raises((ValueError, SyntaxError), match=message):
+        parse({"divergences": [entry]})
+
+
+def test_divergence_when_matches_params_as_written_in_yaml():
+    entry = Divergence("correlate", "r", when={"padding": ["same", [[0, 1]]], "groups": 1})
+    from convspec.conformance.case import Case
+
+    x, w = np.zeros((1, 1, 3)), np.zeros((1, 1, 2))
+    case = lambda padding: Case("correlate", {"x": x, "weight": w, "bias": None},  # noqa: E731
+                                {"padding": padding, "groups": 1}, "floats")
+    assert entry.matches(case("same"), "") and entry.matches(case(((0, 1),)), "")
+    assert not entry.matches(case("valid"), "")
+
+
+def test_toml_and_json_divergence_files(tmp_path):
+    (tmp_path / "d.json").write_text('{"divergences": [{"op": "max_pool", "reason": "r"}]}')
+    assert load(tmp_path / "d.json")[0].op == "max_pool"
+    (tmp_path / "d.toml").write_text('[[divergences]]\nop = "avg_pool"\nreason = "r"\n')
+    assert load(tmp_path / "d.toml")[0].op == "avg_pool"
+    (tmp_path / "bad.json").write_text("{")
+    with pytest.raises(ValueError, match="cannot parse"):
+        load(tmp_path / "bad.json")
+
+
+def test_profiles_map_to_examples_and_derandomization():
+    assert resolve_settings(None, None, None) == (100, 0, False)  # `convspec check` as before
+    assert resolve_settings("ci", None, None) == (PROFILES["ci"][0], 0, True)
+    assert resolve_settings("ci", 7, 3) == (7, 3, False)  # explicit values win; a seed means not derandomized
+    examples, seed, derandomize = resolve_settings("dev", None, None)
+    assert examples == PROFILES["dev"][0] and not derandomize and 0 <= seed < 2**31
+    with pytest.raises(ValueError, match="positive"):
+        resolve_settings(None, 0, None)
+
+
+def test_derandomized_runs_draw_the_same_cases():
+    drawn = []
+    recorder = Target("rec", {"correlate": lambda *a, **p: (drawn.append(a[0].tobytes()), reference.correlate(*a, **p))[1]}, "")
+    run_operation(CORRELATE, recorder, examples=5, derandomize=True)
+    first, drawn[:] = list(drawn), []
+    run_operation(CORRELATE, recorder, examples=5, derandomize=True, random_seed=99)
+    assert drawn == first
+
+
+def test_devices():
+    with pytest.raises(ValueError, match="device must be one of"):
+        load_target("reference", "tpu")
+    with pytest.raises(ValueError, match="CPU only"):
+        load_target("reference", "cuda")
+    with pytest.raises(ValueError, match="CPU only"):
+        load_target("numpy", "cuda")
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        for name in ("accelerated", "torch"):
+            with pytest.raises(ValueError, match="no CUDA device"):
+                load_target(name, "cuda")
+    assert load_target("torch", "cpu").device == "cpu"
+
+
+def test_a_missing_library_names_the_extra(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_scipy(name, *args, **kwargs):
+        if name == "scipy" or name.startswith("scipy."):
+            raise ImportError(f"No module named {name!r}", name="scipy")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_scipy)
+    with pytest.raises(ValueError, match=r"needs scipy \(pip install 'convspec\[adapters\]'\)"):
+        load_target("scipy")
+
+
+def test_unknown_target_lists_the_adapters():
+    with pytest.raises(ValueError) as raised:
+        load_target("no_such_module_xyz")
+    for name in ADAPTERS:
+        assert repr(name) in str(raised.value)
+
+
+def test_a_module_declares_supports_and_versions(tmp_path):
+    path = tmp_path / "mine.py"
+    path.write_text(textwrap.dedent("""\
+        from convspec import reference
+        correlate = reference.correlate
+        SUPPORTS = {"correlate": lambda case: case.inputs["bias"] is None or "no bias here"}
+        VERSIONS = {"mylib": "1.2"}
+    """))
+    target = load_target(str(path))
+    assert target.versions["mylib"] == "1.2" and "numpy" in target.versions
+    result = run_operation(CORRELATE, target, examples=8)
+    assert result.status == "passed" and set(result.unsupported_reasons) == {"no bias here"}
