@@ -29,6 +29,7 @@ import docs_identities
 import docs_math
 import docs_rst
 import docs_reports
+import docs_saliency
 import formulas
 import framework_names
 
@@ -485,6 +486,7 @@ SNIPPETS = {
     "errata-more": docs_errata.more_errata,
     "proved-identities": docs_identities.proved_identities,
     "refuted-seed-claims": docs_identities.refuted_seed_claims,
+    "grad-cam-example": docs_saliency.grad_cam_example,
 }
 
 

@@ -16,9 +16,11 @@ from .unpool import avg_unpool, first_unpool, max_unpool
 from .upsample import upsample
 
 # backward passes (vector-Jacobian products), one sibling module per family
+from .activations_vjp import dense_vjp, flatten_vjp, relu_vjp, sigmoid_vjp, softmax_vjp
 from .conv_transpose_vjp import conv_transpose_vjp
 from .conv_vjp import convolve_vjp, correlate_vjp, depthwise_separable_vjp
 from .pool_vjp import avg_pool_vjp, global_avg_pool_vjp, global_max_pool_vjp, max_pool_vjp
+from .style_vjp import content_loss_vjp, gram_matrix_vjp, style_loss_vjp
 from .unpool_vjp import avg_unpool_vjp, first_unpool_vjp, max_unpool_vjp
 from .upsample_vjp import upsample_vjp
 
@@ -31,6 +33,7 @@ __all__ = [
     "box_iou",
     "circular_convolve",
     "content_loss",
+    "content_loss_vjp",
     "conv_transpose",
     "conv_transpose_vjp",
     "convolve",
@@ -39,6 +42,7 @@ __all__ = [
     "correlate_vjp",
     "curve_kernel",
     "dense",
+    "dense_vjp",
     "depthwise_separable",
     "depthwise_separable_vjp",
     "fft_convolve",
@@ -46,24 +50,30 @@ __all__ = [
     "first_unpool",
     "first_unpool_vjp",
     "flatten",
+    "flatten_vjp",
     "gabor_kernel",
     "global_avg_pool",
     "global_avg_pool_vjp",
     "global_max_pool",
     "global_max_pool_vjp",
     "gram_matrix",
+    "gram_matrix_vjp",
     "max_pool",
     "max_pool_vjp",
     "max_unpool",
     "max_unpool_vjp",
     "nms",
     "relu",
+    "relu_vjp",
     "sharpen_kernel",
     "sigmoid",
+    "sigmoid_vjp",
     "sobel",
     "sobel_kernels",
     "softmax",
+    "softmax_vjp",
     "style_loss",
+    "style_loss_vjp",
     "upsample",
     "upsample_vjp",
 ]

@@ -51,6 +51,8 @@ from convspec.conformance.tolerance import (  # noqa: E402
 )
 from convspec.reference.upsample import axis_taps  # noqa: E402
 from convspec.reference.windows import resolve_padding, span  # noqa: E402
+from convspec.spec import style as spec_style  # noqa: E402
+from convspec.spec.activations import check_softmax_axis  # noqa: E402
 from convspec.spec.conventions import check_conv_arguments  # noqa: E402
 from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments  # noqa: E402
 
@@ -62,8 +64,11 @@ U64 = UNIT_ROUNDOFF["float64"]
 GRADIENT_OPS = tuple(op for op in catalog.CATALOG if hasattr(reference, f"{op.name}_vjp"))
 LINEAR_OPS = (
     "correlate", "convolve", "depthwise_separable", "conv_transpose", "avg_pool", "global_avg_pool",
-    "max_unpool", "avg_unpool", "first_unpool", "upsample",
+    "max_unpool", "avg_unpool", "first_unpool", "upsample", "flatten", "dense",
 )
+# not affine in a single element: checked by the five-point stencil (exact up to degree 4)
+POLYNOMIAL_OPS = ("gram_matrix", "content_loss", "style_loss")  # degree 2, 2 and 4 in one element
+SMOOTH_OPS = ("sigmoid", "softmax")  # a sigmoid of the element: truncation bounded below
 
 
 def _examples(at_most: int) -> int:
@@ -247,7 +252,126 @@ def gradient_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
         readers = reference.upsample_vjp(np.ones(grad_out.shape), x.astype(np.float64), **case.params)[0]
         terms = max(int(readers.max(initial=1)), 1)
         return (SumOfProducts(terms, _magnitudes(case, grad_out)[0], dtype, integers),)
+    if name in ("relu", "flatten"):
+        return (Exact(case.inputs["x"].shape),)
+    if name == "dense":
+        x, weight, bias = arrays
+        batch, n_out = grad_out.shape
+        terms = (n_out, batch, batch)
+        return tuple(None if m is None else SumOfProducts(max(t, 1), m, dtype, integers)
+                     for t, m in zip(terms, _magnitudes(case, grad_out)))
+    if name == "sigmoid":
+        return (_sigmoid_bound(case, grad_out),)
+    if name == "softmax":
+        return (_softmax_bound(case, grad_out),)
+    if name in ("gram_matrix", "content_loss", "style_loss"):
+        return _style_tolerances(case, grad_out)
     raise AssertionError(f"no gradient tolerance model for {name!r}")
+
+
+def _forward_relative(case: Case) -> tuple[float, int]:
+    """The forward's catalog bound as ``(relative, floor_terms)``: ``|ŷ - y| <= relative |y| + floor_terms η``."""
+    tolerance = catalog.get(case.op).tolerance(case)
+    u = UNIT_ROUNDOFF[case.dtype]
+    return gamma(tolerance.terms, u) + gamma(tolerance.terms, U64) + u, tolerance.terms
+
+
+def _sigmoid_bound(case: Case, grad_out: np.ndarray) -> Bound:
+    """torch: ``g · ŷ · (1 - ŷ)`` from the *rounded* output ``ŷ``; the reference: ``g s (1 - s)``, ``s`` exact-ish.
+
+    ``|ŷ(1 - ŷ) - s(1 - s)| = |ŷ - s| · |1 - ŷ - s| <= |ŷ - s| <= ε s + T η`` (the forward's
+    catalog bound), an *absolute* error that ``s (1 - s)`` does not cover near ``s = 1``
+    (float32 ``sigmoid(20) = 1``: torch's gradient is 0). Then three roundings (two
+    products, one difference) in the target, one in the float64 reference, one to the dtype::
+
+        bound = |g| ((γ_4(u) + γ_4(u64) + u) s (1 - s) + (1 + γ_4(u)) (ε s + T η)) + 4 η.
+    """
+    x = case.inputs["x"].astype(np.float64)
+    s = np.nan_to_num(reference.sigmoid(x))
+    g = np.abs(grad_out.astype(np.float64))
+    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
+    epsilon, floor = _forward_relative(case)
+    relative = gamma(4, u) + gamma(4, U64) + u
+    return Bound(g * (relative * s * (1 - s) + (1 + gamma(4, u)) * (epsilon * s + floor * eta)) + 4 * eta)
+
+
+def _softmax_bound(case: Case, grad_out: np.ndarray) -> Bound:
+    """torch: ``ŷ_i (g_i - Σ_j g_j ŷ_j)`` from the rounded output; the reference the same from float64 ``s``.
+
+    With ``|ŷ_j - s_j| <= ε s_j + T η`` (the forward's catalog bound) and ``m_i = s_i (|g_i| + Σ_j |g_j| s_j)``
+    (Σ|terms|; the difference itself may cancel to nothing, so the bound is absolute)::
+
+        |ŷ_i (g_i - Σ g ŷ) - s_i (g_i - Σ g s)| <= 2 ε m_i + T η (|g_i| + 2 Σ|g|)   (first order)
+
+    and the target's own ``n + 2`` roundings (the dot product, the difference, the product)
+    on ``(1 + ε)^2 m_i``, the reference's in float64, one to the dtype.
+    """
+    x = case.inputs["x"].astype(np.float64)
+    axis = check_softmax_axis("softmax", x.shape, case.params.get("axis", -1))
+    s = reference.softmax(x, axis=axis)
+    g = np.abs(grad_out.astype(np.float64))
+    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
+    epsilon, floor = _forward_relative(case)
+    n = x.shape[axis]
+    with np.errstate(invalid="ignore"):
+        dot = np.nansum(g * s, axis=axis, keepdims=True)
+        magnitude = np.nan_to_num(s * (g + dot))
+    total = np.sum(g, axis=axis, keepdims=True)
+    relative = 2 * epsilon + gamma(n + 2, u) * (1 + epsilon) ** 2 + gamma(n + 2, U64) + u
+    return Bound(relative * magnitude + floor * eta * (g + 2 * total) + (n + 2) * eta)
+
+
+def _style_magnitudes(case: Case, grad_out: np.ndarray) -> tuple:
+    """Σ|terms| of every gradient element of gram_matrix, content_loss and style_loss (float64).
+
+    * gram: ``c Σ_k' (|G_jk'| + |G_k'j|) |a_k'p|``: the VJP of the absolute values.
+    * content: ``2 |g_b| (|gen| + |content|)`` (a content of batch 1 sums over ``b``).
+    * style: ``|D| <= c E`` with ``E = F(|gen|) + F(|style|)`` (raw grams), so the upstream
+      ``2 g_b D`` of a gram is at most ``2 |g_b| c E``; through the gram's VJP on ``|a|``:
+      ``4 |g_b| c² Σ_k' E_jk' |a_k'p|`` (a style of batch 1 sums over ``b``).
+    """
+    g = np.abs(grad_out.astype(np.float64))
+    absolute = [np.abs(a.astype(np.float64)) for a in case.arrays()]
+    if case.op == "gram_matrix":
+        return reference.gram_matrix_vjp(g, *absolute, **case.params)
+    first, other = absolute
+    if case.op == "content_loss":
+        both = first + other  # broadcasts a batch of 1
+        per_image = 2 * g.reshape((-1,) + (1,) * (first.ndim - 1)) * both
+        return per_image, per_image.sum(axis=0, keepdims=True) if other.shape[0] == 1 else per_image
+    normalization = case.params.get("normalization", "gatys")
+    channels, positions = first.shape[1], math.prod(first.shape[2:])
+    c = float(spec_style.gram_scale(normalization, channels, positions))
+    upstream = 2 * g[:, None, None] * c * (reference.gram_matrix(first) + reference.gram_matrix(other))
+    style_upstream = upstream.sum(axis=0, keepdims=True) if other.shape[0] == 1 else upstream
+    return (reference.gram_matrix_vjp(upstream, first, normalization=normalization)[0],
+            reference.gram_matrix_vjp(style_upstream, other, normalization=normalization)[0])
+
+
+def _style_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
+    """Sums of products over :func:`_style_magnitudes`; exact for integer data without normalisation.
+
+    * gram: the upstream divided by the divisor (1), two sums of ``C`` products and their sum:
+      ``T = 2 C + 2``.
+    * content: a rounded difference, a product by ``2 g``: ``T = 3``; plus ``N`` for a
+      broadcast content's sum over the batch.
+    * style: the computed ``D̂`` is within ``γ_{M+3} c E`` of ``D`` (the forward's model,
+      :mod:`convspec.conformance.strategies_style`); then ``2 g D̂`` and the division (2), the
+      gram's two ``C``-term sums and their sum (``C + 1``): ``T = M + C + 8``, plus ``N``
+      for a broadcast style.
+    """
+    default = "gatys" if case.op == "style_loss" else "none"
+    integers = case.data_kind == "integers" and case.params.get("normalization", default) == "none"
+    first, other = case.arrays()[0], case.arrays()[-1]
+    magnitudes = _style_magnitudes(case, grad_out)
+    if case.op == "gram_matrix":
+        terms = (2 * first.shape[1] + 2,)
+    elif case.op == "content_loss":
+        terms = (3, 3 + (first.shape[0] if other.shape[0] == 1 else 0))
+    else:
+        base = math.prod(first.shape[2:]) + first.shape[1] + 8
+        terms = (base, base + (first.shape[0] if other.shape[0] == 1 else 0))
+    return tuple(SumOfProducts(t, m, case.dtype, integers) for t, m in zip(terms, magnitudes))
 
 
 def _linear_upsample_bound(case: Case, grad_out: np.ndarray) -> Bound:
@@ -355,7 +479,8 @@ def search_for_disagreement(op, candidate, examples: int, shrink: bool = True) -
 def test_every_differentiable_operation_has_a_vjp():
     names = {op.name for op in GRADIENT_OPS}
     assert {"correlate", "convolve", "depthwise_separable", "conv_transpose", "max_pool", "avg_pool",
-            "global_max_pool", "global_avg_pool", "max_unpool", "avg_unpool", "first_unpool", "upsample"} <= names
+            "global_max_pool", "global_avg_pool", "max_unpool", "avg_unpool", "first_unpool", "upsample",
+            "relu", "sigmoid", "softmax", "flatten", "dense", "gram_matrix", "style_loss", "content_loss"} <= names
 
 
 @pytest.mark.parametrize("op", GRADIENT_OPS, ids=lambda op: op.name)
@@ -408,6 +533,62 @@ def test_max_unpool_duplicates_only_the_winning_write_gets_gradient():
     np.testing.assert_array_equal(grad_x, [[[0.0, 5.0, 7.0]]])
     assert grad_indices is None
     np.testing.assert_array_equal(autograd_vjp(op, case, grad_out)[0], grad_x)
+
+
+def test_relu_gradient_at_zero_nan_and_infinities_is_torchs():
+    """0 at 0 and -0.0 (the subgradient torch, JAX and TF pick); grad_out passes at NaN and +inf; 0 at -inf."""
+    op = catalog.get("relu")
+    x = np.array([np.nan, 0.0, -0.0, np.inf, -np.inf, 1.0, -1.0], dtype=np.float32)
+    grad_out = np.arange(1, 8, dtype=np.float32)
+    expected = np.array([1, 0, 0, 4, 0, 6, 0], dtype=np.float32)  # by hand
+    np.testing.assert_array_equal(reference.relu_vjp(grad_out, x)[0], expected)
+    np.testing.assert_array_equal(autograd_vjp(op, Case("relu", {"x": x}, {}, "floats"), grad_out)[0], expected)
+
+
+def test_activation_and_dense_gradients_by_hand():
+    # sigmoid'(0) = 1/4; at ±inf 0; NaN stays NaN
+    (grad,) = reference.sigmoid_vjp(np.array([4.0, 1.0, 1.0, 1.0]), np.array([0.0, np.inf, -np.inf, np.nan]))
+    np.testing.assert_array_equal(grad, [1.0, 0.0, 0.0, np.nan])
+    # softmax([0, ln 3]) = [1/4, 3/4]; grad_out [1, 0]: Σ g s = 1/4, grad = [1/4 · 3/4, 3/4 · (-1/4)]
+    (grad,) = reference.softmax_vjp(np.array([1.0, 0.0]), np.array([0.0, math.log(3)]))
+    np.testing.assert_allclose(grad, [3 / 16, -3 / 16], rtol=1e-15, atol=1e-16)
+    # a -inf logit gets 0; along axis 0
+    (grad,) = reference.softmax_vjp(np.array([[1.0], [2.0]]), np.array([[0.0], [-np.inf]]), axis=0)
+    np.testing.assert_array_equal(grad, [[0.0], [0.0]])
+    # a constant grad_out gives 0: the rows of the Jacobian sum to 0
+    (grad,) = reference.softmax_vjp(np.full(3, 5.0), np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_allclose(grad, 0.0, atol=1e-15)
+    # dense([[1, 2]], [[3, 4], [5, 6]]) with grad_out [[1, 10]]
+    gx, gw, gb = reference.dense_vjp(np.array([[1.0, 10.0]]), np.array([[1.0, 2.0]]),
+                                     np.array([[3.0, 4.0], [5.0, 6.0]]), np.array([0.0, 0.0]))
+    np.testing.assert_array_equal(gx, [[53.0, 64.0]])  # 1·3 + 10·5, 1·4 + 10·6
+    np.testing.assert_array_equal(gw, [[1.0, 2.0], [10.0, 20.0]])
+    np.testing.assert_array_equal(gb, [1.0, 10.0])
+    assert reference.dense_vjp(np.ones((1, 2)), np.ones((1, 2)), np.ones((2, 2)))[2] is None
+    # flatten: the row-major index read backwards
+    (grad,) = reference.flatten_vjp(np.array([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]]), np.zeros((1, 2, 2, 2)))
+    np.testing.assert_array_equal(grad, [[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]])
+
+
+def test_style_gradients_by_hand_and_gatys_eq_6():
+    # gram of one channel [1, 2] is [[5]]; its gradient 2a
+    np.testing.assert_array_equal(reference.gram_matrix_vjp(np.array([[[1.0]]]), np.array([[[1.0, 2.0]]]))[0],
+                                  [[[2.0, 4.0]]])
+    # content: 2 (g - c), and the negative for the content
+    gg, gc = reference.content_loss_vjp(np.array([1.0]), np.array([[[1.0, 2.0]]]), np.array([[[0.0, 0.0]]]))
+    np.testing.assert_array_equal(gg, [[[2.0, 4.0]]])
+    np.testing.assert_array_equal(gc, [[[-2.0, -4.0]]])
+    # Gatys et al. eq. 6: dE/da = 1/(C^2 M^2) (G - A) a for raw grams G, A (spec.style.style_gradient_factor)
+    rng = np.random.default_rng(4)
+    gen, sty = rng.integers(-3, 4, (1, 3, 2, 2)).astype(np.float64), rng.integers(-3, 4, (1, 3, 2, 2)).astype(np.float64)
+    factor = float(spec_style.style_gradient_factor("gatys", 3, 4))
+    a = gen.reshape(3, 4)
+    expected = factor * (reference.gram_matrix(gen)[0] - reference.gram_matrix(sty)[0]) @ a
+    grad, _ = reference.style_loss_vjp(np.array([1.0]), gen, sty, normalization="gatys")
+    np.testing.assert_allclose(grad.reshape(3, 4), expected, rtol=1e-14)
+    # two layers with weights: the gradients are lists, each layer's scaled by its lambda
+    grads, _ = reference.style_loss_vjp(np.array([1.0]), [gen, gen], [sty, sty], weights=[1.0, 3.0])
+    np.testing.assert_allclose(grads[1], 3 * grads[0], rtol=1e-15)
 
 
 # ---------------------------------------------------------------------------
@@ -482,10 +663,14 @@ def _fd_case(op, case: Case, seed: int) -> Case:
     if op.name in ("max_pool", "global_max_pool"):
         return distinct_values(case, seed, spacing=4 * FD_STEP, dtype=np.float64)
     rng = np.random.default_rng(seed)
+    if op.name == "relu":  # |x| >= 2h: the kink at 0 stays outside [x - h, x + h]
+        return with_arrays(case, lambda _, a: rng.choice((-1.0, 1.0), a.shape) * rng.uniform(2 * FD_STEP, 2.0, a.shape),
+                           "floats")
     return with_arrays(case, lambda _, a: rng.uniform(-2.0, 2.0, size=a.shape), "floats")
 
 
-@pytest.mark.parametrize("op", GRADIENT_OPS, ids=lambda op: op.name)
+@pytest.mark.parametrize("op", [op for op in GRADIENT_OPS if op.name not in POLYNOMIAL_OPS + SMOOTH_OPS],
+                         ids=lambda op: op.name)
 def test_reference_vjp_matches_finite_differences(op):
     @settings(max_examples=_examples(10))
     @given(op.strategy(), st.integers(0, 2**32 - 1))
@@ -517,6 +702,95 @@ def test_reference_vjp_matches_finite_differences(op):
                 assert abs(difference - derivative) <= allowed, (
                     f"{op.name}_vjp on {case.describe()}: d/d{list(case.inputs)[position]}{tuple(map(int, index))} "
                     f"is {derivative!r}, the central difference {difference!r} (allowed {allowed:.3g})"
+                )
+
+    check()
+
+
+FD_SMOOTH_STEP = 2.0**-6  # sigmoid, softmax: truncation h^4 / 120 per unit of |B|, ~5e-10
+
+
+def five_point_bound(terms: int, outputs: int, scale: float, slope: float, element: float, step: float) -> float:
+    """Rounding in the five-point stencil ``(f(a-2h) - 8 f(a-h) + 8 f(a+h) - f(a+2h)) / 12h`` (float64).
+
+    As :func:`finite_difference_bound`, with weights ``1 + 8 + 8 + 1 = 18`` over ``12h``: each
+    loss within ``γ_K S`` (``S`` bounds Σ|terms| at every point: the forward's tolerance
+    magnitude on the data raised by ``2h``) gives ``1.5 γ_K S / h``; each rounded point
+    ``a ± kh`` is off by ``u (|a| + 2h)``, which moves ``f`` by at most ``slope`` (a bound on
+    ``|f'|`` over ``[a - 2h, a + 2h]``) times that: ``1.5 slope u (|a| + 2h) / h``; the
+    reference VJP's own float64 sum and the stencil's arithmetic: ``(γ_K + 4u) slope``.
+    """
+    k = terms + outputs + 1
+    return (1.5 * gamma(k, U64) * scale / step + 1.5 * slope * U64 * (abs(element) + 2 * step) / step
+            + (gamma(k, U64) + 4 * U64) * slope)
+
+
+def _raised(case: Case, by: float) -> Case:
+    return with_arrays(case, lambda _, a: np.abs(a) + by, "floats")
+
+
+def _smooth_slopes(case: Case, grad_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sigmoid, softmax: ``L`` as a function of one element is ``A + B σ(x_j - c)`` (softmax: the other
+    logits fixed, ``s_j = σ(x_j - ln R)`` and ``s_i = r_i (1 - s_j)`` with ``Σ_{i≠j} r_i = 1``), so
+    ``|B| <= |g_j| + max_slice |g|`` (sigmoid: ``|g_j|``); ``|σ'| <= 1/4``, ``|σ^(5)| <= 1/4``: the
+    stencil's truncation is at most ``h^4 |B| / 120`` and ``|L'| <= |B| / 4``. Returns ``(|B|, |B|)``-shaped arrays."""
+    g = np.abs(grad_out)
+    if case.op == "sigmoid":
+        return g, g
+    axis = check_softmax_axis("softmax", g.shape, case.params.get("axis", -1))
+    b = g + np.max(g, axis=axis, keepdims=True)
+    return b, b
+
+
+@pytest.mark.parametrize("op", [op for op in GRADIENT_OPS if op.name in POLYNOMIAL_OPS + SMOOTH_OPS],
+                         ids=lambda op: op.name)
+def test_reference_vjp_matches_five_point_differences(op):
+    """The non-affine operations: the five-point stencil is exact for polynomials of degree <= 4
+    (a gram entry and the content loss are quadratic in one element, the style loss quartic);
+    for sigmoid and softmax its truncation ``h^4 |f^(5)| / 30`` is bounded (:func:`_smooth_slopes`)."""
+    smooth = op.name in SMOOTH_OPS
+    step = FD_SMOOTH_STEP if smooth else FD_STEP
+
+    @settings(max_examples=_examples(10))
+    @given(op.strategy(), st.integers(0, 2**32 - 1))
+    def check(case, seed):
+        rng = np.random.default_rng(seed)
+        case = with_arrays(case, lambda _, a: rng.uniform(-2.0, 2.0, size=a.shape), "floats")
+        grad_out = rng.uniform(-2.0, 2.0, size=op.output_shape(case))
+        gradients = reference_vjp(op.name)(grad_out, *case.arrays(), **case.params)
+        raised = _raised(case, 2 * step)
+        if smooth:  # every output in [0, 1]
+            scale = float(np.sum(np.abs(grad_out)))
+            terms = _forward_terms(op, raised)
+            b, _ = _smooth_slopes(case, grad_out)
+            slopes = [b / 4]
+            truncations = [step**4 * b / 120]
+        else:
+            tolerance = op.tolerance(raised)
+            magnitude = tolerance.magnitude
+            scale = float(np.sum(np.abs(grad_out) * magnitude))
+            terms = tolerance.terms
+            slopes = list(_style_magnitudes(raised, grad_out))
+            truncations = [np.zeros(a.shape) for a in case.arrays()]
+
+        def loss(arrays):
+            return float(np.sum(grad_out * op.reference(*arrays, **case.params)))
+
+        for position, (array, gradient) in enumerate(zip(case.arrays(), gradients)):
+            for flat in rng.choice(array.size, size=min(FD_COORDINATES, array.size), replace=False):
+                index = np.unravel_index(flat, array.shape)
+                values = []
+                for k in (-2, -1, 1, 2):
+                    arrays = case.copies()
+                    arrays[position][index] += k * step
+                    values.append(loss(arrays))
+                difference = (values[0] - 8 * values[1] + 8 * values[2] - values[3]) / (12 * step)
+                derivative = float(gradient[index])
+                allowed = five_point_bound(terms, grad_out.size, scale, float(slopes[position][index]),
+                                           float(array[index]), step) + float(truncations[position][index])
+                assert abs(difference - derivative) <= allowed, (
+                    f"{op.name}_vjp on {case.describe()}: d/d{list(case.inputs)[position]}{tuple(map(int, index))} "
+                    f"is {derivative!r}, the five-point difference {difference!r} (allowed {allowed:.3g})"
                 )
 
     check()
