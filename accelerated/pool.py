@@ -12,12 +12,15 @@ windows, ceil mode, tie and NaN rules and divisors are convspec's there.
 Everything else is composed: the input is padded with ``F.pad`` (``-inf`` for max,
 zeros for average), plus just enough extra cells at the high end that floor mode
 yields ceil mode's last window; then the native pooling runs without padding (more
-than three spatial axes: strided windows from ``Tensor.unfold``). Max-pool indices
+than three spatial axes: strided windows from ``Tensor.unfold``). The native values
+on the padded input are convspec's (a padding cell only wins a window whose input
+cells are all ``-inf``, and then the value is ``-inf`` either way). Max-pool indices
 are mapped back from the padded to the unpadded plane; a window whose winner is a
-padding cell (all its input cells are ``-inf``) gets its first input cell, as the
-native kernel does; the values are then read from the input at those indices, so the
-gradient reaches the cell the index names (never the padding). Averages take the
-window sums (``divisor_override=1``) over the divisor of
+padding cell (its first tap is padding, all its input cells ``-inf``) gets its first
+input cell, as the native kernel does; with a gradient, the ``-inf`` windows read
+that cell from the input, so the gradient reaches the cell the index names (never
+the padding). Averages take the window sums (``divisor_override=1``) over the
+divisor of
 :func:`convspec.spec.pool.avg_pool_window_count`, computed per axis.
 """
 
@@ -140,19 +143,80 @@ def _windows(padded, args: PoolArguments, out_size, dilated: bool):
 
 
 def _max_pool_composed(x, args: PoolArguments, pads):
+    native = _MAX.get(args.spatial_dims)
+    if native is None:
+        return _max_pool_any_rank(x, args, pads)
+    padded, out_size = _padded(x, args, pads, float("-inf"))
+    # The native values on the padded input are convspec's: a -inf padding cell never beats an input cell
+    # (a window is -inf exactly when all its input cells are) and NaN wins either way.
+    gradient = torch.is_grad_enabled() and x.requires_grad
+    if not args.return_indices:
+        values = native(padded, args.kernel_size, args.stride, 0, args.dilation)
+        return _route_neg_inf_gradient(values, x, args, pads, out_size) if gradient else values
+    values, flat = native(padded, args.kernel_size, args.stride, 0, args.dilation, return_indices=True)
+    indices = _unpadded_index(flat, padded.shape[2:], args.input_size, pads)
+    # Only a window whose first tap is padding can name a padding cell (when all its input cells are -inf:
+    # the native kernel keeps the first tap then); such windows start before the input on some axis, so
+    # they lie in the first ceil(lo / s) output positions of that axis.  There, a -inf window gets its
+    # first input cell (what the native kernel names where the padding is its own).
+    first = _first_input_index(args, pads, out_size, x.device)
+    for axis, ((lo, _), s, o) in enumerate(zip(pads, args.stride, out_size)):
+        border = min(-(-lo // s), o)
+        if border:
+            slab = indices.narrow(2 + axis, 0, border)
+            neg_inf = torch.isneginf(values.narrow(2 + axis, 0, border))
+            slab.copy_(torch.where(neg_inf, first.narrow(2 + axis, 0, border), slab))
+    if gradient:
+        values = _route_neg_inf_gradient(values, x, args, pads, out_size, first)
+    return values, indices
+
+
+def _route_neg_inf_gradient(values, x, args: PoolArguments, pads, out_size, first=None):
+    """The same values, but a -inf window reads its first input cell from ``x``: the gradient must reach the cell
+    the index names, while the native kernel may have picked the (gradient-less) padding cell before it."""
+    if first is None:
+        first = _first_input_index(args, pads, out_size, x.device)
+    first_values = x.flatten(2).index_select(2, first.flatten()).reshape(*x.shape[:2], *out_size)
+    return torch.where(torch.isneginf(values), first_values, values)
+
+
+def _unpadded_index(flat, padded_sizes, sizes, pads):
+    """Flat indices over the padded plane mapped to the unpadded plane, one division per padded axis but the first.
+
+    With ``c'_a`` the padded coordinates and ``q_a = flat // (padded stride of axis a)`` (the prefix
+    ``c'_0 .. c'_a`` as one number, ``c'_a = q_a - q_{a-1} * P_a``), the unpadded index
+    ``sum_a (c'_a - lo_a) * stride_a`` is
+    ``flat - sum_a lo_a * stride_a + sum_a q_a * (n_{a+1} - P_{a+1}) * stride_{a+1}``.
+    """
+    strides = [math.prod(sizes[a + 1:]) for a in range(len(sizes))]
+    padded_strides = [math.prod(padded_sizes[a + 1:]) for a in range(len(sizes))]
+    index = flat - sum(lo * stride for (lo, _), stride in zip(pads, strides))
+    for a in range(len(sizes) - 1):
+        factor = (sizes[a + 1] - padded_sizes[a + 1]) * strides[a + 1]
+        if factor:
+            index.add_(torch.div(flat, padded_strides[a], rounding_mode="floor"), alpha=factor)
+    return index
+
+
+def _first_input_index(args: PoolArguments, pads, out_size, device):
+    """``(1, 1, *out)`` int64: each window's first input cell (row-major), flat over the unpadded plane."""
+    index = torch.zeros((1, 1) + (1,) * len(out_size), dtype=torch.int64, device=device)
+    for axis, (n, s, d, (lo, _), o) in enumerate(zip(args.input_size, args.stride, args.dilation, pads, out_size)):
+        start = _axis_arange(o, axis, len(out_size), device) * s - lo
+        index = index * n + start + d * torch.div((-start).clamp(min=0) + d - 1, d, rounding_mode="floor")
+    return index
+
+
+def _max_pool_any_rank(x, args: PoolArguments, pads):
+    """More than three spatial axes: the winner of each window's strided view of the padded input."""
     with torch.no_grad():  # only the winners' positions come from the padded input
         padded, out_size = _padded(x, args, pads, float("-inf"))
-        native = _MAX.get(args.spatial_dims)
-        if native is not None:
-            _, flat = native(padded, args.kernel_size, args.stride, 0, args.dilation, return_indices=True)
-            coordinates = _unravel(flat, padded.shape[2:])
-        else:
-            winner = _winner(_windows(padded, args, out_size, dilated=True))
-            taps = _unravel(winner, args.kernel_size)
-            coordinates = [
-                _axis_arange(o, axis, len(out_size), x.device) * s + d * tap
-                for axis, (o, s, d, tap) in enumerate(zip(out_size, args.stride, args.dilation, taps))
-            ]
+        winner = _winner(_windows(padded, args, out_size, dilated=True))
+        taps = _unravel(winner, args.kernel_size)
+        coordinates = [
+            _axis_arange(o, axis, len(out_size), x.device) * s + d * tap
+            for axis, (o, s, d, tap) in enumerate(zip(out_size, args.stride, args.dilation, taps))
+        ]
         indices = _input_index(coordinates, args, pads, out_size)
     # the values are read from x at the indices, so the gradient reaches the cell the index names, also
     # where a window's winner was a padding cell (all its input cells -inf): the padding has no gradient

@@ -42,8 +42,11 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     table.add_column("failures", justify="right")
     table.add_column("worst err/tol", justify="right")
     table.add_column("result")
+    not_provided = [r.op for r in report.results if r.status == "not provided"]
     for result in report.results:
         provided = result.status != "not provided"
+        if not provided:
+            continue  # listed in one line under the table
         row = [
             result.op,
             str(result.examples) if provided else "-",
@@ -60,6 +63,8 @@ def print_report(report: Report, target: Target, console: Console | None = None)
         ]
         table.add_row(*row)
     console.print(table)
+    if not_provided:
+        console.print(f"[dim]not provided by {report.target}: {', '.join(not_provided)}[/]", highlight=False)
     console.print(
         "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
         "worst err/tol: the largest |target - reference| as a fraction of the "
