@@ -85,7 +85,11 @@ def global_max_pool(x):
     op = "global_max_pool"
     _check_tensor(op, x)
     check_global_pool_arguments(op, x.shape)
-    return torch.amax(x, dim=tuple(range(2, x.dim())), keepdim=True)  # amax propagates NaN
+    if torch.is_grad_enabled() and x.requires_grad:
+        # amax's backward shares a tie's gradient among the tied cells; the spec routes it to the one
+        # maximum max_pool names (the first, or the last NaN): max_pool over the whole plane does that
+        return max_pool(x, tuple(x.shape[2:]))
+    return torch.amax(x, dim=tuple(range(2, x.dim())), keepdim=True)  # the same values; amax propagates NaN
 
 
 def global_avg_pool(x):

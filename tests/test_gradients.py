@@ -451,13 +451,6 @@ def vjp_disagreement(op, case: Case, grad_out: np.ndarray, candidate) -> str | N
     return None
 
 
-def _prepared(op, case: Case, seed: int) -> Case:
-    """global_max_pool: tie-free data (torch.amax shares a tie's gradient; see the xfail test below)."""
-    if op.name == "global_max_pool":
-        return distinct_values(case, seed)
-    return case
-
-
 def search_for_disagreement(op, candidate, examples: int, shrink: bool = True) -> None:
     """Draw ``examples`` cases with the op's strategy; raise AssertionError at the first disagreement."""
     phases = (Phase.explicit, Phase.reuse, Phase.generate) + ((Phase.shrink,) if shrink else ())
@@ -465,7 +458,6 @@ def search_for_disagreement(op, candidate, examples: int, shrink: bool = True) -
     @settings(max_examples=examples, derandomize=True, database=None, phases=phases)
     @given(op.strategy(), st.integers(0, 2**32 - 1))
     def check(case, seed):
-        case = _prepared(op, case, seed)
         problem = vjp_disagreement(op, case, draw_grad_out(op, case, seed), candidate)
         assert problem is None, problem
 
@@ -507,12 +499,8 @@ def test_max_pool_ties_route_to_the_first_maximum_in_torch_too():
         np.testing.assert_array_equal(torch_grad, ours, err_msg=f"accelerated {params}")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "convspec.accelerated.global_max_pool is torch.amax, whose backward shares a tie's gradient "
-    "among the tied cells; the spec (global_max_pool == max_pool over the whole plane) routes it "
-    "to the first maximum"
-))
 def test_global_max_pool_ties_route_to_the_first_maximum():
+    """Regression: accelerated global_max_pool was torch.amax, whose backward shares a tie's gradient."""
     op = catalog.get("global_max_pool")
     x = np.array([[[1.0, 3.0, 3.0]]], dtype=np.float32)
     case = Case("global_max_pool", {"x": x}, {}, "floats")
