@@ -238,3 +238,17 @@ def test_screenshot_of_an_operation_page(visits, server):
     target = REPORTS / "docs-operation-page.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_formulas_use_the_math_font_the_site_serves(visits, server):
+    """The MathML renders with the bundled TeX Gyre DejaVu Math (docs/fonts), fetched from the site itself."""
+    _, page, _ = visits
+    page.goto(server + "operations/correlate/", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    statuses = page.evaluate(
+        "() => document.fonts.ready.then(() => [...document.fonts]"
+        ".filter(f => f.family.replace(/\"/g, '') === 'convspec math').map(f => f.status))"
+    )
+    assert statuses == ["loaded"], f"the convspec math font: {statuses}"
+    family = page.evaluate("() => getComputedStyle(document.querySelector('.md-typeset math')).fontFamily")
+    assert family.startswith('"convspec math"'), family
