@@ -114,17 +114,7 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
         stride=stride, padding=padding, dilation=dilation,
     )
     intermediate = _correlate(x, depthwise_weight, None, depthwise)
-    pointwise = replace(
-        depthwise,
-        in_channels=intermediate.shape[1],
-        out_channels=pointwise_weight.shape[0],
-        input_size=intermediate.shape[2:],
-        kernel_size=pointwise_weight.shape[2:],
-        stride=(1,) * depthwise.spatial_dims,
-        padding="valid",
-        dilation=(1,) * depthwise.spatial_dims,
-        groups=1,
-    )
+    pointwise = _pointwise_arguments(depthwise, intermediate.shape, pointwise_weight.shape)
     return _correlate(intermediate, pointwise_weight, bias, pointwise).astype(x.dtype)
 
 
@@ -155,3 +145,18 @@ def _correlate(x, weight, bias, args: ConvArguments):
     if bias is not None:
         out += accumulator(bias).reshape((1, -1) + (1,) * len(starts))
     return out
+
+
+def _pointwise_arguments(depthwise: ConvArguments, intermediate_shape, pointwise_weight_shape) -> ConvArguments:
+    """The second stage of a depthwise-separable convolution: a 1x1, stride-1, unpadded correlation."""
+    return replace(
+        depthwise,
+        in_channels=intermediate_shape[1],
+        out_channels=pointwise_weight_shape[0],
+        input_size=tuple(intermediate_shape[2:]),
+        kernel_size=tuple(pointwise_weight_shape[2:]),
+        stride=(1,) * depthwise.spatial_dims,
+        padding="valid",
+        dilation=(1,) * depthwise.spatial_dims,
+        groups=1,
+    )

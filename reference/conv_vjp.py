@@ -16,7 +16,6 @@ accumulation turned around. No closed-form size is used.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from itertools import product
 
 import numpy as np
@@ -24,7 +23,7 @@ import numpy as np
 from convspec.spec.conventions import ConvArguments, check_conv_arguments, check_depthwise_separable_arguments
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
-from .conv import _correlate
+from .conv import _correlate, _pointwise_arguments
 from .windows import resolve_padding, span, window_starts, zero_pad
 
 
@@ -135,17 +134,7 @@ def depthwise_separable_vjp(grad_out, x, depthwise_weight, pointwise_weight, bia
         None if bias is None else bias.shape, stride=stride, padding=padding, dilation=dilation,
     )
     intermediate = _correlate(x, depthwise_weight, None, depthwise)
-    pointwise = replace(
-        depthwise,
-        in_channels=intermediate.shape[1],
-        out_channels=pointwise_weight.shape[0],
-        input_size=intermediate.shape[2:],
-        kernel_size=pointwise_weight.shape[2:],
-        stride=(1,) * depthwise.spatial_dims,
-        padding="valid",
-        dilation=(1,) * depthwise.spatial_dims,
-        groups=1,
-    )
+    pointwise = _pointwise_arguments(depthwise, intermediate.shape, pointwise_weight.shape)
     grad_h, grad_pointwise, grad_bias = _correlate_vjp(op, grad_out, intermediate, pointwise_weight, bias is not None,
                                                        pointwise)
     grad_x, grad_depthwise, _ = _correlate_vjp(op, grad_h, x, depthwise_weight, False, depthwise)
