@@ -77,8 +77,7 @@ from .conv import (
 )
 from .conventions import (
     Pairs,
-    _as_int,
-    check_input_rank,
+    check_weight_and_groups,
     int_per_axis,
     normalize_padding,
 )
@@ -356,18 +355,7 @@ def check_conv_transpose_arguments(
     not empty along any axis.
     """
     x_shape, weight_shape = tuple(x_shape), tuple(weight_shape)
-    check_input_rank(op, "x", x_shape)
-    spatial = len(x_shape) - 2
-    if len(weight_shape) != len(x_shape):
-        raise ValueError(
-            f"{op}: weight must have shape (C_in, C_out/groups, *kernel) with {spatial} kernel "
-            f"dim(s) to match x of shape {x_shape!r}; got shape {weight_shape!r}"
-        )
-    if any(size < 1 for size in weight_shape):
-        raise ValueError(f"{op}: weight has an empty axis in shape {weight_shape!r}; all sizes must be >= 1")
-    groups = _as_int(op, "groups", groups)
-    if groups < 1:
-        raise ValueError(f"{op}: groups must be positive, got {groups}")
+    spatial, groups = check_weight_and_groups(op, x_shape, weight_shape, groups, "weight", "(C_in, C_out/groups, *kernel)")
     in_channels = x_shape[1]
     if weight_shape[0] != in_channels:
         raise ValueError(

@@ -203,18 +203,7 @@ def check_conv_arguments(
     then calls :func:`dtype_error` for the shared message.
     """
     x_shape, weight_shape = tuple(x_shape), tuple(weight_shape)
-    check_input_rank(op, "x", x_shape)
-    spatial = len(x_shape) - 2
-    if len(weight_shape) != len(x_shape):
-        raise ValueError(
-            f"{op}: {weight_name} must have shape (C_out, C_in/groups, *kernel) with {spatial} kernel "
-            f"dim(s) to match x of shape {x_shape!r}; got shape {weight_shape!r}"
-        )
-    if any(size < 1 for size in weight_shape):
-        raise ValueError(f"{op}: {weight_name} has an empty axis in shape {weight_shape!r}; all sizes must be >= 1")
-    groups = _as_int(op, "groups", groups)
-    if groups < 1:
-        raise ValueError(f"{op}: groups must be positive, got {groups}")
+    spatial, groups = check_weight_and_groups(op, x_shape, weight_shape, groups, weight_name, "(C_out, C_in/groups, *kernel)")
     in_channels, out_channels = x_shape[1], weight_shape[0]
     if in_channels % groups:
         raise ValueError(
@@ -251,6 +240,27 @@ def check_conv_arguments(
         dilation=dilation_t,
         groups=groups,
     )
+
+
+def check_weight_and_groups(
+    op: str, x_shape: tuple[int, ...], weight_shape: tuple[int, ...], groups: object, weight_name: str, layout: str
+) -> tuple[int, int]:
+    """The checks every convolution-like call shares: x's rank, a weight of the same rank with no
+    empty axis (``layout`` names its axes in the message), and a positive int ``groups``.
+    Returns the number of spatial dims and ``groups`` as an int."""
+    check_input_rank(op, "x", x_shape)
+    spatial = len(x_shape) - 2
+    if len(weight_shape) != len(x_shape):
+        raise ValueError(
+            f"{op}: {weight_name} must have shape {layout} with {spatial} kernel "
+            f"dim(s) to match x of shape {x_shape!r}; got shape {weight_shape!r}"
+        )
+    if any(size < 1 for size in weight_shape):
+        raise ValueError(f"{op}: {weight_name} has an empty axis in shape {weight_shape!r}; all sizes must be >= 1")
+    groups = _as_int(op, "groups", groups)
+    if groups < 1:
+        raise ValueError(f"{op}: groups must be positive, got {groups}")
+    return spatial, groups
 
 
 def check_windows_fit(
