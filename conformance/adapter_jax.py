@@ -24,6 +24,11 @@ upsample            ``jax.image.resize(x, shape, method, antialias=False)`` for 
 ==================  =====================================================================
 
 float64 needs ``jax_enable_x64``, which loading this target turns on.
+
+Backward passes (``convspec check jax --grad``): every operation above, by ``jax.vjp``
+through the same calls (the floating inputs as primals, ``grad_out`` as the cotangent).
+``jnp.max`` (global_max_pool) shares a tie's gradient among the tied cells, where convspec
+(like torch) gives it to the first maximum: integer-valued data with ties show it.
 Docs: https://docs.jax.dev/en/latest/_autosummary/jax.lax.conv_general_dilated.html
 """
 
@@ -39,6 +44,7 @@ from .adapter_common import (
 )
 from .case import Case
 from .divergences import Divergence
+from .gradients import jax_gradients
 from .targets import Target, _base_versions, adapter_setup
 
 
@@ -88,11 +94,37 @@ def target(device: str | None = None) -> Target:
         raise ValueError(f"--device {wanted}: jax finds no {platform} device here (jax.devices() = {jax.devices()})") from None
     highest = lax.Precision.HIGHEST
 
+    tracing: dict[int, object] = {}  # id(numpy input) -> its jax.vjp primal, while a VJP runs
+
     def put(a):
-        return None if a is None else jax.device_put(jnp.asarray(a), placed)
+        if a is None:
+            return None
+        primal = tracing.get(id(a))
+        return primal if primal is not None else jax.device_put(jnp.asarray(a), placed)
 
     def out(a, like):
+        if tracing:  # inside jax.vjp: stay a jax value
+            return a.astype(like.dtype)
         return np.asarray(a).astype(like.dtype, copy=False)
+
+    def backward(fn):
+        """``fn``'s VJP by ``jax.vjp``: ``put`` hands out the primals of the floating inputs while ``fn`` runs."""
+        def vjp(grad_out, *arrays, **params):
+            floating = [a for a in arrays if a is not None and a.dtype.kind == "f"]
+
+            def forward(*primals):
+                tracing.clear()
+                tracing.update({id(a): p for a, p in zip(floating, primals)})
+                return fn(*arrays, **params)
+
+            try:
+                with jax.default_device(placed):
+                    return jax_gradients(forward, arrays, grad_out)
+            finally:
+                tracing.clear()
+
+        vjp.__name__ = f"{fn.__name__}_vjp"
+        return vjp
 
     def _correlate(x, w, b, args):
         y = lax.conv_general_dilated(put(x), w, window_strides=args.stride, padding=_jax_padding(args),
@@ -215,13 +247,15 @@ def target(device: str | None = None) -> Target:
         return first_reason((case.op == "max_pool" and args.return_indices,
                              "return_indices (lax.reduce_window returns values only)"))
 
-    functions = {fn.__name__: fn for fn in (correlate, convolve, depthwise_separable, conv_transpose, max_pool,
-                                            avg_pool, global_max_pool, global_avg_pool, upsample)}
+    provided = (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool, global_max_pool,
+                global_avg_pool, upsample)
+    functions = {fn.__name__: fn for fn in provided}
+    vjps = {fn.__name__: backward(fn) for fn in provided}
     supports = {"max_pool": _pool_supports, "upsample": _supports_upsample}
     return Target(
         f"jax ({wanted})", functions, adapter_setup("jax", device, "jax.lax / jax.image"),
         supports={op: safely(fn) for op, fn in supports.items()},
         versions={**_base_versions(), "jax": jax.__version__, "jaxlib": jax.lib.__version__
                   if hasattr(jax.lib, "__version__") else "unknown"},
-        device=wanted, known_divergences=KNOWN_DIVERGENCES,
+        device=wanted, known_divergences=KNOWN_DIVERGENCES, vjps=vjps,
     )

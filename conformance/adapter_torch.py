@@ -28,6 +28,10 @@ upsample            ``F.interpolate(x, size | scale_factor, mode, align_corners)
 avg_unpool,         not provided: torch has no such operation.
 first_unpool
 ==================  =====================================================================
+
+Backward passes (``convspec check torch --grad``): every operation above, by
+``torch.autograd.grad`` through the same ``F.*`` calls (the floating inputs as leaves,
+``grad_outputs=grad_out``), with the same supported cases.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from .adapter_common import (
 )
 from .case import Case
 from .divergences import Divergence
+from .gradients import torch_gradients, torch_leaves
 from .targets import Target, _base_versions, adapter_setup, torch_device
 
 _RANKS = (1, 2, 3)
@@ -189,8 +194,13 @@ def target(device: str | None = None) -> Target:
     adaptive_avg = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
     unpool_fn = {1: F.max_unpool1d, 2: F.max_unpool2d, 3: F.max_unpool3d}
 
+    leaves: dict[int, object] = {}  # id(numpy input) -> its leaf tensor, while a VJP runs
+
     def t(a):
-        return None if a is None else torch.from_numpy(np.ascontiguousarray(a)).to(device)
+        if a is None:
+            return None
+        leaf = leaves.get(id(a))
+        return leaf if leaf is not None else torch.from_numpy(np.ascontiguousarray(a)).to(device)
 
     def out(result):
         if isinstance(result, tuple):
@@ -209,6 +219,24 @@ def target(device: str | None = None) -> Target:
 
         on_numpy.__name__ = fn.__name__
         return on_numpy
+
+    def backward(fn: Callable) -> Callable:
+        """``fn``'s VJP by autograd: ``t`` hands out leaf tensors of the floating inputs while ``fn`` runs."""
+        def vjp(grad_out, *arrays, **params):
+            tensors = torch_leaves(arrays, device)
+            leaves.clear()
+            leaves.update({id(a): tensor for a, tensor in zip(arrays, tensors)
+                           if tensor is not None and tensor.requires_grad})
+            try:
+                with torch.enable_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False), \
+                        warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    return torch_gradients(fn(*arrays, **params), tensors, grad_out)
+            finally:
+                leaves.clear()
+
+        vjp.__name__ = f"{fn.__name__}_vjp"
+        return vjp
 
     def _conv(x, weight, bias, params, flip: bool):
         case = Case("correlate", {"x": x, "weight": weight, "bias": bias}, params, "floats")
@@ -306,10 +334,10 @@ def target(device: str | None = None) -> Target:
         extra = {"align_corners": bool(align_corners)} if torch_mode in ("linear", "bilinear", "trilinear") else {}
         return F.interpolate(t(x), mode=torch_mode, **given, **extra)
 
-    functions = {
-        fn.__name__: run(fn) for fn in (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool,
-                                         global_max_pool, global_avg_pool, max_unpool, upsample)
-    }
+    provided = (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool, global_max_pool,
+                global_avg_pool, max_unpool, upsample)
+    functions = {fn.__name__: run(fn) for fn in provided}
+    vjps = {fn.__name__: backward(fn) for fn in provided}
     supports = {
         "correlate": _supports_conv, "convolve": _supports_conv, "depthwise_separable": _supports_depthwise,
         "conv_transpose": _supports_conv_transpose, "max_pool": _supports_pool, "avg_pool": _supports_pool,
@@ -320,5 +348,5 @@ def target(device: str | None = None) -> Target:
     return Target(
         f"torch ({device})", functions, setup, supports={op: safely(fn) for op, fn in supports.items()},
         versions={**_base_versions(), "torch": torch.__version__}, device=device,
-        known_divergences=KNOWN_DIVERGENCES,
+        known_divergences=KNOWN_DIVERGENCES, vjps=vjps,
     )

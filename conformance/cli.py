@@ -1,17 +1,20 @@
 """The ``convspec`` command line.
 
 * ``convspec check [TARGET] [--ops a,b] [--examples N] [--seed S] [--profile dev|ci|thorough]
-  [--device cpu|cuda] [--report FILE.json] [--junit FILE.xml] [--expected-divergences FILE]``
+  [--device cpu|cuda] [--report FILE.json] [--junit FILE.xml] [--expected-divergences FILE] [--grad]``
   checks a target (default ``accelerated``; also ``reference``, the library adapters
   ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage``, a module or a
   ``.py`` file) against the reference on hypothesis-drawn cases, prints a report, and
-  exits 1 if any operation failed (2 on a usage error).
+  exits 1 if any operation failed (2 on a usage error). ``--grad`` also checks the target's
+  backward passes against the reference VJPs (:func:`.runner.run_gradient`).
 * ``convspec matrix [--out FILE.md] [--targets a,b] [--examples N]``: every available
   library adapter on every operation it supports, as a markdown page (:mod:`.matrix`).
 * ``convspec summary STACK [--input-shape ...] [--json]``: a layer stack's shapes,
   parameters, multiply-adds and receptive fields (:mod:`.summary_command`).
 * ``convspec explain OP --param value ...``: a formula, the numbers substituted, the
   result, step by step (:mod:`.explain_command`).
+* ``convspec vectors export|verify``: language-neutral test vectors and the check of an
+  outside program's results (:mod:`.vectors_command`).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import explain_command, summary_command
+from . import explain_command, summary_command, vectors_command
 from .catalog import CATALOG, get
 from .report import print_report, write_json, write_junit
 from .runner import PROFILES, run_check
@@ -59,12 +62,17 @@ def _parser() -> argparse.ArgumentParser:
                        "divergences (op, a case predicate, reason); matching failures are reported apart")
     check.add_argument("--no-known-divergences", action="store_true", help="do not apply the divergences an "
                        "adapter documents (numpy's and scipy's 'same', ...): report them as failures")
+    check.add_argument("--grad", action="store_true", help="also check the backward passes of the differentiable "
+                       "operations against the reference VJPs, for targets that provide them (accelerated and torch "
+                       "through torch.autograd, jax through jax.vjp, reference, a module's <op>_vjp functions); "
+                       "the others are reported as 'no backward'")
     check.set_defaults(handler=_check)
     from . import matrix
 
     matrix.add_parser(commands)
     summary_command.add_parser(commands)
     explain_command.add_parser(commands)
+    vectors_command.add_parser(commands)
     return parser
 
 
@@ -88,16 +96,18 @@ def _check(args: argparse.Namespace) -> int:
     except ValueError as error:
         console.print(f"[bold red]convspec check:[/] {error}")
         return 2
-    if not any(target.provides(op.name) for op in operations):
+    if not any(target.provides(op.name) or (args.grad and target.provides_vjp(op.name)) for op in operations):
         console.print(
             f"[bold red]convspec check:[/] target {target.name!r} defines none of "
-            f"{', '.join(op.name for op in operations)}"
+            f"{', '.join(op.name for op in operations)}{' (nor their _vjp)' if args.grad else ''}"
         )
         return 2
     examples, seed, derandomize = settings
     drawn = "derandomized" if derandomize else f"seed {seed}"
     profile = f" (profile {args.profile})" if args.profile else ""
-    console.print(f"Checking [bold]{target.name}[/] against the reference: {examples} examples per operation, {drawn}{profile}")
+    backward = " (and the backward passes)" if args.grad else ""
+    console.print(f"Checking [bold]{target.name}[/] against the reference{backward}: {examples} examples per "
+                  f"operation, {drawn}{profile}")
     with Progress(
         TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,
@@ -110,6 +120,7 @@ def _check(args: argparse.Namespace) -> int:
         report = run_check(
             target, operations, examples=examples, random_seed=seed, progress=progress, divergences=divergences,
             profile=args.profile, derandomize=derandomize, known_divergences=not args.no_known_divergences,
+            grad=args.grad,
         )
     print_report(report, target, console)
     if args.report:

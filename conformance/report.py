@@ -3,6 +3,11 @@
 The same content goes to machines as JSON (:func:`report_json`, ``--report FILE.json``:
 plus library versions, seed, profile, every failure with its case and reason) and as
 JUnit XML (:func:`report_junit`, ``--junit FILE.xml``: one testcase per operation).
+
+With ``--grad`` a second table follows, "backward passes": one row per differentiable
+operation the target differentiates, each failure with a reproduction that calls the
+reference VJP and the target's ``<op>_vjp`` on the same inputs and ``grad_out``; the JSON
+report gains a ``"grad"`` section and the JUnit XML one ``<op>.grad`` testcase per operation.
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from .runner import OperationResult, Report
+from .runner import GRAD_SKIPPED, GRAD_STATUSES, GradientFailure, OperationResult, Report
 from .targets import Target
 
 _STATUS_STYLE = {
     "passed": "bold green", "failed": "bold red", "not provided": "dim", "unsupported": "yellow",
-    "expected divergence": "bold yellow",
+    "expected divergence": "bold yellow", "no backward": "dim", "not differentiable": "dim",
 }
 _SKIPPED = ("not provided", "unsupported")
 
@@ -62,18 +67,12 @@ def print_report(report: Report, target: Target, console: Console | None = None)
             f"[{_STATUS_STYLE[result.status]}]{result.status.upper()}[/]",
         ]
         table.add_row(*row)
-    console.print(table)
+    if table.row_count:
+        console.print(table)
     if not_provided:
         console.print(f"[dim]not provided by {report.target}: {', '.join(not_provided)}[/]", highlight=False)
-    console.print(
-        "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
-        "worst err/tol: the largest |target - reference| as a fraction of the "
-        "rounding-error bound of each output element (must be <= 1)."
-        + (" unsupported: drawn cases the target declares it does not handle (skipped, neither passed nor failed)."
-           if any_unsupported else "")
-        + (" expected div.: failures matching an entry of the expected-divergences file." if any_expected else "")
-        + "[/]"
-    )
+    if table.row_count:
+        _print_forward_legend(console, any_unsupported, any_expected)
     for result in report.results:
         if result.unsupported_reasons:
             reasons = "; ".join(f"{reason} ({count})" for reason, count in result.unsupported_reasons.most_common())
@@ -85,16 +84,96 @@ def print_report(report: Report, target: Target, console: Console | None = None)
                 f"{expected.entry.reason}\n  e.g. {expected.case.describe()}: {expected.reason}",
                 highlight=False,
             )
+    if report.grad_results is not None:
+        _print_grad_table(report, console)
     for result in report.results:
         if result.failed:
             _print_failure(result, target, console)
+    for result in report.grad_results or ():
+        if result.failed:
+            _print_failure(result, target, console, backward=True)
     console.print(f"[{'bold red' if report.failed else 'bold green'}]{summary_line(report)}[/]")
+
+
+def _print_forward_legend(console: Console, any_unsupported: bool, any_expected: bool) -> None:
+    console.print(
+        "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
+        "worst err/tol: the largest |target - reference| as a fraction of the "
+        "rounding-error bound of each output element (must be <= 1)."
+        + (" unsupported: drawn cases the target declares it does not handle (skipped, neither passed nor failed)."
+           if any_unsupported else "")
+        + (" expected div.: failures matching an entry of the expected-divergences file." if any_expected else "")
+        + "[/]"
+    )
+
+
+def _print_grad_table(report: Report, console: Console) -> None:
+    """The backward passes: one row per operation the target differentiates, the others in lines below."""
+    results = report.grad_results or []
+    table = Table(title=f"backward passes (--grad): {report.target} against the reference VJPs", title_justify="left")
+    for name, justify in (("operation", "left"), ("examples", "right"), ("bit-exact", "right")):
+        table.add_column(name, justify=justify, no_wrap=name == "operation")
+    any_unsupported = any(r.unsupported for r in results)
+    any_expected = any(r.expected_count for r in results)
+    if any_unsupported:
+        table.add_column("unsupported", justify="right")
+    if any_expected:
+        table.add_column("expected div.", justify="right")
+    table.add_column("failures", justify="right")
+    table.add_column("worst err/tol", justify="right")
+    table.add_column("grad")
+    for result in results:
+        if result.status in ("no backward", "not differentiable"):
+            continue
+        row = [result.op, str(result.examples), str(result.exact_examples)]
+        if any_unsupported:
+            row.append(str(result.unsupported))
+        if any_expected:
+            row.append(str(result.expected_count))
+        row += [_failures(result), _ratio(result), f"[{_STATUS_STYLE[result.status]}]{result.status.upper()}[/]"]
+        table.add_row(*row)
+    if table.row_count:
+        console.print(table)
+    for status in ("no backward", "not differentiable"):
+        ops = [r.op for r in results if r.status == status]
+        if ops:
+            what = (f"{report.target} provides no VJP for" if status == "no backward"
+                    else "no reference VJP (not checked backwards)")
+            console.print(f"[dim]{status}: {what}: {', '.join(ops)}[/]", highlight=False)
+    if table.row_count:
+        console.print(
+            "[dim]grad: the target's gradients of sum(grad_out * op(inputs)) against the reference VJP, per "
+            "argument; bit-exact on integer-valued data where every gradient is a sum of integer products, "
+            "else within the rounding-error bound of each gradient element (conformance/gradients.py).[/]"
+        )
+    for result in results:
+        if result.unsupported_reasons:
+            reasons = "; ".join(f"{reason} ({count})" for reason, count in result.unsupported_reasons.most_common())
+            console.print(f"[yellow]{result.op} (grad)[/] unsupported: {reasons}", highlight=False)
+    for result in results:
+        for expected in result.expected[:1]:
+            console.print(
+                f"[bold yellow]{result.op} (grad): expected divergence[/] ({result.expected_count} case(s)): "
+                f"{expected.entry.reason}\n  e.g. {expected.case.describe()}: {expected.reason}",
+                highlight=False,
+            )
 
 
 def summary_line(report: Report) -> str:
     counts = report.counts()
     line = f"{counts['passed']} passed, {counts['failed']} failed"
     for status in ("expected divergence", "unsupported", "not provided"):
+        if counts[status]:
+            line += f", {counts[status]} {status}"
+    if report.grad_results is not None:
+        line += f"; backward: {grad_summary_line(report)}"
+    return line
+
+
+def grad_summary_line(report: Report) -> str:
+    counts = report.grad_counts()
+    line = f"{counts['passed']} passed, {counts['failed']} failed"
+    for status in GRAD_STATUSES[2:]:
         if counts[status]:
             line += f", {counts[status]} {status}"
     return line
@@ -107,7 +186,7 @@ def _failures(result: OperationResult) -> str:
 
 
 def _ratio(result: OperationResult) -> str:
-    if result.status in _SKIPPED:
+    if result.status in _SKIPPED + GRAD_SKIPPED:
         return "-"
     if result.failed and result.failure.comparison is not None:
         return f"{result.failure.comparison.worst_ratio:.3g}"
@@ -148,13 +227,52 @@ def reproduction_snippet(result: OperationResult, target: Target) -> str:
     return "\n".join(lines)
 
 
-def _print_failure(result: OperationResult, target: Target, console: Console) -> None:
+def grad_reproduction_snippet(result: OperationResult, target: Target) -> str:
+    """Plain Python that rebuilds the case and ``grad_out`` and compares the target's VJP with the reference's."""
+    from .gradients import grad_out_source
+
+    failure = result.failure
+    case = failure.case
+    names = list(case.inputs)
+    call = case.call_source("X").removeprefix(f"X.{case.op}(")
+    lines = ["import numpy as np", "from convspec import reference", target.vjp_snippet_setup or target.snippet_setup,
+             "", case.input_source(), grad_out_source(failure.grad_out)]
+    lines.append(f"expected = reference.{case.op}_vjp(grad_out, {call}")
+    lines.append(f"actual = target.{case.op}_vjp(grad_out, {call}")
+    lines += [
+        "# one gradient per array argument (None where there is none): compare each",
+        f"for name, want, got in zip({names!r}, expected, actual):",
+        "    if want is None or got is None:",
+        "        print(name, 'expected', want is None and 'None' or 'an array', 'got', got is None and 'None' or 'an array')",
+        "        continue",
+        "    got = np.asarray(got)",
+        "    if got.shape != want.shape or got.dtype != want.dtype:",
+        "        print(name, 'shape/dtype', got.shape, got.dtype, 'expected', want.shape, want.dtype)",
+        "        continue",
+        "    differs = ~((got == want) | (np.isnan(got) & np.isnan(want)))  # NaN matches NaN",
+        "    if not differs.any():",
+        "        print(name, 'identical')",
+        "        continue",
+        "    at = tuple(int(i) for i in np.argwhere(differs)[0])",
+        "    print(f'{name}: {int(differs.sum())} elements differ; first at {at}: {got[at]!r}, expected {want[at]!r}')",
+    ]
+    return "\n".join(lines)
+
+
+def _reproduction(result: OperationResult, target: Target) -> str:
+    if isinstance(result.failure, GradientFailure):
+        return grad_reproduction_snippet(result, target)
+    return reproduction_snippet(result, target)
+
+
+def _print_failure(result: OperationResult, target: Target, console: Console, backward: bool = False) -> None:
     failure = result.failure
     body = f"[bold]{failure.case.describe()}[/]\n{failure.reason}"
-    console.print(Panel(body, title=f"FAILED: {result.op} (smallest failing case found)", border_style="red"))
+    title = f"FAILED: {result.op}{' backward (grad)' if backward else ''} (smallest failing case found)"
+    console.print(Panel(body, title=title, border_style="red"))
     console.print("Reproduce (plain Python, copy and run):")
     # soft_wrap: never break a line of the snippet, so it stays valid Python when copied
-    console.print(reproduction_snippet(result, target), markup=False, highlight=False, soft_wrap=True)
+    console.print(_reproduction(result, target), markup=False, highlight=False, soft_wrap=True)
     console.print()
 
 
@@ -203,35 +321,8 @@ def _finite(value: float):
 
 def report_json(report: Report, target: Target) -> dict:
     """The report as a JSON-ready dict: the table's content, versions, seed, profile, every failure."""
-    operations = []
-    for result in report.results:
-        entry = {
-            "op": result.op,
-            "status": result.status,
-            "examples": result.examples,
-            "bit_exact": result.exact_examples,
-            "unsupported": result.unsupported,
-            "unsupported_reasons": dict(result.unsupported_reasons),
-            "expected_divergences": result.expected_count,
-            "worst_ratio": _finite(result.worst_ratio),
-            "seconds": round(result.seconds, 3),
-            "first_failure_example": result.first_failure_example,
-            "failure": None,
-            "expected_divergence_examples": [
-                {"case": case_json(e.case), "reason": e.reason, "expected_because": e.entry.reason}
-                for e in result.expected
-            ],
-        }
-        if result.failed:
-            failure = result.failure
-            entry["failure"] = {
-                "case": case_json(failure.case),
-                "reason": failure.reason,
-                "worst_ratio": None if failure.comparison is None else _finite(failure.comparison.worst_ratio),
-                "reproduction": reproduction_snippet(result, target),
-            }
-        operations.append(entry)
-    return {
+    operations = [_result_json(result, target) for result in report.results]
+    data = {
         "target": report.target,
         "device": report.device,
         "profile": report.profile,
@@ -244,6 +335,43 @@ def report_json(report: Report, target: Target) -> dict:
         "failed": report.failed,
         "operations": operations,
     }
+    if report.grad_results is not None:
+        data["grad"] = {
+            "summary": {**report.grad_counts(), "line": grad_summary_line(report)},
+            "operations": [_result_json(result, target) for result in report.grad_results],
+        }
+    return data
+
+
+def _result_json(result: OperationResult, target: Target) -> dict:
+    entry = {
+        "op": result.op,
+        "status": result.status,
+        "examples": result.examples,
+        "bit_exact": result.exact_examples,
+        "unsupported": result.unsupported,
+        "unsupported_reasons": dict(result.unsupported_reasons),
+        "expected_divergences": result.expected_count,
+        "worst_ratio": _finite(result.worst_ratio),
+        "seconds": round(result.seconds, 3),
+        "first_failure_example": result.first_failure_example,
+        "failure": None,
+        "expected_divergence_examples": [
+            {"case": case_json(e.case), "reason": e.reason, "expected_because": e.entry.reason}
+            for e in result.expected
+        ],
+    }
+    if result.failed:
+        failure = result.failure
+        entry["failure"] = {
+            "case": case_json(failure.case),
+            "reason": failure.reason,
+            "worst_ratio": None if failure.comparison is None else _finite(failure.comparison.worst_ratio),
+            "reproduction": _reproduction(result, target),
+        }
+        if isinstance(failure, GradientFailure):
+            entry["failure"]["grad_out"] = _array_json(failure.grad_out)
+    return entry
 
 
 def write_json(report: Report, target: Target, path) -> None:
@@ -259,11 +387,14 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
     differences are expected divergences passes, with them listed in ``<system-out>``.
     """
     counts = report.counts()
+    grad_results = report.grad_results or []
+    grad_counts = report.grad_counts()
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
-        suites, "testsuite", name=f"convspec check {report.target}", tests=str(len(report.results)),
-        failures=str(counts["failed"]), errors="0", skipped=str(counts["unsupported"] + counts["not provided"]),
-        time=f"{sum(r.seconds for r in report.results):.3f}",
+        suites, "testsuite", name=f"convspec check {report.target}", tests=str(len(report.results) + len(grad_results)),
+        failures=str(counts["failed"] + grad_counts["failed"]), errors="0",
+        skipped=str(counts["unsupported"] + counts["not provided"] + sum(grad_counts[s] for s in GRAD_SKIPPED)),
+        time=f"{sum(r.seconds for r in report.results + grad_results):.3f}",
     )
     properties = ET.SubElement(suite, "properties")
     settings = {"profile": report.profile, "seed": None if report.derandomize else report.seed,
@@ -271,19 +402,22 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
     for name, value in {**settings, **{f"version.{k}": v for k, v in report.versions.items()}}.items():
         ET.SubElement(properties, "property", name=name, value=str(value))
     classname = "convspec." + "".join(c if c.isalnum() else "_" for c in report.target).strip("_")
-    for result in report.results:
-        case = ET.SubElement(suite, "testcase", classname=classname, name=result.op, time=f"{result.seconds:.3f}")
+    for result, suffix in [(r, "") for r in report.results] + [(r, ".grad") for r in grad_results]:
+        case = ET.SubElement(suite, "testcase", classname=classname, name=result.op + suffix,
+                             time=f"{result.seconds:.3f}")
         if result.failed:
             failure = result.failure
             element = ET.SubElement(case, "failure", message=f"{failure.case.describe()}: {failure.reason}",
-                                    type="convspec.CaseFailure")
+                                    type="convspec.GradientFailure" if suffix else "convspec.CaseFailure")
             element.text = (
                 f"{failure.case.describe()}\n{failure.reason}\n"
                 f"(first failure at example {result.first_failure_example}, then shrunk)\n\n"
-                f"Reproduce:\n{reproduction_snippet(result, target)}\n"
+                f"Reproduce:\n{_reproduction(result, target)}\n"
             )
-        elif result.status == "not provided":
-            ET.SubElement(case, "skipped", message="not provided by the target")
+        elif result.status in ("not provided", "no backward", "not differentiable"):
+            message = {"not provided": "not provided by the target", "no backward": "the target has no backward pass",
+                       "not differentiable": "no reference VJP"}[result.status]
+            ET.SubElement(case, "skipped", message=message)
         elif result.status == "unsupported":
             reasons = "; ".join(result.unsupported_reasons) or "no supported case drawn"
             ET.SubElement(case, "skipped", message=f"unsupported: {reasons}")

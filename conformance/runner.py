@@ -11,6 +11,15 @@ A target may declare cases it does not support (:attr:`Target.supports`): those 
 skipped (hypothesis draws another) and counted as "unsupported", never passed or
 failed. A failure that matches an expected divergence (:mod:`.divergences`) is
 counted as an "expected divergence" and the search goes on for other failures.
+
+Backward passes (``convspec check --grad``, :func:`run_gradient`): for each differentiable
+operation (one with a reference VJP, :data:`.gradients.GRADIENT_OPS`) that the target
+differentiates (:attr:`Target.vjps`), the runner draws cases the same way plus an upstream
+gradient ``grad_out`` (:func:`.gradients.draw_grad_out`), calls the target's VJP on copies,
+and compares each gradient with the reference VJP's under the tolerance models of
+:func:`.gradients.gradient_tolerances` (bit for bit on integer-valued data where a gradient is
+a sum of integer products; a rounding-error bound otherwise). An operation the target cannot
+differentiate is "no backward", neither passed nor failed.
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, given, seed, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
 from .case import Case
@@ -41,11 +51,23 @@ class CaseFailure(AssertionError):
         self.comparison = comparison
 
 
+class GradientFailure(CaseFailure):
+    """A case on which the target's VJP disagrees with the reference VJP (``grad_out`` is part of the case)."""
+
+    def __init__(self, case: Case, grad_out: np.ndarray, reason: str, comparison: Comparison | None = None):
+        super().__init__(case, reason, comparison)
+        self.grad_out = grad_out
+
+
 #: ``--profile``: examples per operation and whether the cases are derandomized (the same on every run).
 #: The same names and counts as the test suite's hypothesis profiles (tests/conftest.py).
 PROFILES = {"dev": (25, False), "ci": (60, True), "thorough": (1000, False)}
 
 STATUSES = ("passed", "failed", "expected divergence", "unsupported", "not provided")
+#: the statuses of a backward-pass check: "no backward" where the target does not differentiate the
+#: operation, "not differentiable" where the operation has no reference VJP (box_iou, sobel, ...)
+GRAD_STATUSES = ("passed", "failed", "expected divergence", "unsupported", "no backward", "not differentiable")
+GRAD_SKIPPED = ("no backward", "not differentiable", "unsupported")
 
 
 @dataclass
@@ -87,10 +109,14 @@ class Report:
     derandomize: bool = False
     versions: dict[str, str] = field(default_factory=dict)
     device: str = "cpu"
+    grad_results: list[OperationResult] | None = None  # the backward passes (None: not checked, no --grad)
 
     @property
     def failed(self) -> bool:
-        return any(r.failed for r in self.results)
+        return any(r.failed for r in self.results) or any(r.failed for r in self.grad_results or ())
+
+    def grad_counts(self) -> dict[str, int]:
+        return {status: sum(r.status == status for r in self.grad_results or ()) for status in GRAD_STATUSES}
 
     @property
     def checked(self) -> int:
@@ -145,6 +171,90 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
 
 def _size(case: Case) -> int:
     return sum(a.size for a in case.arrays() if a is not None)
+
+
+def _search(
+    result: OperationResult,
+    operation: Operation,
+    target: Target,
+    strategy,
+    check: Callable,
+    *,
+    examples: int,
+    random_seed: int,
+    on_example: Callable[[], None] | None,
+    entries: list,
+    derandomize: bool,
+) -> OperationResult:
+    """The hypothesis search of :func:`run_gradient`: ``check(drawn) -> Comparison`` raises :class:`CaseFailure`.
+
+    ``strategy`` draws a :class:`Case` or a tuple whose first entry is one. The same logic as
+    :func:`run_operation`'s, which keeps its own copy: a derandomized search's cases derive from
+    the source of the decorated function, so the forward check draws what it always drew.
+    """
+    started = time.perf_counter()
+
+    @settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        derandomize=derandomize,
+        print_blob=False,
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    def run(drawn) -> None:
+        case = drawn[0] if isinstance(drawn, tuple) else drawn
+        reason = target.unsupported_reason(operation.name, case)
+        if reason is not None:
+            result.unsupported += 1
+            result.unsupported_reasons[reason] += 1
+            assume(False)
+        result.examples += 1
+        if on_example is not None:
+            on_example()
+        try:
+            comparison = check(drawn)
+        except CaseFailure as failure:
+            entry = next((d for d in entries if d.matches(case, failure.reason)), None)
+            if entry is None:
+                if result.first_failure_example is None:
+                    result.first_failure_example = result.examples
+                raise
+            result.expected_count += 1
+            # keep the smallest case of each matching entry
+            same = [i for i, e in enumerate(result.expected) if e.entry is entry]
+            if same and _size(result.expected[same[0]].case) <= _size(case):
+                return
+            if same:
+                del result.expected[same[0]]
+            result.expected.append(ExpectedDivergence(case, failure.reason, entry))
+            result.expected.sort(key=lambda e: _size(e.case))
+            return
+        result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
+        result.exact_examples += comparison.exact
+
+    if not derandomize:
+        run = seed(random_seed)(run)
+    try:
+        run()
+    except CaseFailure as failure:
+        result.status, result.failure = "failed", failure
+    except BaseExceptionGroup as group:  # several distinct failures: report the first
+        failures = [e for e in group.exceptions if isinstance(e, CaseFailure)]
+        if not failures:
+            raise
+        result.status, result.failure = "failed", failures[0]
+    except Unsatisfiable:  # not one drawn case was supported
+        result.status = "unsupported"
+    if result.status == "passed":
+        if result.expected_count:
+            result.status = "expected divergence"
+        elif result.examples == 0:
+            result.status = "unsupported"
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def run_operation(
@@ -234,6 +344,71 @@ def run_operation(
     return result
 
 
+def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_out: np.ndarray) -> Comparison:
+    """Check the target's VJP on one case and upstream gradient against the reference VJP.
+
+    Raises :class:`GradientFailure` if the VJP raises, modifies an input, returns the wrong
+    number, shape or dtype of gradients, or a gradient outside its tolerance. Returns the
+    comparison of the worst gradient (exact when every gradient was compared bit for bit).
+    """
+    from .gradients import compare_gradients, reference_vjp
+
+    inputs_before, arguments, upstream = case.copies(), case.copies(), grad_out.copy()
+    try:
+        actual = vjp(upstream, *arguments, **case.params)
+    except Exception as error:  # the target must differentiate every valid case it supports
+        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        raise GradientFailure(case, grad_out, f"the target's VJP raised on a valid call: {detail}") from error
+    for name, before, after in zip(case.inputs, inputs_before, arguments):
+        if before is not None and not np.array_equal(before, after, equal_nan=True):
+            raise GradientFailure(case, grad_out, f"the target's VJP modified its input {name!r}")
+    if not np.array_equal(upstream, grad_out, equal_nan=True):
+        raise GradientFailure(case, grad_out, "the target's VJP modified grad_out")
+    expected = reference_vjp(operation.name)(grad_out.copy(), *case.copies(), **case.params)
+    mismatch, comparisons = compare_gradients(operation, case, grad_out, expected, actual, "the reference VJP")
+    if mismatch is not None:
+        raise GradientFailure(case, grad_out, mismatch.reason, mismatch.comparison)
+    if not comparisons:
+        return Comparison(True, True, 0.0, None, None, None, None)
+    worst = max(comparisons, key=lambda c: c.worst_ratio)
+    return Comparison(True, all(c.exact for c in comparisons), worst.worst_ratio, None, None, None, None)
+
+
+def run_gradient(
+    operation: Operation,
+    target: Target,
+    *,
+    examples: int,
+    random_seed: int = 0,
+    on_example: Callable[[], None] | None = None,
+    divergences: Iterable = (),
+    derandomize: bool = False,
+) -> OperationResult:
+    """Check the target's backward pass of one operation on ``examples`` cases, as :func:`run_operation`.
+
+    "not differentiable" when the operation has no reference VJP, "no backward" when the
+    target has no VJP for it; otherwise passed/failed/expected divergence/unsupported.
+    """
+    from .gradients import GRADIENT_OP_NAMES, draw_grad_out
+
+    if operation.name not in GRADIENT_OP_NAMES:
+        return OperationResult(operation.name, "not differentiable")
+    if not target.provides_vjp(operation.name):
+        return OperationResult(operation.name, "no backward")
+    vjp = target.vjps[operation.name]
+    entries = [d for d in divergences if d.applies_to(operation.name)]
+    strategy = st.tuples(target.strategies.get(operation.name, operation.strategy)(), st.integers(0, 2**32 - 1))
+
+    def check(drawn) -> Comparison:
+        case, grad_seed = drawn
+        return check_gradient_case(operation, vjp, case, draw_grad_out(operation, case, grad_seed))
+
+    return _search(
+        OperationResult(operation.name, "passed"), operation, target, strategy, check, examples=examples,
+        random_seed=random_seed, on_example=on_example, entries=entries, derandomize=derandomize,
+    )
+
+
 def run_check(
     target: Target,
     operations: Iterable[Operation] = CATALOG,
@@ -245,13 +420,19 @@ def run_check(
     profile: str | None = None,
     derandomize: bool = False,
     known_divergences: bool = True,
+    grad: bool = False,
 ) -> Report:
     """Check every operation against ``target``; ``progress(op, total)`` returns a per-example callback.
 
     ``derandomize`` (the ``ci`` profile) draws the same cases whatever the seed; otherwise
     ``random_seed`` picks them, so the same seed draws the same cases. ``known_divergences``
     adds the divergences the target itself documents (an adapter's) to ``divergences``.
+    ``grad`` also checks the backward passes (:func:`run_gradient`; ``progress`` is called
+    with ``"<op> (grad)"``) into :attr:`Report.grad_results`.
     """
+    operations = list(operations)
+    grad_divergences = list(divergences) + (
+        list(target.known_divergences) + list(target.known_grad_divergences) if known_divergences else [])
     divergences = list(divergences) + (list(target.known_divergences) if known_divergences else [])
     report = Report(
         target.name, seed=random_seed, examples=examples, profile=profile, derandomize=derandomize,
@@ -265,4 +446,17 @@ def run_check(
                 divergences=divergences, derandomize=derandomize,
             )
         )
+    if grad:
+        report.grad_results = []
+        for operation in operations:
+            from .gradients import GRADIENT_OP_NAMES
+
+            checked = target.provides_vjp(operation.name) and operation.name in GRADIENT_OP_NAMES
+            callback = progress(f"{operation.name} (grad)", examples) if progress and checked else None
+            report.grad_results.append(
+                run_gradient(
+                    operation, target, examples=examples, random_seed=random_seed, on_example=callback,
+                    divergences=grad_divergences, derandomize=derandomize,
+                )
+            )
     return report

@@ -25,6 +25,24 @@ The protocol for your own target (a complete example)::
 
     def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
         ...  # return an np.ndarray of shape (N, C_out, *out), dtype x.dtype
+
+Backward passes (``convspec check TARGET --grad``): a target declares that it can
+differentiate an operation by providing its vector-Jacobian product with the reference's
+name and signature, ``<op>_vjp(grad_out, *inputs, **params)`` (``convspec.reference.<op>_vjp``):
+numpy arrays in, and a tuple with one gradient of ``L = sum(grad_out * <op>(*inputs))`` per
+array argument out, each of that argument's shape and dtype, ``None`` where the argument is
+``None`` or integer (max_unpool's indices)::
+
+    def correlate_vjp(grad_out, x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+        ...  # return (grad_x, grad_weight, grad_bias or None)
+
+A module may define a ``<op>_vjp`` without the forward ``<op>`` (then only the backward is
+checked). ``SUPPORTS`` applies to both directions. The built-in targets: ``reference``
+(the reference VJPs: a self-check), ``accelerated`` (``torch.autograd`` through
+``convspec.accelerated``), ``torch`` (``torch.autograd`` through the adapter's ``F.*`` calls)
+and ``jax`` (``jax.vjp`` through the adapter's ``jax.lax``/``jax.image`` calls); the other
+adapters have no backward ("no backward" in the report, neither passed nor failed).
+Internally a :class:`Target` carries them in ``vjps`` (op name -> numpy VJP).
 """
 
 from __future__ import annotations
@@ -69,9 +87,15 @@ class Target:
     versions: dict[str, str] = field(default_factory=dict)  # library -> version, for the report
     device: str = "cpu"
     known_divergences: tuple = ()  # divergences.Divergence entries the adapter documents (applied by default)
+    vjps: dict[str, Callable] = field(default_factory=dict)  # op -> numpy VJP with the reference's signature
+    vjp_snippet_setup: str | None = None  # lines that make `target.<op>_vjp` callable (default: snippet_setup)
+    known_grad_divergences: tuple = ()  # divergences of the backward passes only (the forward's apply too)
 
     def provides(self, op: str) -> bool:
         return op in self.functions
+
+    def provides_vjp(self, op: str) -> bool:
+        return op in self.vjps
 
     def unsupported_reason(self, op: str, case: Case) -> str | None:
         """None when the target handles ``case``; otherwise why not (a short sentence)."""
@@ -98,7 +122,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
         from convspec import reference
 
         return Target("reference", _collect(reference), "from convspec import reference as target",
-                      versions=_base_versions())
+                      versions=_base_versions(), vjps=_collect_vjps(reference))
     if spec == "accelerated":
         return _accelerated_target(device)
     if spec in ADAPTERS:
@@ -138,14 +162,18 @@ def load_target(spec: str, device: str | None = None) -> Target:
 
 def _module_target(name: str, module, setup: str) -> Target:
     functions = _collect(module)
-    supports = {op: fn for op, fn in dict(getattr(module, "SUPPORTS", None) or {}).items() if op in functions}
     versions = {**_base_versions(), **{str(k): str(v) for k, v in dict(getattr(module, "VERSIONS", None) or {}).items()}}
-    return Target(name, functions, setup, supports=supports, versions=versions)
+    vjps = _collect_vjps(module)
+    supports = {op: fn for op, fn in dict(getattr(module, "SUPPORTS", None) or {}).items()
+                if op in functions or op in vjps}
+    return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps)
 
 
 def namespace(name: str, device: str | None = None) -> SimpleNamespace:
-    """A target's functions as attributes (``namespace('torch').correlate(x, w)``), for reproduction snippets."""
-    return SimpleNamespace(**load_target(name, device).functions)
+    """A target's functions as attributes (``namespace('torch').correlate(x, w)``, ``.correlate_vjp(g, x, w)``),
+    for reproduction snippets."""
+    target = load_target(name, device)
+    return SimpleNamespace(**target.functions, **{f"{op}_vjp": fn for op, fn in target.vjps.items()})
 
 
 def adapter_setup(name: str, device: str | None, what: str) -> str:
@@ -176,6 +204,12 @@ def _base_versions() -> dict[str, str]:
 
 def _collect(module) -> dict[str, Callable]:
     return {op.name: getattr(module, op.name) for op in CATALOG if callable(getattr(module, op.name, None))}
+
+
+def _collect_vjps(module) -> dict[str, Callable]:
+    """The module's ``<op>_vjp`` functions, by operation name."""
+    return {op.name: getattr(module, f"{op.name}_vjp") for op in CATALOG
+            if callable(getattr(module, f"{op.name}_vjp", None))}
 
 
 def accelerated_device() -> str:
@@ -218,7 +252,12 @@ def _accelerated_target(device: str | None = None) -> Target:
         on_numpy.__name__ = fn.__name__
         return on_numpy
 
+    from .gradients import GRADIENT_OP_NAMES, torch_vjp
+
     functions = {name: wrap(fn) for name, fn in _collect(accelerated).items()}
+    # the backward passes: torch.autograd through the same functions
+    vjps = {name: torch_vjp(fn, device) for name, fn in _collect(accelerated).items() if name in GRADIENT_OP_NAMES}
     setup = f"import torch\nfrom convspec import accelerated as target  # on {device}"
     versions = {**_base_versions(), "torch": torch.__version__}
-    return Target(f"accelerated ({device})", functions, setup, snippet_wraps_torch=True, versions=versions, device=device)
+    return Target(f"accelerated ({device})", functions, setup, snippet_wraps_torch=True, versions=versions, device=device,
+                  vjps=vjps, vjp_snippet_setup=adapter_setup("accelerated", device, "convspec.accelerated with autograd"))
