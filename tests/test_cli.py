@@ -17,7 +17,7 @@ def test_help_lists_every_subcommand():
         [sys.executable, "-m", "convspec.conformance.cli", "--help"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    for command in ("check", "summary", "explain"):
+    for command in ("check", "matrix", "summary", "explain", "vectors"):
         assert command in result.stdout, f"'convspec --help' does not list {command}: {result.stdout}"
 
 
