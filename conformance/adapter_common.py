@@ -168,6 +168,20 @@ def float32_index_rounds(case: Case) -> bool:
     return False
 
 
+def linear_axis_kept_unchanged(case: Case) -> bool:
+    """A linear-mode upsample by a scale factor other than 1 on an axis whose length it leaves unchanged
+    (``1 < scale_factor < 1 + 1/n``, or just below 1): torch copies such an axis, convspec interpolates
+    it with the step ``1 / scale_factor`` (spec/upsample.py; tests/test_upsample.py shows both)."""
+    from fractions import Fraction
+
+    if case.op != "upsample" or case.params.get("mode", "nearest") not in ("linear", "bilinear", "trilinear"):
+        return False
+    args = upsample_args(case)
+    if args.scale_factor is None or args.align_corners:
+        return False
+    return any(n == o and Fraction(sigma) != 1 for n, o, sigma in zip(args.input_size, args.output_size, args.scale_factor))
+
+
 def unpool_default_differs(case: Case) -> bool | str:
     """For ``output_size=None``: the reason a library's default length ``(n-1)s + k - lo - hi`` (torch's and
     ONNX's) is not convspec's default, or False when they agree."""

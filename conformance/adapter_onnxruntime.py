@@ -41,7 +41,8 @@ from functools import lru_cache
 import numpy as np
 
 from .adapter_common import (
-    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, pool_args, pool_pads, safely,
+    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, linear_axis_kept_unchanged, pool_args,
+    pool_pads, safely,
     unpool_default_differs,
     unpool_args,
     upsample_args,
@@ -99,6 +100,19 @@ KNOWN_DIVERGENCES = tuple(
     Divergence(
         "global_max_pool", "onnxruntime's GlobalMaxPool starts from the lowest finite float: a plane of -inf "
         "gives -3.4028235e+38 (float32), not -inf", expression="bool(np.isneginf(inputs['x']).any())",
+    ),
+) + tuple(
+    Divergence(
+        op, "onnxruntime's MaxPool and GlobalMaxPool keep a NaN only when it is a window's first cell: a later "
+        "NaN loses every comparison, so max(2, nan) gives 2 (onnxruntime 1.32); the ONNX spec leaves NaN "
+        "undefined there, and convspec (as torch) propagates it", expression="bool(np.isnan(inputs['x']).any())",
+    )
+    for op in ("max_pool", "global_max_pool")
+) + (
+    Divergence(
+        "upsample", "with scales that leave an axis's length unchanged (2 samples scaled by 1.25), onnxruntime's "
+        "linear Resize copies that axis; convspec interpolates it with the step 1/scale, as on every other axis "
+        "(spec/upsample.py)", predicate=linear_axis_kept_unchanged,
     ),
 )
 _TYPES = {"float16": 10, "float32": 1, "float64": 11}  # onnx.TensorProto element types

@@ -42,7 +42,7 @@ from typing import Callable
 import numpy as np
 
 from .adapter_common import (
-    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, pool_args,
+    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, linear_axis_kept_unchanged, pool_args,
     pool_pads, safely, symmetric, unpool_args, unpool_default_differs, upsample_args,
 )
 from .case import Case
@@ -72,6 +72,11 @@ KNOWN_DIVERGENCES = (
         "and floors it: where the exact value is an integer the float32 product can land just below it and "
         "read the previous cell; convspec's coordinates are exact (README: upsample)",
         predicate=float32_index_rounds,
+    ),
+    Divergence(
+        "upsample", "with a scale factor that leaves an axis's length unchanged (2 samples scaled by 1.25), torch's "
+        "linear modes copy that axis; convspec interpolates it with the step 1/scale_factor, as on every other "
+        "axis (spec/upsample.py)", predicate=linear_axis_kept_unchanged,
     ),
 )
 
