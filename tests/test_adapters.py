@@ -103,3 +103,33 @@ def test_scipy_maximum_filter_skips_nan():
     ndimage = pytest.importorskip("scipy.ndimage")
     y = ndimage.maximum_filter(np.array([1.0, np.nan, 3.0]), size=3, mode="constant", cval=-np.inf)
     assert not np.isnan(y).all()  # convspec's max_pool: every window holding the NaN is NaN
+
+
+def _declared(target, case) -> bool:
+    """Whether one of the target's known divergences covers this case (whatever the failure's wording)."""
+    return any(d.applies_to(case.op) and d.matches(case, "") for d in target.known_divergences)
+
+
+@pytest.mark.parametrize("name", ["torch", "onnxruntime"])
+def test_linear_axis_of_unchanged_length_is_copied_and_declared(targets, name):
+    """2 samples scaled by 1.25 stay 2 samples: the library copies [0, 10]; convspec interpolates with the
+    step 1/1.25 (s = (t + 1/2) * 4/5 - 1/2 = 7/10 at t = 1, so 0 + 7/10 * 10 = 7), by hand."""
+    from convspec import reference
+    from convspec.conformance.case import Case
+
+    target = _target(targets, name)
+    x = np.array([[[0.0, 10.0]]], dtype=np.float32)
+    params = {"scale_factor": 1.25, "mode": "linear", "align_corners": False}
+    assert target.functions["upsample"](x, **params).tolist() == [[[0.0, 10.0]]]
+    assert np.allclose(reference.upsample(x, **params), [[[0.0, 7.0]]])
+    assert _declared(target, Case("upsample", {"x": x}, params, "integers"))
+
+
+def test_onnxruntime_max_pool_keeps_nan_only_as_a_windows_first_cell(targets):
+    from convspec.conformance.case import Case
+
+    target = _target(targets, "onnxruntime")
+    x = np.array([[[np.nan, 1.0, 2.0, np.nan]]], dtype=np.float32)
+    got = target.functions["max_pool"](x, 2)
+    assert np.isnan(got[0, 0, 0]) and got[0, 0, 1] == 2.0  # convspec: nan, nan
+    assert _declared(target, Case("max_pool", {"x": x}, {"kernel_size": 2}, "floats"))
