@@ -237,24 +237,7 @@ def _search(
 
     if not derandomize:
         run = seed(random_seed)(run)
-    try:
-        run()
-    except CaseFailure as failure:
-        result.status, result.failure = "failed", failure
-    except BaseExceptionGroup as group:  # several distinct failures: report the first
-        failures = [e for e in group.exceptions if isinstance(e, CaseFailure)]
-        if not failures:
-            raise
-        result.status, result.failure = "failed", failures[0]
-    except Unsatisfiable:  # not one drawn case was supported
-        result.status = "unsupported"
-    if result.status == "passed":
-        if result.expected_count:
-            result.status = "expected divergence"
-        elif result.examples == 0:
-            result.status = "unsupported"
-    result.seconds = time.perf_counter() - started
-    return result
+    return _finish(run, result, started)
 
 
 def run_operation(
@@ -324,24 +307,7 @@ def run_operation(
 
     if not derandomize:
         run = seed(random_seed)(run)
-    try:
-        run()
-    except CaseFailure as failure:
-        result.status, result.failure = "failed", failure
-    except BaseExceptionGroup as group:  # several distinct failures: report the first
-        failures = [e for e in group.exceptions if isinstance(e, CaseFailure)]
-        if not failures:
-            raise
-        result.status, result.failure = "failed", failures[0]
-    except Unsatisfiable:  # not one drawn case was supported
-        result.status = "unsupported"
-    if result.status == "passed":
-        if result.expected_count:
-            result.status = "expected divergence"
-        elif result.examples == 0:
-            result.status = "unsupported"
-    result.seconds = time.perf_counter() - started
-    return result
+    return _finish(run, result, started)
 
 
 def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_out: np.ndarray) -> Comparison:
@@ -460,3 +426,28 @@ def run_check(
                 )
             )
     return report
+
+
+def _finish(run: Callable[[], None], result, started: float):
+    """Run a drawn search (forward or backward) and set the result's status from how it ended.
+
+    Kept outside the hypothesis-decorated functions on purpose: a derandomized search draws from a
+    digest of the decorated function's source, so moving code into it would change the cases drawn."""
+    try:
+        run()
+    except CaseFailure as failure:
+        result.status, result.failure = "failed", failure
+    except BaseExceptionGroup as group:  # several distinct failures: report the first
+        failures = [e for e in group.exceptions if isinstance(e, CaseFailure)]
+        if not failures:
+            raise
+        result.status, result.failure = "failed", failures[0]
+    except Unsatisfiable:  # not one drawn case was supported
+        result.status = "unsupported"
+    if result.status == "passed":
+        if result.expected_count:
+            result.status = "expected divergence"
+        elif result.examples == 0:
+            result.status = "unsupported"
+    result.seconds = time.perf_counter() - started
+    return result
