@@ -270,6 +270,28 @@ class Layer:
         """Checks that need no input shape (rank-dependent ones wait for :meth:`resolve`)."""
 
 
+def _check_grouped_channels(layer) -> None:
+    """Conv and ConvTranspose: positive c_out and groups, a bool bias, c_in (if given) positive, groups | c_out."""
+    _count(layer.kind, "c_out", layer.c_out)
+    _count(layer.kind, "groups", layer.groups)
+    _flag(layer.kind, "bias", layer.bias)
+    if layer.c_in is not None:
+        _count(layer.kind, "c_in", layer.c_in)
+    _check_divides(layer.kind, layer.groups, layer.c_out, "output")
+
+
+def _grouped_window(layer, input_shape):
+    """Conv and ConvTranspose on ``input_shape``: (c_in, spatial sizes, rank, kernel, stride, dilation), checked."""
+    shape = check_shape(layer.kind, input_shape, spatial=True)
+    c_in, sizes, rank = shape[0], shape[1:], len(shape) - 1
+    _check_c_in(layer.kind, layer.c_in, c_in)
+    _check_divides(layer.kind, layer.groups, c_in, "input")
+    kernel = _per_axis(layer.kind, "kernel_size", layer.kernel_size, rank)
+    stride = _per_axis(layer.kind, "stride", layer.stride, rank)
+    dilation = _per_axis(layer.kind, "dilation", layer.dilation, rank)
+    return c_in, sizes, rank, kernel, stride, dilation
+
+
 @dataclass(frozen=True)
 class Conv(Layer):
     """A correlation layer (what frameworks call convolution): ``convspec.correlate``.
@@ -303,21 +325,10 @@ class Conv(Layer):
     kind: ClassVar[str] = "Conv"
 
     def _validate(self) -> None:
-        _count(self.kind, "c_out", self.c_out)
-        _count(self.kind, "groups", self.groups)
-        _flag(self.kind, "bias", self.bias)
-        if self.c_in is not None:
-            _count(self.kind, "c_in", self.c_in)
-        _check_divides(self.kind, self.groups, self.c_out, "output")
+        _check_grouped_channels(self)
 
     def resolve(self, input_shape) -> Resolved:
-        shape = check_shape(self.kind, input_shape, spatial=True)
-        c_in, sizes, rank = shape[0], shape[1:], len(shape) - 1
-        _check_c_in(self.kind, self.c_in, c_in)
-        _check_divides(self.kind, self.groups, c_in, "input")
-        kernel = _per_axis(self.kind, "kernel_size", self.kernel_size, rank)
-        stride = _per_axis(self.kind, "stride", self.stride, rank)
-        dilation = _per_axis(self.kind, "dilation", self.dilation, rank)
+        c_in, sizes, rank, kernel, stride, dilation = _grouped_window(self, input_shape)
         padding = _padding(self.kind, self.padding, rank)
         _check_fits(self.kind, sizes, kernel, padding, dilation)
         pads = _conv.resolve_padding(padding, sizes, kernel, stride, dilation)
@@ -485,21 +496,10 @@ class ConvTranspose(Layer):
     kind: ClassVar[str] = "ConvTranspose"
 
     def _validate(self) -> None:
-        _count(self.kind, "c_out", self.c_out)
-        _count(self.kind, "groups", self.groups)
-        _flag(self.kind, "bias", self.bias)
-        if self.c_in is not None:
-            _count(self.kind, "c_in", self.c_in)
-        _check_divides(self.kind, self.groups, self.c_out, "output")
+        _check_grouped_channels(self)
 
     def resolve(self, input_shape) -> Resolved:
-        shape = check_shape(self.kind, input_shape, spatial=True)
-        c_in, sizes, rank = shape[0], shape[1:], len(shape) - 1
-        _check_c_in(self.kind, self.c_in, c_in)
-        _check_divides(self.kind, self.groups, c_in, "input")
-        kernel = _per_axis(self.kind, "kernel_size", self.kernel_size, rank)
-        stride = _per_axis(self.kind, "stride", self.stride, rank)
-        dilation = _per_axis(self.kind, "dilation", self.dilation, rank)
+        c_in, sizes, rank, kernel, stride, dilation = _grouped_window(self, input_shape)
         output_padding = _per_axis(self.kind, "output_padding", self.output_padding, rank, minimum=0)
         padding = _padding(self.kind, self.padding, rank)
         for axis, (a, s, d) in enumerate(zip(output_padding, stride, dilation)):
