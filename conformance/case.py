@@ -8,6 +8,31 @@ from typing import Any
 import numpy as np
 
 
+class CaseFailure(AssertionError):
+    """A case on which the target disagrees with the specification (status "failed")."""
+
+    def __init__(self, case: "Case", reason: str, comparison=None):
+        super().__init__(f"{case.describe()}: {reason}")
+        self.case = case
+        self.reason = reason
+        self.comparison = comparison  # a tolerance.Comparison, or None
+
+    def __reduce__(self):  # a worker process sends its failures back to the checker
+        return type(self), (self.case, self.reason, self.comparison)
+
+
+class TargetCrash(CaseFailure):
+    """The target ended the process it ran in (``sys.exit``) on a case (status "crashed").
+
+    A crash that kills the worker outright (a signal, ``os._exit``) is seen from outside, by
+    :mod:`.isolation`, which builds this failure itself."""
+
+
+class UserCodeError(CaseFailure):
+    """An exception in user code around the operation itself (status "error"): a target's
+    ``SUPPORTS`` predicate, an ``expression:`` of an expected-divergences file."""
+
+
 @dataclass(frozen=True)
 class Case:
     """The positional array inputs and keyword parameters of one call.

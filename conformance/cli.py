@@ -1,12 +1,12 @@
 """The ``convspec`` command line.
 
 * ``convspec check [TARGET] [--ops a,b] [--examples N] [--seed S] [--profile dev|ci|thorough]
-  [--device cpu|cuda] [--report FILE.json] [--junit FILE.xml] [--expected-divergences FILE] [--grad]``
-  checks a target (default ``accelerated``; also ``reference``, the library adapters
-  ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage``, a module or a
-  ``.py`` file) against the reference on hypothesis-drawn cases, prints a report, and
-  exits 1 if any operation failed (2 on a usage error). ``--grad`` also checks the target's
-  backward passes against the reference VJPs (:func:`.runner.run_gradient`).
+  [--device cpu|cuda] [--report FILE.json] [--junit FILE.xml] [--expected-divergences FILE] [--grad]
+  [--jobs N] [--timeout SECONDS]`` checks a target (default ``accelerated``; also ``reference``, the
+  library adapters ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage``, a module
+  or a ``.py`` file) against the reference on hypothesis-drawn cases, each operation in a worker
+  process (:mod:`.isolation`), and prints a report. ``--grad`` also checks the target's backward
+  passes against the reference VJPs (:func:`.runner.run_gradient`). Exit status: :data:`EXIT_STATUSES`.
 * ``convspec matrix [--out FILE.md] [--targets a,b] [--examples N]``: every available
   library adapter on every operation it supports, as a markdown page (:mod:`.matrix`).
 * ``convspec summary STACK [--input-shape ...] [--json]``: a layer stack's shapes,
@@ -28,9 +28,25 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import explain_command, summary_command, vectors_command
 from .catalog import CATALOG, get
-from .report import print_report, write_json, write_junit
-from .runner import PROFILES, run_check
+from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
+from .outputs import OutputError, check_output_paths
+from .report import exit_status, print_report, write_json, write_junit
+from .runner import PROFILES
 from .targets import ADAPTERS, DEVICES, load_target
+
+#: what each exit status of ``convspec check`` means (also in ``--help`` and the docs)
+EXIT_STATUSES = {
+    0: "every operation checked passed, or was unsupported, not provided or an expected divergence",
+    1: "the target is at fault: an operation failed, raised in SUPPORTS (error), crashed or timed out",
+    2: "usage error: a bad option, a target that does not load or provides none of the operations, "
+       "an output file that cannot or must not be written; nothing was checked",
+    3: "convspec's own internal error (please report it)",
+    130: "interrupted by Ctrl-C (SIGINT); 143 by SIGTERM. The reports hold the operations that finished",
+}
+
+
+def _exit_statuses_text() -> str:
+    return "exit status:\n" + "\n".join(f"  {code:>3}  {meaning}" for code, meaning in EXIT_STATUSES.items())
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="check an implementation against the reference",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_exit_statuses_text() + "\n\nEach operation runs in a worker process: a target that crashes, exits or "
+        "hangs becomes that operation's result (crashed, timed out) with the case that caused it, and the other "
+        "operations still run. The --report and --junit files are checked before the run and rewritten after "
+        "each operation, so an interrupted or killed run leaves what it had.",
         description=(
             "Check TARGET against the reference on hypothesis-drawn valid calls. TARGET is 'accelerated' "
             "(convspec's torch implementation, the default), 'reference', a library adapter "
@@ -66,6 +87,11 @@ def _parser() -> argparse.ArgumentParser:
                        "operations against the reference VJPs, for targets that provide them (accelerated and torch "
                        "through torch.autograd, jax through jax.vjp, reference, a module's <op>_vjp functions); "
                        "the others are reported as 'no backward'")
+    check.add_argument("--jobs", type=int, metavar="N", help=f"worker processes run at once, one operation each "
+                       f"(default: the cores available, {default_jobs()} here)")
+    check.add_argument("--timeout", type=float, metavar="SECONDS", default=DEFAULT_TIMEOUT,
+                       help=f"the longest one example may run before its worker is killed and the operation reported "
+                       f"as timed out (default {DEFAULT_TIMEOUT:g})")
     check.set_defaults(handler=_check)
     from . import matrix
 
@@ -78,14 +104,37 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("convspec: interrupted", file=sys.stderr)
+        return 130
+    except Exception:  # convspec's own fault: one line, exit 3, the traceback on demand
+        import os
+        import traceback
+
+        if os.environ.get("CONVSPEC_DEBUG"):
+            traceback.print_exc()
+        error = traceback.format_exc().strip().splitlines()[-1]
+        print(f"convspec: internal error: {error} (please report it; CONVSPEC_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return 3
+
+
+def _usage_error(console: Console, message: str) -> int:
+    console.print(f"[bold red]convspec check:[/] {message}", highlight=False)
+    return 2
 
 
 def _check(args: argparse.Namespace) -> int:
     # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
     console = Console() if sys.stdout.isatty() else Console(width=110)
     try:
-        target = load_target(args.target, args.device)
+        outputs = check_output_paths({"--report": args.report, "--junit": args.junit})
+        if args.jobs is not None and args.jobs < 1:
+            raise ValueError(f"--jobs must be a positive integer, got {args.jobs}")
+        if not args.timeout > 0:
+            raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
         operations = [get(name.strip()) for name in args.ops.split(",")] if args.ops else list(CATALOG)
         settings = resolve_settings(args.profile, args.examples, args.seed)
         divergences = []
@@ -93,21 +142,27 @@ def _check(args: argparse.Namespace) -> int:
             from .divergences import load
 
             divergences = load(args.expected_divergences)
-    except ValueError as error:
-        console.print(f"[bold red]convspec check:[/] {error}")
-        return 2
-    if not any(target.provides(op.name) or (args.grad and target.provides_vjp(op.name)) for op in operations):
-        console.print(
-            f"[bold red]convspec check:[/] target {target.name!r} defines none of "
-            f"{', '.join(op.name for op in operations)}{' (nor their _vjp)' if args.grad else ''}"
-        )
-        return 2
+        target = load_target(args.target, args.device)
+    except (OutputError, ValueError) as error:
+        return _usage_error(console, str(error))
+    lacking = [op.name for op in operations
+               if not (target.provides(op.name) or (args.grad and target.provides_vjp(op.name)))]
+    if len(lacking) == len(operations):
+        return _usage_error(console, f"target {target.name!r} defines none of "
+                            f"{', '.join(op.name for op in operations)}{' (nor their _vjp)' if args.grad else ''}")
     examples, seed, derandomize = settings
     drawn = "derandomized" if derandomize else f"seed {seed}"
     profile = f" (profile {args.profile})" if args.profile else ""
     backward = " (and the backward passes)" if args.grad else ""
     console.print(f"Checking [bold]{target.name}[/] against the reference{backward}: {examples} examples per "
                   f"operation, {drawn}{profile}")
+
+    def save(report) -> None:  # after every operation: a killed run keeps what it had
+        if "--report" in outputs:
+            write_json(report, target, outputs["--report"])
+        if "--junit" in outputs:
+            write_junit(report, target, outputs["--junit"])
+
     with Progress(
         TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=False,
@@ -117,19 +172,16 @@ def _check(args: argparse.Namespace) -> int:
             task = bar.add_task(op, total=total)
             return lambda: bar.update(task, completed=min(total, bar.tasks[task].completed + 1))
 
-        report = run_check(
+        report = run_isolated(
             target, operations, examples=examples, random_seed=seed, progress=progress, divergences=divergences,
             profile=args.profile, derandomize=derandomize, known_divergences=not args.no_known_divergences,
-            grad=args.grad,
+            grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.target, args.device),
         )
     print_report(report, target, console)
-    if args.report:
-        write_json(report, target, args.report)
-        console.print(f"JSON report: {args.report}", highlight=False)
-    if args.junit:
-        write_junit(report, target, args.junit)
-        console.print(f"JUnit XML: {args.junit}", highlight=False)
-    return 1 if report.failed else 0
+    for option, label in (("--report", "JSON report"), ("--junit", "JUnit XML")):
+        if option in outputs:
+            console.print(f"{label}: {outputs[option]}", highlight=False)
+    return exit_status(report)
 
 
 def resolve_settings(profile: str | None, examples: int | None, seed: int | None) -> tuple[int, int, bool]:

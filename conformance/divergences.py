@@ -24,6 +24,7 @@ Python's ``eval`` — the file is your own configuration, treat it like code.
 from __future__ import annotations
 
 import json
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -31,7 +32,7 @@ from typing import Any, Callable
 import numpy as np
 import yaml
 
-from .case import Case
+from .case import Case, UserCodeError
 from .catalog import BY_NAME
 
 _KEYS = {"op", "when", "dtype", "data", "failure_contains", "expression", "reason", "description"}
@@ -72,9 +73,15 @@ class Divergence:
         if self.predicate is not None and not self.predicate(case):
             return False
         if self.expression is not None:
-            scope = {"case": case, "params": case.params, "inputs": case.inputs, "np": np}
-            if not eval(self.expression, {"__builtins__": __builtins__}, scope):  # noqa: S307 (the user's file)
-                return False
+            # the names live in the globals, so that a generator expression or a lambda inside sees them too
+            scope = {"__builtins__": __builtins__, "case": case, "params": case.params, "inputs": case.inputs, "np": np}
+            try:
+                if not eval(self.expression, scope):  # noqa: S307 (the user's own file)
+                    return False
+            except Exception as error:  # a fault of the file, reported with the case it met, not a crash of the run
+                detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+                raise UserCodeError(case, f"error in the expected divergence of {self.op} "
+                                          f"(expression {self.expression!r}): {detail}") from None
         return True
 
 

@@ -153,7 +153,7 @@ def build_page(names, *, examples: int, seed: int, command: str, progress=None) 
                 lines += ["", f"**Finding:** {_md(smallest.entry.reason)}", "",
                           "Smallest counterexample drawn:", "", "```text", smallest.case.describe(),
                           smallest.reason, "```"]
-            if result.failed:
+            if result.failed and result.failure is not None:
                 failure = result.failure
                 lines += ["", "**Undocumented disagreement** (shrunk):", "", "```text", failure.case.describe(),
                           failure.reason, "```"]

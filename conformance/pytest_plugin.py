@@ -7,9 +7,16 @@ Installed with convspec it is registered as the ``pytest11`` entry point ``convs
 (without the package installed: ``pytest -p convspec.conformance.pytest_plugin``). Without
 ``--convspec-target`` it adds nothing. Each operation becomes the test
 ``convspec[TARGET]::OPERATION``: it fails with the shrunk case, the reason and the
-reproduction snippet; an operation the target does not define, or none of whose drawn
-cases it supports, is skipped; expected divergences (the target's own, and
-``--convspec-expected-divergences FILE``) pass, listed in the output.
+reproduction snippet; an operation none of whose drawn cases the target supports is skipped;
+expected divergences (the target's own, and ``--convspec-expected-divergences FILE``) pass,
+listed in the output. As in ``convspec check``, each operation runs in a worker process
+(:mod:`.isolation`): a target that crashes, exits or hangs (``--convspec-timeout SECONDS`` per
+example) fails that test with the case that caused it, and the run goes on.
+
+Usage errors (pytest exits 4, before any test runs), as ``convspec check`` exits 2: a target
+that does not import or defines none of the operations; an unknown operation; a bad example
+count. Without ``--convspec-ops`` the operations the target does not define get no test; one
+named in ``--convspec-ops`` that it does not define is skipped.
 
 The settings follow ``convspec check``: ``--convspec-examples``, ``--convspec-seed``,
 ``--convspec-profile dev|ci|thorough`` (default: the ``CONVSPEC_PROFILE`` environment variable,
@@ -34,6 +41,8 @@ def pytest_addoption(parser):
                     help="example count and derandomization (default: $CONVSPEC_PROFILE, else ci)")
     group.addoption("--convspec-device", choices=("cpu", "cuda"), help="for accelerated, torch and jax")
     group.addoption("--convspec-expected-divergences", metavar="FILE", help="a YAML/JSON/TOML expected-divergences file")
+    group.addoption("--convspec-timeout", type=float, metavar="SECONDS", help="the longest one example may run before "
+                    "its worker is killed and the test fails as timed out (default: convspec check's)")
 
 
 class ConvspecFailure(AssertionError):
@@ -41,19 +50,24 @@ class ConvspecFailure(AssertionError):
 
 
 class ConvspecItem(pytest.Item):
-    def __init__(self, *, operation, target, settings, divergences, **kwargs):
+    def __init__(self, *, operation, target, settings, divergences, source, **kwargs):
         super().__init__(**kwargs)
         self.operation, self.target, self.settings, self.divergences = operation, target, settings, divergences
+        self.source = source  # (target, device): how a worker loads the target again
         self.result = None
 
     def runtest(self):
-        from .runner import run_operation
+        from .isolation import DEFAULT_TIMEOUT, run_isolated
 
         examples, seed, derandomize = self.settings
-        self.result = result = run_operation(
-            self.operation, self.target, examples=examples, random_seed=seed, derandomize=derandomize,
-            divergences=self.divergences,
-        )
+        timeout = self.config.getoption("convspec_timeout") or DEFAULT_TIMEOUT
+        report = run_isolated(self.target, [self.operation], examples=examples, random_seed=seed,
+                              derandomize=derandomize, divergences=self.divergences, known_divergences=True,
+                              jobs=1, timeout=timeout, source=self.source)
+        if report.interrupted:
+            raise KeyboardInterrupt
+        (self.result,) = report.results
+        result = self.result
         if result.status == "not provided":
             pytest.skip(f"{self.target.name} does not define {self.operation.name}")
         if result.status == "unsupported":
@@ -64,7 +78,7 @@ class ConvspecItem(pytest.Item):
         for expected in result.expected[:1]:
             summary += f"\nexpected divergence: {expected.entry.reason}\n  e.g. {expected.case.describe()}"
         self.add_report_section("call", "convspec", summary)
-        if result.failed:
+        if result.failed or result.status == "internal error":
             raise ConvspecFailure(result)
 
     def repr_failure(self, excinfo, style=None):
@@ -73,12 +87,18 @@ class ConvspecItem(pytest.Item):
 
             result = self.result
             failure = result.failure
-            return (
-                f"convspec: {self.target.name} disagrees with the specification on {result.op}\n"
-                f"{failure.case.describe()}\n{failure.reason}\n"
-                f"(first failure at example {result.first_failure_example}, then shrunk)\n\n"
-                f"Reproduce:\n{reproduction_snippet(result, self.target)}"
-            )
+            if failure is None:  # a crash before the first case, or convspec's own error
+                return f"convspec: {self.target.name} {result.status} on {result.op}\n{result.detail}"
+            verb = {"failed": "disagrees with the specification on"}.get(result.status, f"{result.status} on")
+            how = (f"(first failure at example {result.first_failure_example}, then shrunk)"
+                   if result.first_failure_example else f"(at example {result.examples})")
+            text = (f"convspec: {self.target.name} {verb} {result.op}\n"
+                    f"{failure.case.describe()}\n{failure.reason}\n{how}\n")
+            if "\n" in result.detail:
+                text += result.detail.partition("\n")[2] + "\n"
+            if result.status != "error":
+                text += f"\nReproduce:\n{reproduction_snippet(result, self.target)}"
+            return text
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
@@ -86,14 +106,15 @@ class ConvspecItem(pytest.Item):
 
 
 class ConvspecCollector(pytest.Collector):
-    def __init__(self, *, target, operations, settings, divergences, **kwargs):
+    def __init__(self, *, target, operations, settings, divergences, source, **kwargs):
         super().__init__(**kwargs)
         self.target, self.operations, self.settings, self.divergences = target, operations, settings, divergences
+        self.source = source
 
     def collect(self):
         for operation in self.operations:
             yield ConvspecItem.from_parent(self, name=operation.name, operation=operation, target=self.target,
-                                           settings=self.settings, divergences=self.divergences)
+                                           settings=self.settings, divergences=self.divergences, source=self.source)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -113,9 +134,15 @@ def pytest_collection_modifyitems(session, config, items):
         profile = config.getoption("convspec_profile") or os.environ.get("CONVSPEC_PROFILE") or "ci"
         settings = resolve_settings(profile, config.getoption("convspec_examples"), config.getoption("convspec_seed"))
         path = config.getoption("convspec_expected_divergences")
-        divergences = (load(path) if path else []) + list(target.known_divergences)
+        divergences = load(path) if path else []  # the target's own are added by the worker
+        lacking = [op.name for op in operations if not target.provides(op.name)]
+        if len(lacking) == len(operations):
+            raise ValueError(f"the target defines none of {', '.join(lacking)}")
+        if not ops:  # all of the catalog: only what the target defines gets a test
+            operations = [op for op in operations if target.provides(op.name)]
     except ValueError as error:
         raise pytest.UsageError(f"--convspec-target {spec}: {error}") from None
     collector = ConvspecCollector.from_parent(session, name=f"convspec[{spec}]", target=target,
-                                              operations=operations, settings=settings, divergences=divergences)
+                                              operations=operations, settings=settings, divergences=divergences,
+                                              source=(spec, config.getoption("convspec_device")))
     items.extend(collector.collect())

@@ -21,13 +21,17 @@ import numpy as np
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
-from .runner import GRAD_SKIPPED, GRAD_STATUSES, GradientFailure, OperationResult, Report
+from .outputs import REPORT_FORMAT, write_atomically
+from .runner import GRAD_SKIPPED, GRAD_STATUSES, STATUSES, GradientFailure, OperationResult, Report
 from .targets import Target
 
 _STATUS_STYLE = {
     "passed": "bold green", "failed": "bold red", "not provided": "dim", "unsupported": "yellow",
     "expected divergence": "bold yellow", "no backward": "dim", "not differentiable": "dim",
+    "error": "bold red", "crashed": "bold red", "timed out": "bold red", "interrupted": "bold magenta",
+    "internal error": "bold magenta",
 }
 _SKIPPED = ("not provided", "unsupported")
 
@@ -92,7 +96,9 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     for result in report.grad_results or ():
         if result.failed:
             _print_failure(result, target, console, backward=True)
-    console.print(f"[{'bold red' if report.failed else 'bold green'}]{summary_line(report)}[/]")
+    _print_unfinished(report, console)
+    good = not (report.failed or report.interrupted or report.internal_error)
+    console.print(f"[{'bold green' if good else 'bold red'}]{summary_line(report)}[/]")
 
 
 def _print_forward_legend(console: Console, any_unsupported: bool, any_expected: bool) -> None:
@@ -162,11 +168,13 @@ def _print_grad_table(report: Report, console: Console) -> None:
 def summary_line(report: Report) -> str:
     counts = report.counts()
     line = f"{counts['passed']} passed, {counts['failed']} failed"
-    for status in ("expected divergence", "unsupported", "not provided"):
+    for status in STATUSES[2:]:
         if counts[status]:
             line += f", {counts[status]} {status}"
     if report.grad_results is not None:
         line += f"; backward: {grad_summary_line(report)}"
+    if report.interrupted:
+        line += f" -- {report.state}"
     return line
 
 
@@ -182,13 +190,15 @@ def grad_summary_line(report: Report) -> str:
 def _failures(result: OperationResult) -> str:
     if not result.failed:
         return "0"
+    if result.status in ("crashed", "timed out") and result.first_failure_example is None:
+        return "1" if result.failure is not None else "1 (no case)"
     return f"1 (shrunk; at example {result.first_failure_example})" if result.first_failure_example else "1 (shrunk)"
 
 
 def _ratio(result: OperationResult) -> str:
-    if result.status in _SKIPPED + GRAD_SKIPPED:
+    if result.status in _SKIPPED + GRAD_SKIPPED + ("interrupted", "internal error"):
         return "-"
-    if result.failed and result.failure.comparison is not None:
+    if result.failed and result.failure is not None and result.failure.comparison is not None:
         return f"{result.failure.comparison.worst_ratio:.3g}"
     if result.failed:
         return "-"
@@ -265,15 +275,49 @@ def _reproduction(result: OperationResult, target: Target) -> str:
     return reproduction_snippet(result, target)
 
 
+#: the panel title of each fault: what the case shown is
+_FAULT_TITLES = {
+    "failed": "FAILED: {op} (smallest failing case found)",
+    "error": "ERROR in user code beside {op} (smallest case found)",
+    "crashed": "CRASHED: {op}",
+    "timed out": "TIMED OUT: {op}",
+    "internal error": "INTERNAL ERROR of convspec on {op} (please report it)",
+}
+
+
 def _print_failure(result: OperationResult, target: Target, console: Console, backward: bool = False) -> None:
     failure = result.failure
-    body = f"[bold]{failure.case.describe()}[/]\n{failure.reason}"
-    title = f"FAILED: {result.op}{' backward (grad)' if backward else ''} (smallest failing case found)"
+    op = f"{result.op}{' backward (grad)' if backward else ''}"
+    if result.status == "crashed" and result.first_failure_example is not None:
+        title = f"CRASHED: {op} (smallest case found)"
+    else:
+        title = _FAULT_TITLES[result.status].format(op=op)
+    if failure is None:
+        console.print(Panel(Text(result.detail), title=title, border_style="red"))
+        console.print()
+        return
+    body = Text.assemble((failure.case.describe(), "bold"), "\n", failure.reason)
+    extra = result.detail.partition("\n")[2] if "\n" in result.detail else ""
+    if extra:  # a dead worker's last output
+        body.append("\n" + extra)
     console.print(Panel(body, title=title, border_style="red"))
+    if result.status == "error":  # the operation itself is not what failed: there is nothing to rerun
+        console.print()
+        return
     console.print("Reproduce (plain Python, copy and run):")
     # soft_wrap: never break a line of the snippet, so it stays valid Python when copied
     console.print(_reproduction(result, target), markup=False, highlight=False, soft_wrap=True)
     console.print()
+
+
+def _print_unfinished(report: Report, console: Console) -> None:
+    """Operations that were interrupted or failed inside convspec: one line each."""
+    for result in report.results + (report.grad_results or []):
+        if result.status == "interrupted":
+            console.print(f"[bold magenta]{result.op}: interrupted[/] ({result.detail})", highlight=False)
+        elif result.status == "internal error":
+            console.print(Panel(Text(result.detail), title=_FAULT_TITLES["internal error"].format(op=result.op),
+                                border_style="magenta"))
 
 
 def _plain(value):
@@ -323,6 +367,11 @@ def report_json(report: Report, target: Target) -> dict:
     """The report as a JSON-ready dict: the table's content, versions, seed, profile, every failure."""
     operations = [_result_json(result, target) for result in report.results]
     data = {
+        "format": REPORT_FORMAT,
+        "state": report.state,  # "running" while a run writes it, "complete", or "interrupted (SIGINT)" ...
+        "exit_status": exit_status(report) if report.state != "running" else None,
+        "jobs": report.jobs,
+        "timeout_seconds": report.timeout,
         "target": report.target,
         "device": report.device,
         "profile": report.profile,
@@ -355,13 +404,14 @@ def _result_json(result: OperationResult, target: Target) -> dict:
         "worst_ratio": _finite(result.worst_ratio),
         "seconds": round(result.seconds, 3),
         "first_failure_example": result.first_failure_example,
+        "detail": result.detail or None,
         "failure": None,
         "expected_divergence_examples": [
             {"case": case_json(e.case), "reason": e.reason, "expected_because": e.entry.reason}
             for e in result.expected
         ],
     }
-    if result.failed:
+    if result.failure is not None:
         failure = result.failure
         entry["failure"] = {
             "case": case_json(failure.case),
@@ -374,10 +424,20 @@ def _result_json(result: OperationResult, target: Target) -> dict:
     return entry
 
 
+def exit_status(report: Report) -> int:
+    """The exit status of ``convspec check`` for this report: 0 every operation passed (or was unsupported,
+    not provided or an expected divergence), 1 the target is at fault (failed, error, crashed, timed out),
+    3 convspec's own internal error, 130/143 interrupted by SIGINT/SIGTERM (the report holds what ran)."""
+    if report.interrupted:
+        return 143 if "SIGTERM" in report.state else 130
+    if report.internal_error:
+        return 3
+    return 1 if report.failed else 0
+
+
 def write_json(report: Report, target: Target, path) -> None:
-    with open(path, "w") as handle:
-        json.dump(report_json(report, target), handle, indent=2, allow_nan=False)
-        handle.write("\n")
+    text = json.dumps(report_json(report, target), indent=2, allow_nan=False) + "\n"
+    write_atomically(path, lambda handle: handle.write(text.encode("utf-8")))
 
 
 def report_junit(report: Report, target: Target) -> ET.ElementTree:
@@ -386,15 +446,16 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
     Unsupported and not-provided operations are ``<skipped>``; an operation whose only
     differences are expected divergences passes, with them listed in ``<system-out>``.
     """
-    counts = report.counts()
+    everything = report.results + (report.grad_results or [])
     grad_results = report.grad_results or []
-    grad_counts = report.grad_counts()
+    failures = sum(r.status == "failed" for r in everything)
+    errors = sum(r.status in ("error", "crashed", "timed out", "internal error") for r in everything)
+    skipped = sum(r.status in GRAD_SKIPPED + ("not provided", "interrupted") for r in everything)
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
-        suites, "testsuite", name=f"convspec check {report.target}", tests=str(len(report.results) + len(grad_results)),
-        failures=str(counts["failed"] + grad_counts["failed"]), errors="0",
-        skipped=str(counts["unsupported"] + counts["not provided"] + sum(grad_counts[s] for s in GRAD_SKIPPED)),
-        time=f"{sum(r.seconds for r in report.results + grad_results):.3f}",
+        suites, "testsuite", name=f"convspec check {report.target}", tests=str(len(everything)),
+        failures=str(failures), errors=str(errors), skipped=str(skipped),
+        time=f"{sum(r.seconds for r in everything):.3f}",
     )
     properties = ET.SubElement(suite, "properties")
     settings = {"profile": report.profile, "seed": None if report.derandomize else report.seed,
@@ -405,7 +466,7 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
     for result, suffix in [(r, "") for r in report.results] + [(r, ".grad") for r in grad_results]:
         case = ET.SubElement(suite, "testcase", classname=classname, name=result.op + suffix,
                              time=f"{result.seconds:.3f}")
-        if result.failed:
+        if result.status == "failed":
             failure = result.failure
             element = ET.SubElement(case, "failure", message=f"{failure.case.describe()}: {failure.reason}",
                                     type="convspec.GradientFailure" if suffix else "convspec.CaseFailure")
@@ -414,6 +475,14 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
                 f"(first failure at example {result.first_failure_example}, then shrunk)\n\n"
                 f"Reproduce:\n{_reproduction(result, target)}\n"
             )
+        elif result.status in ("error", "crashed", "timed out", "internal error"):
+            failure = result.failure
+            message = f"{result.status}: " + (f"{failure.case.describe()}: {failure.reason}" if failure
+                                              else result.detail.partition("\n")[0])
+            element = ET.SubElement(case, "error", message=message, type=f"convspec.{result.status.replace(' ', '_')}")
+            element.text = result.detail + (f"\n\nReproduce:\n{_reproduction(result, target)}\n" if failure else "\n")
+        elif result.status == "interrupted":
+            ET.SubElement(case, "skipped", message=f"interrupted: {result.detail}")
         elif result.status in ("not provided", "no backward", "not differentiable"):
             message = {"not provided": "not provided by the target", "no backward": "the target has no backward pass",
                        "not differentiable": "no reference VJP"}[result.status]
@@ -432,4 +501,5 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
 
 
 def write_junit(report: Report, target: Target, path) -> None:
-    report_junit(report, target).write(path, encoding="utf-8", xml_declaration=True)
+    tree = report_junit(report, target)
+    write_atomically(path, lambda handle: tree.write(handle, encoding="utf-8", xml_declaration=True))

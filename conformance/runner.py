@@ -35,20 +35,10 @@ from hypothesis import HealthCheck, Phase, assume, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 
-from .case import Case
+from .case import Case, CaseFailure, TargetCrash, UserCodeError
 from .catalog import CATALOG, Operation
 from .targets import Target
 from .tolerance import Comparison, compare
-
-
-class CaseFailure(AssertionError):
-    """A case on which the target disagrees with the specification."""
-
-    def __init__(self, case: Case, reason: str, comparison: Comparison | None = None):
-        super().__init__(f"{case.describe()}: {reason}")
-        self.case = case
-        self.reason = reason
-        self.comparison = comparison
 
 
 class GradientFailure(CaseFailure):
@@ -58,15 +48,31 @@ class GradientFailure(CaseFailure):
         super().__init__(case, reason, comparison)
         self.grad_out = grad_out
 
+    def __reduce__(self):
+        return type(self), (self.case, self.grad_out, self.reason, self.comparison)
+
+
+class GradientCrash(GradientFailure, TargetCrash):
+    """The target's VJP called ``sys.exit`` (status "crashed")."""
+
 
 #: ``--profile``: examples per operation and whether the cases are derandomized (the same on every run).
 #: The same names and counts as the test suite's hypothesis profiles (tests/conftest.py).
 PROFILES = {"dev": (25, False), "ci": (60, True), "thorough": (1000, False)}
 
-STATUSES = ("passed", "failed", "expected divergence", "unsupported", "not provided")
+#: the status of one operation's check, a small documented set (docs: "When your implementation crashes or hangs"):
+#: passed, failed (a case disagrees with the spec), error (user code beside the operation raised: SUPPORTS, a
+#: divergence expression), crashed (the target ended its process: a signal, sys.exit, os._exit), timed out (one
+#: example ran past --timeout), expected divergence, unsupported, not provided, interrupted (Ctrl-C or SIGTERM
+#: stopped the run before this operation finished) and internal error (convspec itself failed: please report it)
+STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported", "not provided",
+            "interrupted", "internal error")
+#: the statuses that make ``convspec check`` exit 1: the target is at fault
+FAULTS = ("failed", "error", "crashed", "timed out")
 #: the statuses of a backward-pass check: "no backward" where the target does not differentiate the
 #: operation, "not differentiable" where the operation has no reference VJP (box_iou, sobel, ...)
-GRAD_STATUSES = ("passed", "failed", "expected divergence", "unsupported", "no backward", "not differentiable")
+GRAD_STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported",
+                 "no backward", "not differentiable", "interrupted", "internal error")
 GRAD_SKIPPED = ("no backward", "not differentiable", "unsupported")
 
 
@@ -93,10 +99,12 @@ class OperationResult:
     expected_count: int = 0
     first_failure_example: int | None = None  # the example number at which the first failure appeared
     seconds: float = 0.0
+    detail: str = ""  # what happened, where no case tells it (a crash before the first case, an internal error)
 
     @property
     def failed(self) -> bool:
-        return self.status == "failed"
+        """The target is at fault: failed, error, crashed or timed out (``failure`` holds the case, if one is known)."""
+        return self.status in FAULTS
 
 
 @dataclass
@@ -110,17 +118,28 @@ class Report:
     versions: dict[str, str] = field(default_factory=dict)
     device: str = "cpu"
     grad_results: list[OperationResult] | None = None  # the backward passes (None: not checked, no --grad)
+    state: str = "complete"  # "running" while results come in, "complete", or "interrupted (SIGINT)" ...
+    jobs: int = 1  # worker processes (1 also for an in-process run)
+    timeout: float | None = None  # seconds allowed per example (None: in-process, no limit)
 
     @property
     def failed(self) -> bool:
         return any(r.failed for r in self.results) or any(r.failed for r in self.grad_results or ())
+
+    @property
+    def internal_error(self) -> bool:
+        return any(r.status == "internal error" for r in self.results + (self.grad_results or []))
+
+    @property
+    def interrupted(self) -> bool:
+        return self.state.startswith("interrupted")
 
     def grad_counts(self) -> dict[str, int]:
         return {status: sum(r.status == status for r in self.grad_results or ()) for status in GRAD_STATUSES}
 
     @property
     def checked(self) -> int:
-        return sum(r.status not in ("not provided", "unsupported") for r in self.results)
+        return sum(r.status not in ("not provided", "unsupported", "interrupted", "internal error") for r in self.results)
 
     def counts(self) -> dict[str, int]:
         return {status: sum(r.status == status for r in self.results) for status in STATUSES}
@@ -132,6 +151,8 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
     arguments = case.copies()
     try:
         actual = target_fn(*arguments, **case.params)
+    except SystemExit as error:  # sys.exit() inside the target: a crash, not a green exit
+        raise TargetCrash(case, f"the target called sys.exit({error.code!r}) on a valid call") from None
     except Exception as error:  # the target must accept every valid case
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         raise CaseFailure(case, f"the target raised on a valid call: {detail}") from error
@@ -322,6 +343,8 @@ def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_ou
     inputs_before, arguments, upstream = case.copies(), case.copies(), grad_out.copy()
     try:
         actual = vjp(upstream, *arguments, **case.params)
+    except SystemExit as error:
+        raise GradientCrash(case, grad_out, f"the target's VJP called sys.exit({error.code!r}) on a valid call") from None
     except Exception as error:  # the target must differentiate every valid case it supports
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         raise GradientFailure(case, grad_out, f"the target's VJP raised on a valid call: {detail}") from error
@@ -436,12 +459,12 @@ def _finish(run: Callable[[], None], result, started: float):
     try:
         run()
     except CaseFailure as failure:
-        result.status, result.failure = "failed", failure
+        result.status, result.failure = _status_of(failure), failure
     except BaseExceptionGroup as group:  # several distinct failures: report the first
         failures = [e for e in group.exceptions if isinstance(e, CaseFailure)]
         if not failures:
             raise
-        result.status, result.failure = "failed", failures[0]
+        result.status, result.failure = _status_of(failures[0]), failures[0]
     except Unsatisfiable:  # not one drawn case was supported
         result.status = "unsupported"
     if result.status == "passed":
@@ -451,3 +474,11 @@ def _finish(run: Callable[[], None], result, started: float):
             result.status = "unsupported"
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _status_of(failure: CaseFailure) -> str:
+    if isinstance(failure, UserCodeError):
+        return "error"
+    if isinstance(failure, TargetCrash):
+        return "crashed"
+    return "failed"

@@ -50,6 +50,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -57,7 +58,7 @@ from typing import Callable
 
 import numpy as np
 
-from .case import Case
+from .case import Case, UserCodeError
 from .catalog import CATALOG
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -102,7 +103,11 @@ class Target:
         predicate = self.supports.get(op)
         if predicate is None:
             return None
-        verdict = predicate(case)
+        try:
+            verdict = predicate(case)
+        except (Exception, SystemExit) as error:  # the target's own code: its fault is a result, not a crash of ours
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+            raise UserCodeError(case, f"error in SUPPORTS[{op!r}]: {detail}") from None
         if verdict is True:
             return None
         return verdict if isinstance(verdict, str) and verdict else "not supported by the target"
@@ -141,7 +146,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
         module_spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[module_name] = module
-        module_spec.loader.exec_module(module)
+        _importing(spec, lambda: module_spec.loader.exec_module(module))
         setup = (
             "import importlib.util\n"
             f"_spec = importlib.util.spec_from_file_location({path.stem!r}, {str(path.resolve())!r})\n"
@@ -152,20 +157,51 @@ def load_target(spec: str, device: str | None = None) -> Target:
     try:
         module = importlib.import_module(spec)
     except ImportError as error:
+        if _findable(spec.partition(".")[0]) and getattr(error, "name", None) != spec:
+            raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
         known = ", ".join(repr(name) for name in ("accelerated", "reference", *ADAPTERS))
         raise ValueError(
             f"target {spec!r} is not one of {known}, an importable module or a .py file ({error})"
         ) from None
+    except (Exception, SystemExit) as error:  # the module's own code raised or exited while it was imported
+        raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
     _cpu_only(spec, device)
     return _module_target(spec, module, f"import {spec} as target")
+
+
+def _findable(name: str) -> bool:
+    try:
+        return bool(name) and importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def _one_line(error: BaseException) -> str:
+    if isinstance(error, SystemExit):
+        return f"it called sys.exit({error.code!r})"
+    return "".join(traceback.format_exception_only(type(error), error)).strip().replace("\n", " ")
+
+
+def _importing(spec: str, execute: Callable[[], None]) -> None:
+    """Run a target module's code; anything it raises (or ``sys.exit``) becomes a usage error naming the target."""
+    try:
+        execute()
+    except (Exception, SystemExit) as error:
+        raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
 
 
 def _module_target(name: str, module, setup: str) -> Target:
     functions = _collect(module)
     versions = {**_base_versions(), **{str(k): str(v) for k, v in dict(getattr(module, "VERSIONS", None) or {}).items()}}
     vjps = _collect_vjps(module)
-    supports = {op: fn for op, fn in dict(getattr(module, "SUPPORTS", None) or {}).items()
-                if op in functions or op in vjps}
+    declared = getattr(module, "SUPPORTS", None) or {}
+    if not isinstance(declared, dict) or not all(callable(fn) for fn in declared.values()):
+        raise ValueError(f"target {name!r}: SUPPORTS must be a dict of operation name -> function(case), "
+                         f"got {type(declared).__name__}")
+    unknown = sorted(set(declared) - {op.name for op in CATALOG})
+    if unknown:
+        raise ValueError(f"target {name!r}: SUPPORTS names operations the catalog lacks: {', '.join(map(str, unknown))}")
+    supports = {op: fn for op, fn in declared.items() if op in functions or op in vjps}
     return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps)
 
 

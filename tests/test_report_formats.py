@@ -48,13 +48,16 @@ def test_json_and_junit(tmp_path, capsys):
     assert failure["case"]["inputs"]["bias"] is not None  # the bug needs a bias to show
     assert "reference.correlate" in failure["reproduction"] and failure["reason"]
     assert ops["correlate"]["first_failure_example"] >= 1
-    assert data["summary"] == {"passed": 1, "failed": 1, "expected divergence": 0, "unsupported": 0,
-                               "not provided": 1, "line": "1 passed, 1 failed, 1 not provided"}
+    assert data["summary"] == {"passed": 1, "failed": 1, "error": 0, "crashed": 0, "timed out": 0,
+                               "expected divergence": 0, "unsupported": 0, "not provided": 1,
+                               "interrupted": 0, "internal error": 0, "line": "1 passed, 1 failed, 1 not provided"}
+    assert data["state"] == "complete" and data["exit_status"] == 1
     # the reproduction in the report runs as printed
     exec(compile(failure["reproduction"], "<report>", "exec"), {})
 
     suite = ET.parse(junit).getroot().find("testsuite")
     assert suite.get("tests") == "3" and suite.get("failures") == "1" and suite.get("skipped") == "1"
+    assert suite.get("errors") == "0"
     cases = {case.get("name"): case for case in suite.findall("testcase")}
     assert cases["correlate"].find("failure") is not None
     assert "Reproduce:" in cases["correlate"].find("failure").text

@@ -1,0 +1,486 @@
+"""Run each operation's check in a worker process, so that the code under test cannot take the run with it.
+
+``convspec check`` points the oracle at code nobody has verified yet. That code may crash (a
+segfault in a native kernel, an ``abort``), end its process (``sys.exit``, ``os._exit``), hang, or
+raise from odd places. :func:`run_isolated` runs each operation's search (forward, and backward
+with ``--grad``) in a forked worker, up to ``jobs`` at once, and turns every such fault into the
+result of that operation — the other operations still run:
+
+* **crashed**: the worker died from a signal (``crashed (signal 11, SIGSEGV)``), exited on its own
+  (``os._exit``), or the target called ``sys.exit`` (then the case is shrunk, as for a failure);
+* **timed out**: one example ran longer than ``timeout`` seconds; the worker is killed;
+* **error**: user code beside the operation raised (a ``SUPPORTS`` predicate, an ``expression:`` of
+  an expected-divergences file), reported with the case it met;
+* **internal error**: convspec itself failed (please report it).
+
+Every fault names the case that caused it — the worker announces each case before it calls any
+user code — so the report prints the same reproduction snippet as for a failure. The worker's
+standard output and error go to a temporary file; :mod:`faulthandler` writes the Python stack of a
+fatal signal there, and the tail of that file is kept in the result's ``detail``.
+
+SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
+finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
+command line writes its reports after each operation, atomically, so not even SIGKILL loses them).
+
+A worker is a ``fork`` of the checker: the target and the catalog are inherited, not re-imported,
+and it runs torch single-threaded (the workers are the parallelism). Forking a process that has
+started JAX's or TensorFlow's threads deadlocks, so when either is loaded and the target can be
+loaded again by name (``source``: what ``convspec check`` was given), the workers start from a
+clean fork server instead and load the target themselves (a second or two per operation). Where
+``fork`` does not exist (Windows) the operations run in this process, unprotected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import faulthandler
+import multiprocessing
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Callable, Iterable
+
+from .case import Case, TargetCrash
+from .catalog import Operation
+from .runner import OperationResult, Report, run_gradient, run_operation
+from .targets import Target
+
+#: seconds one example may run (the call, the reference, the comparison) before its worker is killed
+DEFAULT_TIMEOUT = 30.0
+#: how much of a faulting worker's output the report keeps: lines, and characters at most
+OUTPUT_LINES = 12
+OUTPUT_TAIL = 2000
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def can_isolate() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@dataclass
+class _Task:
+    """One operation's search (``grad``: its backward pass) and, while it runs, its worker."""
+
+    index: int
+    operation: Operation
+    grad: bool
+    process: multiprocessing.Process | None = None
+    connection: object = None
+    output: object = None  # the worker's stdout/stderr file (opened by the parent, read after a fault)
+    started: float = 0.0
+    last_beat: float = 0.0  # when the current example began
+    case: Case | None = None  # the example now running (the last one announced)
+    tick: Callable[[], None] | None = None  # the progress bar's callback
+    examples: int = 0  # supported examples the worker reported as begun
+    result: OperationResult | None = None
+    messages: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.operation.name} (grad)" if self.grad else self.operation.name
+
+
+def run_isolated(
+    target: Target,
+    operations: Iterable[Operation],
+    *,
+    examples: int = 100,
+    random_seed: int = 0,
+    derandomize: bool = False,
+    divergences: Iterable = (),
+    known_divergences: bool = True,
+    grad: bool = False,
+    profile: str | None = None,
+    jobs: int | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Callable[[str, int], Callable[[], None]] | None = None,
+    on_result: Callable[[Report], None] | None = None,
+    source: tuple[str, str | None] | None = None,
+) -> Report:
+    """Check ``operations`` against ``target`` as :func:`.runner.run_check` does, each in a worker process.
+
+    ``jobs`` workers run at once (default: the cores available). ``timeout`` bounds each example, in
+    seconds. ``on_result(report)`` is called each time an operation's result comes in, with the report
+    so far (``report.state == "running"``) and once more at the end. The report's ``state`` ends as
+    ``"complete"`` or ``"interrupted (SIGINT)"``/``"interrupted (SIGTERM)"``. ``source`` is the
+    ``(target, device)`` that :func:`.targets.load_target` loads ``target`` from, for workers that must
+    load it themselves (see the module's note on JAX and TensorFlow).
+    """
+    from .gradients import GRADIENT_OP_NAMES
+
+    operations = list(operations)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ValueError(f"jobs must be a positive integer, got {jobs}")
+    if not timeout > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout}")
+    report = Report(
+        target.name, seed=random_seed, examples=examples, profile=profile, derandomize=derandomize,
+        versions=dict(target.versions), device=target.device, grad_results=[] if grad else None, state="running",
+        jobs=jobs, timeout=timeout,
+    )
+    tasks = [_Task(i, op, False) for i, op in enumerate(operations)]
+    if grad:
+        tasks += [_Task(len(operations) + i, op, True) for i, op in enumerate(operations)]
+    if source is not None and os.path.isfile(source[0]):  # a fork server's workers may start in another folder
+        source = (os.path.abspath(source[0]), source[1])
+    plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize), list(divergences),
+                 known_divergences, source)
+
+    # what needs no worker: an operation the target lacks is "not provided", a backward it lacks "no backward"
+    for task in tasks:
+        if task.grad and task.operation.name not in GRADIENT_OP_NAMES:
+            task.result = OperationResult(task.operation.name, "not differentiable")
+        elif task.grad and not target.provides_vjp(task.operation.name):
+            task.result = OperationResult(task.operation.name, "no backward")
+        elif not task.grad and not target.provides(task.operation.name):
+            task.result = OperationResult(task.operation.name, "not provided")
+    waiting = [t for t in tasks if t.result is None]
+    _publish(report, tasks, on_result)
+
+    if not can_isolate():  # no fork: run here, unprotected
+        for task in waiting:
+            task.result = _search(plan, task.operation.name, task.grad, target,
+                                  progress(task.label, examples) if progress else None)
+            _publish(report, tasks, on_result)
+        report.state = "complete"
+        report.jobs = 1
+        report.timeout = None
+        _publish(report, tasks, on_result)
+        return report
+
+    stop = _Interrupt()
+    running: list[_Task] = []
+    with stop.catching():
+        while (waiting or running) and not stop.signal:
+            while waiting and len(running) < jobs:
+                task = waiting.pop(0)
+                _start(task, target, plan, progress, examples)
+                running.append(task)
+            _wait_for_news(running, timeout)
+            for task in list(running):
+                if _collect(task, timeout):
+                    running.remove(task)
+                    _publish(report, tasks, on_result)
+        if stop.signal:
+            for task in running + waiting:
+                _kill(task)
+                task.result = OperationResult(
+                    task.operation.name, "interrupted",
+                    detail=f"{stop.signal} arrived {'while this operation ran' if task in running else 'before it began'}",
+                )
+            report.state = f"interrupted ({stop.signal})"
+        else:
+            report.state = "complete"
+    _publish(report, tasks, on_result)
+    return report
+
+
+def _publish(report: Report, tasks: list[_Task], on_result) -> None:
+    """Put the finished results into the report, in the operations' order, and tell ``on_result``."""
+    report.results = [t.result for t in tasks if not t.grad and t.result is not None]
+    if report.grad_results is not None:
+        report.grad_results = [t.result for t in tasks if t.grad and t.result is not None]
+    if on_result is not None:
+        on_result(report)
+
+
+# --------------------------------------------------------------------------- the parent's side
+
+
+def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) -> None:
+    receive, send = multiprocessing.Pipe(duplex=False)
+    task.output = tempfile.NamedTemporaryFile(prefix="convspec-worker-", suffix=".log")
+    task.tick = progress(task.label, examples) if progress else None
+    if plan.source is not None and not fork_safe():
+        context = _fork_server()
+        arguments = (send, plan, task.operation.name, task.grad, task.output.name, None)
+    else:
+        context = multiprocessing.get_context("fork")
+        arguments = (send, plan, task.operation.name, task.grad, task.output.name, target)
+    task.process = context.Process(target=_worker, args=arguments, daemon=True)
+    task.started = task.last_beat = time.monotonic()
+    task.process.start()
+    send.close()  # the parent keeps only the reading end, so a dead worker reads as end of file
+    task.connection = receive
+
+
+#: modules whose threads make a forked child deadlock
+FORK_UNSAFE = ("jax", "jaxlib", "tensorflow")
+
+
+def fork_safe() -> bool:
+    return not any(name in sys.modules for name in FORK_UNSAFE)
+
+
+def _fork_server():
+    """The ``forkserver`` context: a fresh process that never ran JAX or TensorFlow forks the workers."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.isolation"])
+    return context
+
+
+def _wait_for_news(running: list[_Task], timeout: float) -> None:
+    """Sleep until a worker sends something, exits, or the nearest deadline passes (at most half a second)."""
+    if not running:
+        return
+    now = time.monotonic()
+    nearest = min(t.last_beat + timeout for t in running) - now
+    objects = [t.connection for t in running] + [t.process.sentinel for t in running]
+    wait(objects, timeout=max(0.0, min(0.5, nearest)))
+
+
+def _collect(task: _Task, timeout: float) -> bool:
+    """Read what the worker sent; decide its result if it ended or ran out of time. True when finished."""
+    try:
+        while task.connection.poll():
+            kind, *payload = task.connection.recv()
+            if kind == "case":
+                task.case, task.last_beat = payload[0], time.monotonic()
+            elif kind == "example":
+                task.examples += 1
+                if task.tick is not None:
+                    task.tick()
+            elif kind == "result":
+                task.result = payload[0]
+            elif kind == "internal":
+                task.result = OperationResult(task.operation.name, "internal error", detail=payload[0])
+    except (EOFError, OSError):  # the worker is gone; its exit code tells how
+        pass
+    except Exception as error:  # a message that does not unpickle: convspec's fault
+        task.result = OperationResult(task.operation.name, "internal error",
+                                      detail=f"a message from the worker could not be read: {error!r}")
+    if task.result is not None:
+        task.process.join(5)
+        _kill(task)
+        return True
+    if not task.process.is_alive():
+        task.process.join()
+        task.result = _crashed(task)
+        _close(task)
+        return True
+    if time.monotonic() - task.last_beat > timeout:
+        _kill(task)
+        task.result = _fault(task, "timed out", f"timed out after {timeout:g} s")
+        _close(task)
+        return True
+    return False
+
+
+def _crashed(task: _Task) -> OperationResult:
+    code = task.process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = "unknown signal"
+        what = f"crashed (signal {-code}, {name})"
+    else:
+        what = f"crashed: the worker process exited with status {code} before it reported (os._exit or similar)"
+    return _fault(task, "crashed", what)
+
+
+def _fault(task: _Task, status: str, what: str) -> OperationResult:
+    """The result of a worker that died or hung: the announced case, if any, is the one that did it."""
+    output = _output_tail(task)
+    detail = what if task.case is None else f"{what} on {task.case.describe()}"
+    if task.case is None:
+        detail += " (before the first case was drawn)"
+    if output:
+        detail += f"\nthe worker's last output:\n{output}"
+    result = OperationResult(task.operation.name, status, detail=detail, examples=task.examples,
+                             seconds=time.monotonic() - task.started)
+    if task.case is not None:
+        result.failure = TargetCrash(task.case, what)
+    return result
+
+
+def _output_tail(task: _Task) -> str:
+    """What the worker printed last: the Python stack :mod:`faulthandler` wrote for a fatal signal (its
+    innermost frames, where the target is) after the few lines printed before it; else the last lines."""
+    try:
+        task.output.seek(0, os.SEEK_END)
+        size = task.output.tell()
+        task.output.seek(max(0, size - 64 * 1024))
+        lines = task.output.read().decode("utf-8", "replace").rstrip().splitlines()
+    except (OSError, ValueError):
+        return ""
+    fatal = next((i for i, line in enumerate(lines) if line.startswith("Fatal Python error")), None)
+    if fatal is None:
+        kept = lines[-OUTPUT_LINES:]
+    else:
+        kept = lines[max(0, fatal - 3):fatal] + lines[fatal:fatal + OUTPUT_LINES]
+    return "\n".join(kept)[-OUTPUT_TAIL:]
+
+
+def _kill(task: _Task) -> None:
+    if task.process is not None and task.process.is_alive():
+        task.process.kill()
+        task.process.join(5)
+    _close(task)
+
+
+def _close(task: _Task) -> None:
+    for resource in (task.connection, task.output):
+        try:
+            if resource is not None:
+                resource.close()
+        except OSError:
+            pass
+
+
+class _Interrupt:
+    """Turns SIGINT and SIGTERM into a flag the scheduling loop reads (only in the main thread)."""
+
+    def __init__(self):
+        self.signal: str | None = None
+
+    def catching(self):
+        import contextlib
+
+        @contextlib.contextmanager
+        def handlers():
+            import threading
+
+            if threading.current_thread() is not threading.main_thread():
+                yield
+                return
+            previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+            def note(number, frame):
+                self.signal = signal.Signals(number).name
+
+            for number in previous:
+                signal.signal(number, note)
+            try:
+                yield
+            finally:
+                for number, handler in previous.items():
+                    signal.signal(number, handler)
+
+        return handlers()
+
+
+# --------------------------------------------------------------------------- the worker's side
+
+
+@dataclass
+class _Plan:
+    """What every worker does, picklable for a fork server: the search settings, the user's expected
+    divergences, whether to add the target's own, and how to load the target again."""
+
+    settings: dict
+    divergences: list
+    known_divergences: bool
+    source: tuple[str, str | None] | None
+
+
+def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> OperationResult:
+    """One operation's forward or backward search, as :func:`.runner.run_check` runs it."""
+    from .catalog import get
+
+    known = list(target.known_divergences) if plan.known_divergences else []
+    if grad:
+        known += list(target.known_grad_divergences) if plan.known_divergences else []
+        return run_gradient(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
+    return run_operation(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
+
+
+def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, target: Target | None) -> None:
+    """In the worker process: run one search, announcing each case first, and send the result back."""
+    # Ctrl-C, or a SIGTERM sent to the whole process group, is the parent's to handle: it kills its
+    # workers itself (SIGKILL) and reports them as interrupted, not as crashed
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent()
+    log = open(output, "ab", buffering=0)
+    os.dup2(log.fileno(), 1)
+    os.dup2(log.fileno(), 2)
+    # the parent's progress display may have replaced sys.stdout with a proxy whose lock a thread held at fork
+    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
+    faulthandler.enable(file=log, all_threads=False)
+
+    def send(*message) -> None:
+        try:
+            connection.send(message)
+        except (BrokenPipeError, OSError):  # the parent is gone: nobody to report to
+            os._exit(0)
+
+    try:
+        if target is None:  # started by the fork server: load the target here
+            from .targets import load_target
+
+            target = load_target(*plan.source)
+        if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
+            sys.modules["torch"].set_num_threads(1)
+        result = _search(plan, op, grad, _announcing(target, lambda case: send("case", case)), lambda: send("example"))
+        send("result", _portable(result))
+    except SystemExit as error:  # sys.exit where check_case cannot see it (a strategy, a target's module code)
+        send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({error.code!r})"))
+    except BaseException:  # convspec's own fault
+        send("internal", traceback.format_exc())
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
+        connection.close()
+        os._exit(0)  # no atexit handlers, no finalizers inherited from the parent
+
+
+def _announcing(target: Target, announce: Callable[[Case], None]) -> Target:
+    """The target with a ``SUPPORTS`` predicate on every operation that first announces the case.
+
+    The runner asks for support before it calls anything else of the target's, so the parent always
+    knows the case a crash or a hang happened on; the target's own predicate, if any, is asked next."""
+
+    def watching(own):
+        def predicate(case: Case):
+            announce(case)
+            return True if own is None else own(case)
+
+        return predicate
+
+    names = set(target.functions) | set(target.vjps)
+    return dataclasses.replace(target, supports={op: watching(target.supports.get(op)) for op in names})
+
+
+def _portable(result: OperationResult) -> OperationResult:
+    """The result with what cannot be pickled replaced: an expected divergence's entry (it may hold a
+    Python predicate) by a record of its reason."""
+    for expected in result.expected:
+        expected.entry = _EntryRecord(expected.entry.op, expected.entry.reason)
+    return result
+
+
+@dataclass(frozen=True)
+class _EntryRecord:
+    op: str
+    reason: str
+
+
+def _die_with_parent() -> None:
+    """Linux: ask the kernel to end this worker if the checker dies (even by SIGKILL)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except Exception:
+        pass

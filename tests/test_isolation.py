@@ -1,0 +1,285 @@
+"""`convspec check` survives the code it checks: crashes, exits, hangs and raising user code become
+results with their case; reports are checked before the run and never lost; exit codes mean one thing.
+
+The faulty targets live in tests/faulty_targets/ (one small module per way of failing).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from convspec import reference
+from convspec.conformance import catalog
+from convspec.conformance.cli import EXIT_STATUSES, main
+from convspec.conformance.runner import run_operation
+from convspec.conformance.targets import Target
+
+FAULTY = Path(__file__).parent / "faulty_targets"
+
+
+def _check(capsys, *args) -> tuple[int, str]:
+    code = main(["check", *map(str, args)])
+    return code, capsys.readouterr().out
+
+
+def _json(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+def _by_op(report: dict) -> dict:
+    return {entry["op"]: entry for entry in report["operations"]}
+
+
+# ----------------------------------------------------------------------------- faults become results
+
+
+def test_crashes_of_every_kind_are_results_with_their_case(tmp_path, capsys):
+    report, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    code, out = _check(capsys, FAULTY / "crashes.py", "--examples", 20, "--report", report, "--junit", junit)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert {op: ops[op]["status"] for op in ("correlate", "convolve", "max_pool", "avg_pool", "relu")} == {
+        "correlate": "crashed", "convolve": "crashed", "max_pool": "crashed", "avg_pool": "crashed", "relu": "passed"}
+    assert ops["correlate"]["detail"].startswith("crashed (signal 11, SIGSEGV) on correlate(x=(")
+    assert ops["correlate"]["failure"]["case"]["inputs"]["x"]["shape"][1] >= 2  # the case that crashed it
+    assert "about to read address 0" in ops["correlate"]["detail"]  # the target's own output
+    assert "crashes.py\", line" in ops["correlate"]["detail"]  # faulthandler's stack names the target's line
+    assert ops["convolve"]["detail"].startswith("crashed (signal 6, SIGABRT) on convolve(")
+    assert "exited with status 0 before it reported" in ops["max_pool"]["detail"]
+    assert ops["avg_pool"]["failure"]["reason"] == "the target called sys.exit(0) on a valid call"
+    assert len(ops["avg_pool"]["failure"]["case"]["inputs"]["x"]["shape"]) == 4  # shrunk, still 2-D
+    assert "target.correlate(x, weight" in ops["correlate"]["failure"]["reproduction"]
+    assert "CRASHED: correlate" in out and "crashed (signal 11, SIGSEGV)" in out
+    assert "1 passed, 0 failed, 4 crashed" in out
+    errors = ET.parse(junit).getroot().findall(".//testcase/error")
+    assert len(errors) == 4 and all(e.get("type") == "convspec.crashed" for e in errors)
+    assert _json(report)["state"] == "complete" and _json(report)["exit_status"] == 1
+
+
+def test_a_hanging_target_times_out_and_the_run_goes_on(tmp_path, capsys):
+    report = tmp_path / "out.json"
+    started = time.monotonic()
+    code, out = _check(capsys, FAULTY / "hangs.py", "--examples", 20, "--timeout", 2, "--report", report)
+    assert time.monotonic() - started < 60
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["correlate"]["status"] == "timed out"
+    assert ops["correlate"]["detail"].startswith("timed out after 2 s on correlate(x=(")
+    assert len(ops["correlate"]["failure"]["case"]["inputs"]["x"]["shape"]) == 4  # the 2-D case it hung on
+    assert ops["relu"]["status"] == "passed"
+    assert "TIMED OUT: correlate" in out
+
+
+def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "bad_supports.py", "--examples", 20, "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["correlate"]["status"] == "error" and ops["relu"]["status"] == "passed"
+    assert ops["correlate"]["failure"]["reason"] == (
+        "error in SUPPORTS['correlate']: NameError: name 'undefined_name' is not defined")
+    assert "ERROR in user code beside correlate" in out
+
+
+def _divergences(tmp_path, expression: str) -> Path:
+    path = tmp_path / "divergences.yaml"
+    path.write_text(textwrap.dedent(f"""\
+        divergences:
+          - op: correlate
+            expression: {json.dumps(expression)}
+            reason: our port adds one
+    """))
+    return path
+
+
+def test_a_divergence_expression_sees_np_inside_a_generator_expression(tmp_path, capsys):
+    """The names of an expression are globals of its evaluation, so comprehensions see them (they did not)."""
+    path = _divergences(tmp_path, "all(np.ndim(v) >= 1 for v in inputs.values() if v is not None)")
+    code, out = _check(capsys, FAULTY / "adds_one.py", "--examples", 10, "--expected-divergences", path)
+    assert code == 0, out
+    assert "1 expected divergence" in out
+
+
+def test_an_exception_in_a_divergence_expression_is_an_error_with_its_case(tmp_path, capsys):
+    report = tmp_path / "out.json"
+    path = _divergences(tmp_path, "inputs['x'].shape[1] > limit")
+    code, out = _check(capsys, FAULTY / "adds_one.py", "--examples", 10, "--expected-divergences", path,
+                       "--report", report)
+    assert code == 1, out
+    (entry,) = _json(report)["operations"][:1]
+    assert entry["status"] == "error"
+    assert "error in the expected divergence of correlate" in entry["failure"]["reason"]
+    assert "NameError: name 'limit' is not defined" in entry["failure"]["reason"]
+
+
+def test_sys_exit_inside_the_operation_is_a_crash_even_in_process():
+    def exits(x, weight, bias=None, **params):
+        sys.exit(3)
+
+    result = run_operation(catalog.get("correlate"), Target("exits", {"correlate": exits}, ""), examples=5)
+    assert result.status == "crashed" and result.failed
+    assert result.failure.reason == "the target called sys.exit(3) on a valid call"
+
+
+# ----------------------------------------------------------------------------- usage errors: exit 2
+
+
+@pytest.mark.parametrize("args, message", [
+    ([FAULTY / "provides_nothing.py"], "defines none of correlate"),
+    ([FAULTY / "crashes.py", "--ops", "sigmoid,softmax"], "defines none of sigmoid, softmax"),
+    ([FAULTY / "fails_to_import.py"], "failed to import: RuntimeError: the kernel library is not built"),
+    (["reference", "--ops", "no_such_op"], "unknown operation 'no_such_op'"),
+    (["reference", "--examples", "-1"], "--examples must be positive, got -1"),
+    (["reference", "--jobs", "0"], "--jobs must be a positive integer, got 0"),
+    (["reference", "--timeout", "0"], "--timeout must be a positive number of seconds, got 0"),
+])
+def test_usage_errors_exit_2_and_check_nothing(capsys, args, message):
+    code, out = _check(capsys, *args)
+    assert code == 2, out
+    assert message in " ".join(out.split()), out
+    assert "Checking" not in out
+
+
+def test_a_module_that_exits_while_imported_is_a_usage_error(tmp_path, capsys):
+    module = tmp_path / "exits_on_import.py"
+    module.write_text("import sys\nsys.exit(0)\n")
+    code, out = _check(capsys, module)
+    assert code == 2 and "failed to import: it called sys.exit(0)" in " ".join(out.split()), out
+
+
+def test_report_paths_are_checked_before_the_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.py"
+    mine.write_text("print('my own code')\n")
+    package = tmp_path / "package.json"
+    package.write_text('{"name": "my-app"}\n')
+    (tmp_path / "folder.json").mkdir()
+    cases = [
+        (["--report", "mine.py"], "must end in .json"),  # the report name forgotten: mine.py is not overwritten
+        (["--report", "missing/out.json"], "the folder 'missing' does not exist"),
+        (["--report", "folder.json"], "is a folder"),
+        (["--report", "package.json"], "exists and is not a convspec report"),
+        (["--junit", "out.json"], "must end in .xml"),
+        (["--report", "same.json", "--junit", "same.json"], "must end in .xml"),
+    ]
+    for options, message in cases:
+        code, out = _check(capsys, "reference", "--examples", 1, *options)
+        assert code == 2 and message in " ".join(out.split()), (options, out)
+        assert "Checking" not in out
+    assert mine.read_text() == "print('my own code')\n" and package.read_text() == '{"name": "my-app"}\n'
+
+
+def test_the_same_file_for_both_reports_is_refused(tmp_path):
+    """The suffixes differ by kind, so two names reach one file only through a link."""
+    from convspec.conformance.outputs import OutputError, check_output_paths
+
+    path = tmp_path / "r.json"
+    path.write_text("")
+    (tmp_path / "r.xml").symlink_to(path)
+    with pytest.raises(OutputError, match="name the same file"):
+        check_output_paths({"--report": str(path), "--junit": str(tmp_path / "r.xml")})
+
+
+def test_an_earlier_convspec_report_may_be_overwritten(tmp_path, capsys):
+    report, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    for _ in range(2):
+        code, out = _check(capsys, "reference", "--ops", "relu", "--examples", 3, "--report", report, "--junit", junit)
+        assert code == 0, out
+    assert _json(report)["format"] == "convspec-check-report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json", "out.xml"]  # no temporary file left behind
+
+
+def test_help_documents_the_exit_statuses(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for code, meaning in EXIT_STATUSES.items():
+        assert f"{code} {' '.join(meaning.split())}" in out
+
+
+# ----------------------------------------------------------------------------- interruption: nothing lost
+
+
+def _start(tmp_path, *args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "convspec.conformance.cli", "check", *map(str, args)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for(report: Path, op: str, deadline: float = 120) -> None:
+    """Until the report written during the run shows ``op`` finished."""
+    started = time.monotonic()
+    while time.monotonic() - started < deadline:
+        try:
+            if op in _by_op(_json(report)):
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"{op} never appeared in {report}")
+
+
+def _workers_of(path: str) -> list[int]:
+    """Processes whose command line still names ``path`` (the checker's forked workers share it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if path in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
+
+
+@pytest.mark.parametrize("number, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupt_stops_cleanly_and_writes_what_ran(tmp_path, number, code):
+    report, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    target = tmp_path / "hangs_here.py"
+    target.write_text((FAULTY / "hangs.py").read_text())
+    process = _start(tmp_path, target, "--examples", 10, "--timeout", 600, "--jobs", 2, "--report", report,
+                     "--junit", junit)
+    _wait_for(report, "relu")
+    process.send_signal(number)
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == code, out
+    data = _json(report)
+    assert data["state"] == f"interrupted ({signal.Signals(number).name})" and data["exit_status"] == code
+    ops = _by_op(data)
+    assert ops["relu"]["status"] == "passed" and ops["correlate"]["status"] == "interrupted"
+    assert ET.parse(junit).getroot().find(".//testcase[@name='correlate']/skipped") is not None
+    time.sleep(0.5)
+    assert _workers_of(str(target)) == []
+
+
+def test_a_killed_run_leaves_the_report_of_what_finished(tmp_path):
+    report = tmp_path / "out.json"
+    target = tmp_path / "hangs_killed.py"
+    target.write_text((FAULTY / "hangs.py").read_text())
+    process = _start(tmp_path, target, "--examples", 10, "--timeout", 600, "--jobs", 2, "--report", report)
+    _wait_for(report, "relu")
+    process.kill()
+    process.communicate(timeout=60)
+    data = _json(report)  # whole and valid: every version was written to a temporary file and renamed
+    assert data["state"] == "running" and _by_op(data)["relu"]["status"] == "passed"
+    deadline = time.monotonic() + 10
+    while _workers_of(str(target)) and time.monotonic() < deadline:  # the workers die with their parent
+        time.sleep(0.2)
+    assert _workers_of(str(target)) == []
+    # no temporary report file left (hypothesis keeps its own .hypothesis cache folder)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".hypothesis") == ["hangs_killed.py", "out.json"]
+
+
+def test_the_default_check_runs_every_operation_in_workers(capsys):
+    """The isolated runner gives the same verdicts as before on a correct target (a few operations, quickly)."""
+    code, out = _check(capsys, "reference", "--ops", "correlate,max_pool,relu", "--examples", 5, "--jobs", 2)
+    assert code == 0 and "3 passed, 0 failed" in out, out
+
