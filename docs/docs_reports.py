@@ -15,8 +15,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from convspec.conformance.catalog import CATALOG
-from convspec.conformance.report import print_report
+from convspec.conformance.catalog import CATALOG, get
+from convspec.conformance.isolation import run_isolated
+from convspec.conformance.report import exit_status, print_report
 from convspec.conformance.runner import run_check
 from convspec.conformance.targets import load_target
 
@@ -88,3 +89,47 @@ def mutant_name() -> str:
         f"`{path.relative_to(ROOT)}`, whose planted bug is: *{html.escape(module.PLANTED_BUG)}* "
         f"(it breaks {', '.join(f'`{op}`' for op in module.BUGGY_OPS)})"
     )
+
+
+def faulty_report(name: str, ops: str, examples: int = 20, timeout: float | None = None) -> str:
+    """What ``convspec check`` prints for one of the faulty targets of ``tests/faulty_targets/`` (run
+    in worker processes, as the command runs it), with the exit status the command returns."""
+    path = ROOT / "tests" / "faulty_targets" / name
+    relative = path.relative_to(ROOT)
+    target = load_target(str(relative))
+    options = {} if timeout is None else {"timeout": timeout}
+    report = run_isolated(target, [get(op) for op in ops.split(",")], examples=examples, jobs=2,
+                          source=(str(relative), None), **options)
+    for result in report.results:  # before the panels are laid out, so their borders stay aligned
+        result.detail = _without_local_paths(result.detail)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, force_terminal=False, color_system=None, highlight=False)
+    console.print(f"Checking {target.name} against the reference: {examples} examples per operation, seed 0")
+    print_report(report, target, console)
+    text = buffer.getvalue().replace(str(ROOT) + "/", "./").replace(str(ROOT), ".")
+    command = f"convspec check {relative} --ops {ops} --examples {examples}"
+    command += f" --timeout {timeout:g}" if timeout is not None else ""
+    return (f'<pre class="cs-terminal"><code>$ {html.escape(command)}\n{html.escape(text.rstrip())}\n'
+            f'$ echo $?\n{exit_status(report)}</code></pre>\n')
+
+
+def _without_local_paths(text: str) -> str:
+    """A stack trace names folders of the machine that built the page: the interpreter's and this checkout."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    for folder in sorted({paths["purelib"], paths["stdlib"]}, key=len, reverse=True):
+        text = text.replace(folder, "<python>")
+    return text.replace(str(ROOT) + "/", "./")
+
+
+def crash_report() -> str:
+    return faulty_report("crashes.py", "correlate,convolve,max_pool,avg_pool,relu")
+
+
+def hang_report() -> str:
+    return faulty_report("hangs.py", "correlate,relu", timeout=2)
+
+
+def supports_error_report() -> str:
+    return faulty_report("bad_supports.py", "correlate,relu")
