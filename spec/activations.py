@@ -39,6 +39,8 @@ from typing import Sequence
 
 import sympy
 
+from .conventions import check_flag, check_number, check_size, check_sizes
+
 x = sympy.Symbol("x", real=True)
 n = sympy.Symbol("n", integer=True, positive=True)
 n_in, n_out = sympy.symbols("n_in n_out", integer=True, positive=True)
@@ -51,6 +53,7 @@ def relu(x=x):
     >>> relu(-2), relu(3)
     (0, 3)
     """
+    x = check_number("relu", "x", x, finite=False)
     return sympy.Max(0, x)
 
 
@@ -60,6 +63,7 @@ def sigmoid(x=x):
     >>> sigmoid(0)
     1/2
     """
+    x = check_number("sigmoid", "x", x, finite=False)
     return 1 / (1 + sympy.exp(-x))
 
 
@@ -69,7 +73,16 @@ def sigmoid_derivative(x=x):
     >>> sigmoid_derivative(0)
     1/4
     """
+    x = check_number("sigmoid_derivative", "x", x, finite=False)
     return sigmoid(x) * (1 - sigmoid(x))
+
+
+def _slice(op, values):
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"{op}: values must be a tuple or list (one slice), got {values!r} of type {type(values).__name__}")
+    if not values:
+        raise ValueError(f"{op}: values must hold at least one value, got an empty {type(values).__name__}")
+    return [check_number(op, "values", v, finite=False) for v in values]
 
 
 def softmax(values: Sequence, i: int):
@@ -78,6 +91,10 @@ def softmax(values: Sequence, i: int):
     >>> softmax([0, 0], 0)
     1/2
     """
+    values = _slice("softmax", values)
+    i = check_size("softmax", "i", i, minimum=None)
+    if isinstance(i, sympy.Basic) or not -len(values) <= i < len(values):
+        raise ValueError(f"softmax: i must index the {len(values)} values, -{len(values)} <= i < {len(values)}, got {i!r}")
     return sympy.exp(values[i]) / sum(sympy.exp(v) for v in values)
 
 
@@ -87,6 +104,8 @@ def softmax_shift_invariance(values: Sequence, shift=sympy.Symbol("c", real=True
     >>> softmax_shift_invariance(sympy.symbols("a b"))
     [0, 0]
     """
+    values = _slice("softmax_shift_invariance", list(values) if isinstance(values, tuple) else values)
+    shift = check_number("softmax_shift_invariance", "shift", shift)
     return [sympy.simplify(softmax([v - shift for v in values], i) - softmax(values, i)) for i in range(len(values))]
 
 
@@ -96,6 +115,8 @@ def flatten_output_shape(shape: Sequence[int]) -> tuple[int, int]:
     >>> flatten_output_shape((2, 16, 5, 5))
     (2, 400)
     """
+    shape = check_sizes("flatten_output_shape", "shape", shape, minimum=0)
+    check_flatten_arguments("flatten_output_shape", shape)
     return (shape[0], math.prod(shape[1:]))
 
 
@@ -105,6 +126,9 @@ def dense_output_shape(x_shape: Sequence[int], weight_shape: Sequence[int]) -> t
     >>> dense_output_shape((2, 400), (120, 400))
     (2, 120)
     """
+    x_shape = check_sizes("dense_output_shape", "x_shape", x_shape, minimum=0)
+    weight_shape = check_sizes("dense_output_shape", "weight_shape", weight_shape, minimum=0)
+    check_dense_arguments("dense_output_shape", x_shape, weight_shape, None)
     return (x_shape[0], weight_shape[0])
 
 
@@ -114,6 +138,8 @@ def dense_parameter_count(n_in=n_in, n_out=n_out, bias=True):
     >>> dense_parameter_count(576, 64), dense_parameter_count(64, 10)
     (36928, 650)
     """
+    op = "dense_parameter_count"
+    n_in, n_out, bias = check_size(op, "n_in", n_in), check_size(op, "n_out", n_out), check_flag(op, "bias", bias)
     return n_in * n_out + (n_out if bias else 0)
 
 
@@ -123,6 +149,8 @@ def dense_multiply_adds(n_in=n_in, n_out=n_out, batch=batch):
     >>> dense_multiply_adds(400, 120, 1)
     48000
     """
+    op = "dense_multiply_adds"
+    n_in, n_out, batch = check_size(op, "n_in", n_in), check_size(op, "n_out", n_out), check_size(op, "batch", batch)
     return batch * n_in * n_out
 
 

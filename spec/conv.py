@@ -19,7 +19,15 @@ from typing import Sequence
 
 import sympy
 
-from .conventions import Pairs
+from .conventions import (
+    PADDING_MODES,
+    Pairs,
+    check_flag,
+    check_padding_form,
+    check_size,
+    check_sizes,
+    check_span_fits,
+)
 
 n, k, s, d = sympy.symbols("n k s d", integer=True, positive=True)
 p, p_lo, p_hi = sympy.symbols("p p_lo p_hi", integer=True, nonnegative=True)
@@ -30,17 +38,45 @@ def _is_symbolic(*values: object) -> bool:
     return any(isinstance(v, sympy.Basic) for v in values)
 
 
+def _window(op, n, k, s, p_lo, p_hi, d):
+    """The checked sizes of one axis's window: n, k, s, d >= 1 and p_lo, p_hi >= 0 (ints or sympy)."""
+    return (
+        check_size(op, "n", n), check_size(op, "k", k), check_size(op, "s", s),
+        check_size(op, "p_lo", p_lo, minimum=0), check_size(op, "p_hi", p_hi, minimum=0), check_size(op, "d", d),
+    )
+
+
+def _divisor(op, a, b):
+    a, b = check_size(op, "a", a, minimum=None), check_size(op, "b", b, minimum=None)
+    if not isinstance(b, sympy.Basic) and b == 0 or isinstance(b, sympy.Basic) and b.is_zero:
+        raise ValueError(f"{op}: b must be nonzero (it divides), got {b!r}")
+    return a, b
+
+
+def _check_groups(op, groups, *channels):
+    """groups >= 1 and, where both are numbers, dividing every channel count given as (name, value)."""
+    groups = check_size(op, "groups", groups)
+    for name, value in channels:
+        if not _is_symbolic(groups, value) and value % groups:
+            raise ValueError(f"{op}: groups={groups} must divide {name}={value}")
+    return groups
+
+
 def floor_div(a, b):
     """floor(a / b) for ints or sympy expressions."""
+    a, b = _divisor("floor_div", a, b)
     return sympy.floor(a / b) if _is_symbolic(a, b) else a // b
 
 
 def ceil_div(a, b):
     """ceil(a / b) for ints or sympy expressions."""
+    a, b = _divisor("ceil_div", a, b)
     return sympy.ceiling(a / b) if _is_symbolic(a, b) else -(-a // b)
 
 
 def maximum(a, b):
+    """max(a, b) for ints or sympy expressions."""
+    a, b = check_size("maximum", "a", a, minimum=None), check_size("maximum", "b", b, minimum=None)
     return sympy.Max(a, b) if _is_symbolic(a, b) else max(a, b)
 
 
@@ -57,6 +93,7 @@ def effective_kernel_size(k=k, d=d):
     >>> effective_kernel_size(3, 2)
     5
     """
+    k, d = check_size("effective_kernel_size", "k", k), check_size("effective_kernel_size", "d", d)
     return d * (k - 1) + 1
 
 
@@ -73,11 +110,14 @@ def conv_output_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d):
     >>> conv_output_length(6, 3, 3, 0, 0, 1)
     2
     """
+    n, k, s, p_lo, p_hi, d = _window("conv_output_length", n, k, s, p_lo, p_hi, d)
+    check_span_fits("conv_output_length", n, k, p_lo, p_hi, d)
     return floor_div(n + p_lo + p_hi - effective_kernel_size(k, d), s) + 1
 
 
 def conv_output_length_condition(n=n, k=k, p_lo=p_lo, p_hi=p_hi, d=d):
     """The condition under which :func:`conv_output_length` holds: one window fits."""
+    n, k, _, p_lo, p_hi, d = _window("conv_output_length_condition", n, k, 1, p_lo, p_hi, d)
     return sympy.Ge(n + p_lo + p_hi, effective_kernel_size(k, d))
 
 
@@ -90,6 +130,7 @@ def same_total_padding(n=n, k=k, s=s, d=d):
     >>> same_total_padding(5, 4, 2, 1)
     3
     """
+    n, k, s, _, _, d = _window("same_total_padding", n, k, s, 0, 0, d)
     return maximum((ceil_div(n, s) - 1) * s + effective_kernel_size(k, d) - n, 0)
 
 
@@ -99,6 +140,7 @@ def same_padding(n=n, k=k, s=s, d=d):
     >>> same_padding(5, 4, 2, 1)
     (1, 2)
     """
+    n, k, s, _, _, d = _window("same_padding", n, k, s, 0, 0, d)
     total = same_total_padding(n, k, s, d)
     lo = floor_div(total, 2)
     return lo, total - lo
@@ -110,6 +152,7 @@ def same_lower_padding(n=n, k=k, s=s, d=d):
     >>> same_lower_padding(5, 4, 2, 1)
     (2, 1)
     """
+    n, k, s, _, _, d = _window("same_lower_padding", n, k, s, 0, 0, d)
     lo, hi = same_padding(n, k, s, d)
     return hi, lo
 
@@ -120,6 +163,7 @@ def full_padding(k=k, d=d):
     >>> full_padding(3, 1)
     (2, 2)
     """
+    k, d = check_size("full_padding", "k", k), check_size("full_padding", "d", d)
     edge = effective_kernel_size(k, d) - 1
     return edge, edge
 
@@ -130,11 +174,15 @@ def same_output_length(n=n, s=s):
     >>> same_output_length(5, 2)
     3
     """
+    n, s = check_size("same_output_length", "n", n), check_size("same_output_length", "s", s)
     return ceil_div(n, s)
 
 
 def padding_pair(mode_or_pair, n=n, k=k, s=s, d=d):
-    """The ``(lo, hi)`` a padding form resolves to on one axis."""
+    """The ``(lo, hi)`` a padding form resolves to on one axis: a mode string or a ``(lo, hi)`` pair."""
+    n, k, s, _, _, d = _window("padding_pair", n, k, s, 0, 0, d)
+    if isinstance(mode_or_pair, str) or not isinstance(mode_or_pair, (tuple, list)):
+        check_padding_form("padding_pair", mode_or_pair)
     if mode_or_pair == "valid":
         return 0, 0
     if mode_or_pair == "same":
@@ -143,8 +191,20 @@ def padding_pair(mode_or_pair, n=n, k=k, s=s, d=d):
         return same_lower_padding(n, k, s, d)
     if mode_or_pair == "full":
         return full_padding(k, d)
-    lo, hi = mode_or_pair
+    ((lo, hi),) = check_padding_form("padding_pair", (mode_or_pair,))
     return lo, hi
+
+
+def _check_axes(op, input_size, kernel_size, stride, dilation):
+    """Per-axis sizes of one rank: input, kernel, stride, dilation (each >= 1)."""
+    input_size = check_sizes(op, "input_size", input_size)
+    rank = len(input_size)
+    return (
+        input_size,
+        check_sizes(op, "kernel_size", kernel_size, length=rank),
+        check_sizes(op, "stride", stride, length=rank),
+        check_sizes(op, "dilation", dilation, length=rank),
+    )
 
 
 def resolve_padding(
@@ -159,6 +219,8 @@ def resolve_padding(
     >>> resolve_padding("same", (5, 6), (4, 3), (2, 1), (1, 1))
     ((1, 2), (1, 1))
     """
+    input_size, kernel_size, stride, dilation = _check_axes("resolve_padding", input_size, kernel_size, stride, dilation)
+    padding = check_padding_form("resolve_padding", padding, len(input_size))
     if isinstance(padding, str):
         return tuple(
             padding_pair(padding, n_, k_, s_, d_)
@@ -175,14 +237,41 @@ def conv_output_shape(
     padding: str | Pairs,
     dilation: Sequence[int],
 ) -> tuple[int, ...]:
-    """``(N, C_out, *out)`` of a correlation/convolution with normalised arguments."""
+    """``(N, C_out, *out)`` of a correlation/convolution with normalised arguments.
+
+    ``x_shape`` ``(N, C_in, *spatial)`` and ``weight_shape`` ``(C_out, C_in/groups, *kernel)`` of one
+    rank; one stride and dilation per spatial axis; ``padding`` a mode or one ``(lo, hi)`` per axis;
+    at least one window must fit on every axis.
+
+    >>> conv_output_shape((1, 1, 6, 6), (2, 1, 3, 3), stride=(3, 3), padding="valid", dilation=(1, 1))
+    (1, 2, 2, 2)
+    """
+    x_shape, weight_shape = _check_shapes("conv_output_shape", x_shape, weight_shape)
     kernel = tuple(weight_shape[2:])
+    _, kernel, stride, dilation = _check_axes("conv_output_shape", x_shape[2:], kernel, stride, dilation)
     pads = resolve_padding(padding, x_shape[2:], kernel, stride, dilation)
+    for axis, (n_, k_, (lo, hi), d_) in enumerate(zip(x_shape[2:], kernel, pads, dilation)):
+        check_span_fits("conv_output_shape", n_, k_, lo, hi, d_, where=f" along spatial dim {axis}")
     spatial = tuple(
         conv_output_length(n_, k_, s_, lo, hi, d_)
         for n_, k_, s_, (lo, hi), d_ in zip(x_shape[2:], kernel, stride, pads, dilation)
     )
     return (x_shape[0], weight_shape[0], *spatial)
+
+
+def _check_shapes(op, x_shape, weight_shape, weight_name="weight_shape"):
+    """``x_shape`` ``(N, C, *spatial)`` (N >= 0, the rest >= 1) and a weight shape of the same rank (entries >= 1)."""
+    x_shape = check_sizes(op, "x_shape", x_shape, minimum=0)
+    if len(x_shape) < 3:
+        raise ValueError(f"{op}: x_shape must be (N, C, *spatial) with at least one spatial dim, got {x_shape!r}")
+    for value in x_shape[1:]:
+        check_size(op, "x_shape", value)
+    weight_shape = check_sizes(op, weight_name, weight_shape)
+    if len(weight_shape) != len(x_shape):
+        raise ValueError(
+            f"{op}: {weight_name} {weight_shape!r} must have the rank of x_shape {x_shape!r} ({len(x_shape)} entries)"
+        )
+    return x_shape, weight_shape
 
 
 def depthwise_separable_output_shape(
@@ -195,6 +284,9 @@ def depthwise_separable_output_shape(
     dilation: Sequence[int],
 ) -> tuple[int, ...]:
     """``(N, C_out, *out)``: the depthwise stage sets the spatial size, the pointwise the channels."""
+    pointwise_weight_shape = check_sizes("depthwise_separable_output_shape", "pointwise_weight_shape", pointwise_weight_shape)
+    if not pointwise_weight_shape:
+        raise ValueError("depthwise_separable_output_shape: pointwise_weight_shape must not be empty")
     depthwise = conv_output_shape(x_shape, depthwise_weight_shape, stride=stride, padding=padding, dilation=dilation)
     return (depthwise[0], pointwise_weight_shape[0], *depthwise[2:])
 
@@ -209,6 +301,10 @@ def conv_parameter_count(c_in=c_in, c_out=c_out, kernel_size=(k, k), groups=1, b
     >>> conv_parameter_count(32, 64, (3, 3))
     18496
     """
+    op = "conv_parameter_count"
+    c_in, c_out = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out)
+    kernel_size, bias = check_sizes(op, "kernel_size", kernel_size), check_flag(op, "bias", bias)
+    groups = _check_groups(op, groups, ("c_in", c_in), ("c_out", c_out))
     weights = c_out * _per_group(c_in, groups) * math.prod(kernel_size)
     return weights + (c_out if bias else 0)
 
@@ -223,6 +319,10 @@ def depthwise_separable_parameter_count(c_in=c_in, c_out=c_out, kernel_size=(k, 
     >>> depthwise_separable_parameter_count(3, 256, (5, 5))
     1099
     """
+    op = "depthwise_separable_parameter_count"
+    c_in, c_out = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out)
+    kernel_size, bias = check_sizes(op, "kernel_size", kernel_size), check_flag(op, "bias", bias)
+    multiplier = check_size(op, "multiplier", multiplier)
     middle = c_in * multiplier
     return middle * math.prod(kernel_size) + c_out * middle + (c_out if bias else 0)
 
@@ -236,6 +336,11 @@ def conv_multiply_adds(c_in=c_in, c_out=c_out, kernel_size=(k, k), output_size=(
     >>> conv_multiply_adds(1, 1, (3, 3), (4, 4))
     144
     """
+    op = "conv_multiply_adds"
+    c_in, c_out, batch = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out), check_size(op, "batch", batch)
+    kernel_size = check_sizes(op, "kernel_size", kernel_size)
+    output_size = check_sizes(op, "output_size", output_size, length=len(kernel_size))
+    groups = _check_groups(op, groups, ("c_in", c_in), ("c_out", c_out))
     per_output = _per_group(c_in, groups) * math.prod(kernel_size)
     return batch * c_out * math.prod(output_size) * per_output
 
@@ -246,5 +351,10 @@ def depthwise_separable_multiply_adds(c_in=c_in, c_out=c_out, kernel_size=(k, k)
     >>> depthwise_separable_multiply_adds(3, 256, (5, 5), (8, 8))
     53952
     """
+    op = "depthwise_separable_multiply_adds"
+    c_in, c_out, batch = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out), check_size(op, "batch", batch)
+    kernel_size = check_sizes(op, "kernel_size", kernel_size)
+    output_size = check_sizes(op, "output_size", output_size, length=len(kernel_size))
+    multiplier = check_size(op, "multiplier", multiplier)
     middle = c_in * multiplier
     return batch * math.prod(output_size) * (middle * math.prod(kernel_size) + c_out * middle)

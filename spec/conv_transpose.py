@@ -59,8 +59,12 @@ from typing import Sequence
 import sympy
 
 from .conv import (
+    _check_axes,
+    _check_groups,
+    _check_shapes,
     _is_symbolic,
     _per_group,
+    _window,
     batch,
     c_in,
     c_out,
@@ -77,6 +81,11 @@ from .conv import (
 )
 from .conventions import (
     Pairs,
+    check_flag,
+    check_padding_form,
+    check_size,
+    check_sizes,
+    check_span_fits,
     check_weight_and_groups,
     int_per_axis,
     normalize_padding,
@@ -97,6 +106,7 @@ def full_length(n=n, k=k, s=s, d=d):
     >>> full_length(2, 3, 2, 1)
     5
     """
+    n, k, s, _, _, d = _window("full_length", n, k, s, 0, 0, d)
     return (n - 1) * s + effective_kernel_size(k, d)
 
 
@@ -112,13 +122,33 @@ def conv_transpose_output_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, a=a):
     >>> conv_transpose_output_length(28, 4, 2, 1, 1, 1, 0)
     56
     """
-    return full_length(n, k, s, d) - p_lo - p_hi + a
+    op = "conv_transpose_output_length"
+    n, k, s, p_lo, p_hi, d = _window(op, n, k, s, p_lo, p_hi, d)
+    a = _output_padding(op, a, s, d)
+    length = full_length(n, k, s, d) - p_lo - p_hi + a
+    if not _is_symbolic(length) and length < 1 or _is_symbolic(length) and (length - 1).is_negative:
+        raise ValueError(
+            f"{op}: the output would be empty: (n - 1) s + d (k - 1) + 1 + a - p_lo - p_hi = ({n} - 1)·{s} + "
+            f"{d}·({k} - 1) + 1 + {a} - {p_lo} - {p_hi} = {length}; the padding (p_lo={p_lo}, p_hi={p_hi}) "
+            "crops more than the transposed convolution produces, the output must have at least one cell"
+        )
+    return length
+
+
+def _output_padding(op, a, s, d):
+    """``0 <= a < max(s, d)`` (checked where all three are numbers)."""
+    a = check_size(op, "a", a, minimum=0)
+    if not _is_symbolic(a, s, d) and a >= max(s, d):
+        raise ValueError(f"{op}: a (output_padding) must be smaller than max(s, d) = max({s}, {d}), got {a}")
+    return a
 
 
 def conv_transpose_output_length_condition(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, a=a):
     """The conditions of :func:`conv_transpose_output_length`: a non-empty output, ``a < max(s, d)``."""
+    n, k, s, p_lo, p_hi, d = _window("conv_transpose_output_length_condition", n, k, s, p_lo, p_hi, d)
+    a = check_size("conv_transpose_output_length_condition", "a", a, minimum=0)
     return sympy.And(
-        sympy.Ge(conv_transpose_output_length(n, k, s, p_lo, p_hi, d, a), 1),
+        sympy.Ge(full_length(n, k, s, d) - p_lo - p_hi + a, 1),
         sympy.Lt(a, sympy.Max(s, d)),
     )
 
@@ -129,6 +159,7 @@ def same_output_length(n=n, s=s):
     >>> same_output_length(3, 2)
     6
     """
+    n, s = check_size("same_output_length", "n", n), check_size("same_output_length", "s", s)
     return n * s
 
 
@@ -143,6 +174,7 @@ def same_crop(n=n, k=k, s=s, d=d):
     >>> same_crop(3, 3, 2, 1), same_crop(3, 4, 2, 1), same_crop(3, 1, 2, 1)
     ((0, 1, 0), (1, 1, 0), (0, 0, 1))
     """
+    n, k, s, _, _, d = _window("same_crop", n, k, s, 0, 0, d)
     surplus = effective_kernel_size(k, d) - s
     total = maximum(surplus, 0)
     lo = floor_div(total, 2)
@@ -155,6 +187,7 @@ def same_lower_crop(n=n, k=k, s=s, d=d):
     >>> same_lower_crop(3, 3, 2, 1)
     (1, 0, 0)
     """
+    n, k, s, _, _, d = _window("same_lower_crop", n, k, s, 0, 0, d)
     lo, hi, extra = same_crop(n, k, s, d)
     return hi, lo, extra
 
@@ -165,12 +198,19 @@ def full_crop(k=k, d=d):
     >>> full_crop(3, 1)
     (2, 2)
     """
+    k, d = check_size("full_crop", "k", k), check_size("full_crop", "d", d)
     edge = effective_kernel_size(k, d) - 1
     return edge, edge
 
 
 def crop_for(mode_or_pair, n=n, k=k, s=s, d=d):
     """``(lo, hi, extra)`` that a normalised padding form means on one axis (``extra`` appended high)."""
+    n, k, s, _, _, d = _window("crop_for", n, k, s, 0, 0, d)
+    if isinstance(mode_or_pair, str) or not isinstance(mode_or_pair, (tuple, list)):
+        check_padding_form("crop_for", mode_or_pair)
+    else:
+        ((lo, hi),) = check_padding_form("crop_for", (mode_or_pair,))
+        return lo, hi, 0
     if mode_or_pair == "valid":
         return 0, 0, 0
     if mode_or_pair == "same":
@@ -189,6 +229,8 @@ def resolve_crop(padding: str | Pairs, input_size, kernel_size, stride, dilation
     >>> resolve_crop("same", (3, 5), (3, 4), (2, 2), (1, 1))
     ((0, 1, 0), (1, 1, 0))
     """
+    input_size, kernel_size, stride, dilation = _check_axes("resolve_crop", input_size, kernel_size, stride, dilation)
+    padding = check_padding_form("resolve_crop", padding, len(input_size))
     if isinstance(padding, str):
         return tuple(crop_for(padding, *axis) for axis in zip(input_size, kernel_size, stride, dilation))
     return tuple((lo, hi, 0) for lo, hi in padding)
@@ -212,6 +254,7 @@ def conv_input_lengths(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d):
     >>> conv_input_lengths()
     Range(d*(k - 1) - p_hi - p_lo + s*(n - 1) + 1, d*(k - 1) - p_hi - p_lo + s*(n - 1) + s + 1, 1)
     """
+    n, k, s, p_lo, p_hi, d = _window("conv_input_lengths", n, k, s, p_lo, p_hi, d)
     first = full_length(n, k, s, d) - p_lo - p_hi
     if _is_symbolic(n, k, s, p_lo, p_hi, d):
         return sympy.Range(first, first + s)
@@ -231,6 +274,8 @@ def restoring_output_padding(m=m, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d):
     >>> restoring_output_padding(28, 4, 2, 1, 1, 1), restoring_output_padding(29, 4, 2, 1, 1, 1)
     (0, 1)
     """
+    m, k, s, p_lo, p_hi, d = _window("restoring_output_padding", m, k, s, p_lo, p_hi, d)
+    check_span_fits("restoring_output_padding", m, k, p_lo, p_hi, d)
     value = m + p_lo + p_hi - effective_kernel_size(k, d)
     return sympy.Mod(value, s) if _is_symbolic(m, k, s, p_lo, p_hi, d) else value % s
 
@@ -251,7 +296,16 @@ def conv_transpose_output_shape(
     ...     padding=((1, 1), (1, 1)), output_padding=(0, 0), dilation=(1, 1), groups=1)
     (8, 32, 56, 56)
     """
+    op = "conv_transpose_output_shape"
+    x_shape, weight_shape = _check_shapes(op, x_shape, weight_shape)
     kernel = tuple(weight_shape[2:])
+    _, kernel, stride, dilation = _check_axes(op, x_shape[2:], kernel, stride, dilation)
+    output_padding = check_sizes(op, "output_padding", output_padding, minimum=0, length=len(kernel))
+    groups = _check_groups(op, groups, ("C_in", x_shape[1]))
+    if not _is_symbolic(x_shape[1], weight_shape[0]) and x_shape[1] != weight_shape[0]:
+        raise ValueError(f"{op}: weight_shape[0] must be C_in = x_shape[1] = {x_shape[1]}, got {weight_shape!r}")
+    if padding in ("same", "same_lower") and any(a_ != 0 for a_ in output_padding):
+        raise ValueError(f"{op}: output_padding must be 0 with padding={padding!r}, got {output_padding!r}")
     crops = resolve_crop(padding, x_shape[2:], kernel, stride, dilation)
     spatial = tuple(
         conv_transpose_output_length(n_, k_, s_, lo, hi, d_, a_ + extra)
@@ -269,6 +323,10 @@ def conv_transpose_parameter_count(c_in=c_in, c_out=c_out, kernel_size=(k, k), g
     >>> conv_transpose_parameter_count(64, 32, (4, 4))
     32800
     """
+    op = "conv_transpose_parameter_count"
+    c_in, c_out = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out)
+    kernel_size, bias = check_sizes(op, "kernel_size", kernel_size), check_flag(op, "bias", bias)
+    groups = _check_groups(op, groups, ("c_in", c_in), ("c_out", c_out))
     weights = c_in * _per_group(c_out, groups) * math.prod(kernel_size)
     return weights + (c_out if bias else 0)
 
@@ -290,6 +348,11 @@ def conv_transpose_multiply_adds(c_in=c_in, c_out=c_out, kernel_size=(k, k), inp
     >>> conv_transpose_multiply_adds(64, 32, (4, 4), (28, 28), 1, 8)
     205520896
     """
+    op = "conv_transpose_multiply_adds"
+    c_in, c_out, batch = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out), check_size(op, "batch", batch)
+    kernel_size = check_sizes(op, "kernel_size", kernel_size)
+    input_size = check_sizes(op, "input_size", input_size, length=len(kernel_size))
+    groups = _check_groups(op, groups, ("c_in", c_in), ("c_out", c_out))
     return batch * c_in * math.prod(input_size) * _per_group(c_out, groups) * math.prod(kernel_size)
 
 
@@ -305,6 +368,11 @@ def zero_insertion_multiply_adds(c_in=c_in, c_out=c_out, kernel_size=(k, k), out
     >>> zero_insertion_multiply_adds(64, 32, (4, 4), (56, 56), 1, 8)
     822083584
     """
+    op = "zero_insertion_multiply_adds"
+    c_in, c_out, batch = check_size(op, "c_in", c_in), check_size(op, "c_out", c_out), check_size(op, "batch", batch)
+    kernel_size = check_sizes(op, "kernel_size", kernel_size)
+    output_size = check_sizes(op, "output_size", output_size, length=len(kernel_size))
+    groups = _check_groups(op, groups, ("c_in", c_in), ("c_out", c_out))
     return batch * c_out * math.prod(output_size) * _per_group(c_in, groups) * math.prod(kernel_size)
 
 
@@ -393,7 +461,7 @@ def check_conv_transpose_arguments(
     for axis, (n_, k_, s_, d_, a_, (lo, hi, extra)) in enumerate(
         zip(input_size, kernel, stride_t, dilation_t, output_padding_t, crops)
     ):
-        length = conv_transpose_output_length(n_, k_, s_, lo, hi, d_, a_ + extra)
+        length = full_length(n_, k_, s_, d_) - lo - hi + a_ + extra
         if length < 1:
             raise ValueError(
                 f"{op}: the output would be empty along spatial dim {axis}: (n - 1) * stride + dilation * "

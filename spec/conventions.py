@@ -61,18 +61,41 @@ so that the reference and the accelerated implementation raise the same error.
 
 from __future__ import annotations
 
+import math
+import numbers
 import operator
 from dataclasses import dataclass
 from typing import Sequence
+
+import sympy
 
 PADDING_MODES = ("valid", "same", "same_lower", "full")
 
 Pairs = tuple[tuple[int, int], ...]
 
 
+def _is_bool(value: object) -> bool:
+    """A Python bool or a numpy bool scalar (``np.True_``; spec imports no numpy, so by its type's name)."""
+    kind = type(value)
+    return isinstance(value, bool) or (kind.__module__ == "numpy" and kind.__name__ in ("bool_", "bool"))
+
+
+def check_flag(op: str, name: str, value: object) -> bool:
+    """A bool flag (``ceil_mode``, ``bias``, ...): ``True``/``False`` or a numpy bool; returned as a Python bool.
+
+    The one rule for flags, shared by spec, reference and accelerated.
+
+    >>> check_flag("max_pool", "ceil_mode", True)
+    True
+    """
+    if not _is_bool(value):
+        raise TypeError(f"{op}: {name} must be a bool (True or False), got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
 def _as_int(op: str, name: str, value: object) -> int:
     """``value`` as a Python int; bools and non-integers are a TypeError."""
-    if isinstance(value, bool):
+    if _is_bool(value):
         raise TypeError(f"{op}: {name} must be an int, got the bool {value!r}")
     try:
         return operator.index(value)  # accepts numpy integers, refuses floats
@@ -80,6 +103,146 @@ def _as_int(op: str, name: str, value: object) -> int:
         raise TypeError(
             f"{op}: {name} must be an int, got {value!r} of type {type(value).__name__}"
         ) from None
+
+
+_NON_FINITE = (sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy.nan)
+
+
+def _rule(minimum: int) -> str:
+    return "positive" if minimum == 1 else f">= {minimum}"
+
+
+def _check_finite_symbolic(op: str, name: str, value: "sympy.Basic") -> None:
+    if not isinstance(value, sympy.Expr):
+        raise TypeError(f"{op}: {name} must be a number or a sympy expression, got {value!r} of type {type(value).__name__}")
+    if value.has(*_NON_FINITE) or value.is_finite is False:
+        raise ValueError(f"{op}: {name} must be finite, got {value!r}")
+
+
+def check_size(op: str, name: str, value: object, *, minimum: int | None = 1):
+    """An integer size, count or offset ``>= minimum`` (``None``: any integer).
+
+    Numbers: a Python or numpy int (bools, floats -- ``3.0`` included --, ``None`` are a
+    ``TypeError``; a value below ``minimum`` a ``ValueError``); returned as a Python int.
+    Symbols: a finite sympy expression that is not known to be a non-integer nor known
+    to be below ``minimum`` (a positive integer symbol passes, so does an unassumed
+    one); returned unchanged, so a closed form stays the same formula.
+
+    >>> check_size("conv_output_length", "stride", 2)
+    2
+    """
+    if isinstance(value, sympy.Basic):
+        _check_finite_symbolic(op, name, value)
+        if value.is_number and not value.is_Integer or value.is_integer is False:
+            raise TypeError(
+                f"{op}: {name} must be an integer (an int or a sympy integer expression), got {value!r}"
+            )
+        if minimum is not None and (value - minimum).is_negative:
+            raise ValueError(f"{op}: {name} must be {_rule(minimum)}, got {value!r}")
+        return value
+    result = _as_int(op, name, value)
+    if minimum is not None and result < minimum:
+        raise ValueError(f"{op}: {name} must be {_rule(minimum)}, got {value!r}")
+    return result
+
+
+def check_sizes(op: str, name: str, values: object, *, minimum: int | None = 1, length: int | None = None) -> tuple:
+    """A tuple or list of :func:`check_size` values (a shape, a kernel size, per-axis strides), as a tuple.
+
+    >>> check_sizes("conv_parameter_count", "kernel_size", [3, 3])
+    (3, 3)
+    """
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(
+            f"{op}: {name} must be a tuple of ints (one per axis), got {values!r} of type {type(values).__name__}"
+        )
+    if length is not None and len(values) != length:
+        raise ValueError(f"{op}: {name} must have {length} entries, got {len(values)}: {tuple(values)!r}")
+    return tuple(check_size(op, name, v, minimum=minimum) for v in values)
+
+
+def check_number(op: str, name: str, value: object, *, minimum=None, strict: bool = False, finite: bool = True):
+    """A real number (int, float, ``Fraction``, numpy scalar; not a bool) or a sympy expression.
+
+    ``finite``: NaN and infinities are a ``ValueError``. ``minimum``: the value must be
+    ``>= minimum`` (``> minimum`` when ``strict``); for a sympy expression only a value
+    known to break it is refused. Returned unchanged.
+
+    >>> check_number("output_length", "sigma", 2, minimum=0, strict=True)
+    2
+    """
+    if isinstance(value, sympy.Basic):
+        if finite:
+            _check_finite_symbolic(op, name, value)
+        elif not isinstance(value, sympy.Expr):
+            raise TypeError(f"{op}: {name} must be a number or a sympy expression, got {value!r}")
+        if value.is_real is False:
+            raise TypeError(f"{op}: {name} must be a real number or a real sympy expression, got {value!r}")
+        if minimum is not None:
+            below = (value - minimum).is_nonpositive if strict else (value - minimum).is_negative
+            if below:
+                raise ValueError(f"{op}: {name} must be {'>' if strict else '>='} {minimum}, got {value!r}")
+        return value
+    if _is_bool(value) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{op}: {name} must be a real number, got {value!r} of type {type(value).__name__}")
+    if finite and not math.isfinite(float(value)):
+        raise ValueError(f"{op}: {name} must be finite, got {value!r}")
+    if minimum is not None and (value <= minimum if strict else value < minimum):
+        raise ValueError(f"{op}: {name} must be {'>' if strict else '>='} {minimum}, got {value!r}")
+    return value
+
+
+def check_span_fits(op: str, n, k, p_lo, p_hi, d, *, where: str = "") -> None:
+    """At least one window fits on one axis: ``n + p_lo + p_hi >= d (k - 1) + 1``.
+
+    Checked sizes in; a symbolic condition that cannot be decided passes (the closed
+    form then holds under it, see e.g. :func:`convspec.spec.conv.conv_output_length_condition`).
+    """
+    span = d * (k - 1) + 1
+    padded = n + p_lo + p_hi
+    shortfall = padded - span
+    if isinstance(shortfall, sympy.Basic):
+        if not shortfall.is_negative:
+            return
+    elif shortfall >= 0:
+        return
+    raise ValueError(
+        f"{op}: the dilated kernel span d·(k−1)+1 = {span} exceeds the padded input length "
+        f"n + p_lo + p_hi = {padded}{where} (n={n}, k={k}, d={d}, p_lo={p_lo}, p_hi={p_hi}); "
+        "at least one window must fit"
+    )
+
+
+def check_padding_form(op: str, padding: object, spatial_dims: int | None = None):
+    """A normalised padding (what :func:`normalize_padding` returns): a mode string or one
+    ``(lo, hi)`` pair of sizes ``>= 0`` per axis (sympy sizes allowed); returned as a tuple of pairs.
+
+    >>> check_padding_form("resolve_padding", [(0, 1)], 1)
+    ((0, 1),)
+    """
+    if isinstance(padding, str):
+        if padding not in PADDING_MODES:
+            raise ValueError(
+                f"{op}: padding must be one of {', '.join(map(repr, PADDING_MODES))} or one (lo, hi) pair per "
+                f"spatial dim, got {padding!r}"
+            )
+        return padding
+    if not isinstance(padding, (tuple, list)):
+        raise TypeError(
+            f"{op}: padding must be a mode string or one (lo, hi) pair per spatial dim (normalised, see "
+            f"normalize_padding), got {padding!r} of type {type(padding).__name__}"
+        )
+    if spatial_dims is not None and len(padding) != spatial_dims:
+        raise ValueError(
+            f"{op}: padding has {len(padding)} entries {tuple(padding)!r} but there are {spatial_dims} spatial dim(s); "
+            "give one (lo, hi) pair per spatial dim"
+        )
+    pairs = []
+    for entry in padding:
+        if not isinstance(entry, (tuple, list)) or len(entry) != 2:
+            raise TypeError(f"{op}: padding entry {entry!r} must be a (lo, hi) pair (normalised padding)")
+        pairs.append(tuple(check_size(op, "padding", v, minimum=0) for v in entry))
+    return tuple(pairs)
 
 
 def int_per_axis(op: str, name: str, value: object, spatial_dims: int, *, minimum: int) -> tuple[int, ...]:

@@ -63,6 +63,8 @@ from typing import Sequence
 
 import sympy
 
+from .conventions import check_number, check_size
+
 x1, y1, x2, y2 = sympy.symbols("x1 y1 x2 y2", real=True)
 x1b, y1b, x2b, y2b = sympy.symbols("x1' y1' x2' y2'", real=True)
 cx, cy, w, h = sympy.symbols("cx cy w h", real=True)
@@ -78,7 +80,9 @@ def to_xyxy(box: Sequence, fmt: str = "xyxy") -> tuple:
     >>> to_xyxy((1, 2, 3, 4), "xywh")
     (1, 2, 4, 6)
     """
-    a, b, c, d = box
+    if not isinstance(fmt, str) or fmt not in BOX_FORMATS:
+        raise ValueError(f"to_xyxy: fmt must be one of {BOX_FORMATS}, got {fmt!r}")
+    a, b, c, d = _box("to_xyxy", "box", box, fmt)
     if fmt == "xyxy":
         return (a, b, c, d)
     if fmt == "cxcywh":
@@ -87,6 +91,26 @@ def to_xyxy(box: Sequence, fmt: str = "xyxy") -> tuple:
     if fmt == "xywh":
         return (a, b, a + c, b + d)
     raise ValueError(f"to_xyxy: fmt must be one of {BOX_FORMATS}, got {fmt!r}")
+
+
+def _box(op: str, name: str, box: object, fmt: str = "xyxy") -> tuple:
+    """Four finite numbers or sympy expressions; numeric ``xyxy`` boxes need ``x1 <= x2``, ``y1 <= y2``
+    and the other formats ``w, h >= 0`` (the conventions' valid box)."""
+    if not isinstance(box, (tuple, list)) or len(box) != 4:
+        raise TypeError(f"{op}: {name} must be a box of 4 numbers ({fmt}), got {box!r}")
+    values = tuple(check_number(op, name, v) for v in box)
+    if fmt == "xyxy":
+        pairs = ((values[0], values[2]), (values[1], values[3]))
+    else:
+        pairs = ((0, values[2]), (0, values[3]))
+    for lo, hi in pairs:
+        if isinstance(lo, sympy.Basic) or isinstance(hi, sympy.Basic):
+            if (hi - lo).is_negative:
+                raise ValueError(f"{op}: {name} = {box!r} is not a valid {fmt!r} box")
+        elif hi < lo:
+            rule = "x1 <= x2 and y1 <= y2" if fmt == "xyxy" else "w >= 0 and h >= 0"
+            raise ValueError(f"{op}: {name} = {tuple(box)!r} is not a valid {fmt!r} box; it must have {rule}")
+    return values
 
 
 def _half(v):
@@ -100,7 +124,7 @@ def box_area(box=(x1, y1, x2, y2)):
     >>> box_area((0, 0, 2, 3))
     6
     """
-    a, b, c, d = box
+    a, b, c, d = _box("box_area", "box", box)
     return (c - a) * (d - b)
 
 
@@ -118,6 +142,7 @@ def intersection_area(box1=(x1, y1, x2, y2), box2=(x1b, y1b, x2b, y2b)):
     >>> intersection_area((0, 0, 2, 2), (1, 1, 3, 3)), intersection_area((0, 0, 1, 1), (1, 0, 2, 1))
     (1, 0)
     """
+    box1, box2 = _box("intersection_area", "box1", box1), _box("intersection_area", "box2", box2)
     width = _max(0, _min(box1[2], box2[2]) - _max(box1[0], box2[0]))
     height = _max(0, _min(box1[3], box2[3]) - _max(box1[1], box2[1]))
     return width * height
@@ -136,6 +161,7 @@ def iou(box1=(x1, y1, x2, y2), box2=(x1b, y1b, x2b, y2b)):
     >>> iou((0, 0, 0, 2), (0, 0, 0, 2)), iou((0, 0, 1, 1), (1, 1, 2, 2))
     (Fraction(0, 1), Fraction(0, 1))
     """
+    box1, box2 = _box("iou", "box1", box1), _box("iou", "box2", box2)
     inter = intersection_area(box1, box2)
     union = box_area(box1) + box_area(box2) - inter
     if isinstance(union, sympy.Basic):
@@ -158,6 +184,7 @@ def nms_exact(boxes: Sequence, scores: Sequence, iou_threshold, score_threshold=
     >>> nms_exact([(0, 0, 1, 1), (0, 0, 1, 1)], [0.5, 0.5], 0.5)
     [0]
     """
+    _check_nms("nms_exact", boxes, scores, iou_threshold, score_threshold, fmt)
     exact = [to_xyxy(tuple(Fraction(v) for v in box), fmt) for box in boxes]
     ranked = sorted(range(len(exact)), key=lambda i: (-Fraction(scores[i]), i))
     if score_threshold is not None:
@@ -170,12 +197,32 @@ def nms_exact(boxes: Sequence, scores: Sequence, iou_threshold, score_threshold=
     return kept
 
 
+def _check_nms(op, boxes, scores, iou_threshold, score_threshold, fmt):
+    check_fmt(op, fmt)
+    if not isinstance(boxes, (tuple, list)) or not isinstance(scores, (tuple, list)):
+        raise TypeError(f"{op}: boxes and scores must be sequences (lists or tuples), got {type(boxes).__name__} "
+                        f"and {type(scores).__name__}")
+    if len(scores) != len(boxes):
+        raise ValueError(f"{op}: scores must have one entry per box ({len(boxes)}), got {len(scores)}")
+    for row, box in enumerate(boxes):
+        _box(op, f"boxes[{row}]", box, fmt)
+    for row, score in enumerate(scores):
+        check_number(op, f"scores[{row}]", score)
+    check_threshold(op, "iou_threshold", iou_threshold)
+    if score_threshold is not None:
+        check_threshold(op, "score_threshold", score_threshold)
+
+
 def batched_nms_exact(boxes, scores, classes, iou_threshold, score_threshold=None, fmt="xyxy") -> list[int]:
     """:func:`nms_exact` per class, merged by decreasing score (ties: increasing index).
 
     >>> batched_nms_exact([(0, 0, 2, 2), (0, 0, 2, 2)], [0.9, 0.8], [0, 1], 0.5)
     [0, 1]
     """
+    _check_nms("batched_nms_exact", boxes, scores, iou_threshold, score_threshold, fmt)
+    if not isinstance(classes, (tuple, list)) or len(classes) != len(boxes):
+        raise ValueError(f"batched_nms_exact: classes must be a sequence with one int per box ({len(boxes)}), got {classes!r}")
+    classes = [check_size("batched_nms_exact", "classes", c, minimum=None) for c in classes]
     kept = []
     for c in sorted(set(int(v) for v in classes)):
         members = [i for i in range(len(boxes)) if int(classes[i]) == c]
@@ -190,6 +237,7 @@ def box_iou_output_shape(m, k) -> tuple[int, int]:
     >>> box_iou_output_shape(3, 5)
     (3, 5)
     """
+    m, k = check_size("box_iou_output_shape", "m", m, minimum=0), check_size("box_iou_output_shape", "k", k, minimum=0)
     return (m, k)
 
 

@@ -29,11 +29,12 @@ Conventions (layout, dtypes, errors: :mod:`convspec.spec.conventions`)
 
 from __future__ import annotations
 
+import numbers
 from typing import Sequence
 
 import sympy
 
-from .conventions import check_input_rank
+from .conventions import check_input_rank, check_size, check_sizes
 
 MODES = ("full", "same", "valid")
 
@@ -47,6 +48,11 @@ def fft_output_length(n=n, k=k, mode: str = "full"):
     >>> fft_output_length(5, 3, "full"), fft_output_length(5, 3, "same"), fft_output_length(5, 3, "valid")
     (7, 5, 3)
     """
+    n, k = check_size("fft_output_length", "n", n), check_size("fft_output_length", "k", k)
+    mode = check_mode("fft_output_length", mode)
+    short = (n - k).is_negative if isinstance(n - k, sympy.Basic) else n < k
+    if mode == "valid" and short:
+        raise ValueError(f"fft_output_length: mode 'valid' needs n >= k, got n = {n} < k = {k}")
     return {"full": n + k - 1, "same": n, "valid": n - k + 1}[mode]
 
 
@@ -60,6 +66,7 @@ def crop_start(k=k, mode: str = "full"):
     >>> [crop_start(kk, "same") for kk in (1, 2, 3, 4)]
     [0, 1, 1, 2]
     """
+    k, mode = check_size("crop_start", "k", k), check_mode("crop_start", mode)
     return {"full": sympy.Integer(0) * k, "same": (k - 1) - sympy.floor((k - 1) / sympy.Integer(2)), "valid": k - 1}[mode]
 
 
@@ -69,6 +76,7 @@ def matching_padding(mode: str):
     >>> [matching_padding(m) for m in MODES]
     ['full', 'same', 0]
     """
+    mode = check_mode("matching_padding", mode)
     return {"full": "full", "same": "same", "valid": 0}[mode]
 
 
@@ -78,6 +86,7 @@ def fft_length(n=n, k=k):
     >>> fft_length(5, 3)
     7
     """
+    n, k = check_size("fft_length", "n", n), check_size("fft_length", "k", k)
     return n + k - 1
 
 
@@ -87,13 +96,31 @@ def transform_length(n: int, k: int) -> int:
     >>> transform_length(5, 3), transform_length(5, 4)
     (8, 8)
     """
+    n, k = check_size("transform_length", "n", n), check_size("transform_length", "k", k)
+    if isinstance(n, sympy.Basic) or isinstance(k, sympy.Basic):
+        raise TypeError(f"transform_length: n and k must be ints (a power of two is picked), got n={n!r}, k={k!r}")
     needed = int(fft_length(n, k))
     return 1 << (needed - 1).bit_length()
 
 
+def _signal(op, name, values):
+    """A non-empty tuple or list of samples (numbers or sympy expressions), as a list."""
+    if not isinstance(values, (tuple, list)):
+        raise TypeError(f"{op}: {name} must be a tuple or list of samples, got {values!r} of type {type(values).__name__}")
+    if not values:
+        raise ValueError(f"{op}: {name} must hold at least one sample, got an empty {type(values).__name__}")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (numbers.Number, sympy.Basic)):
+            raise TypeError(f"{op}: {name} must hold numbers or sympy expressions, got {v!r} of type {type(v).__name__}")
+    return list(values)
+
+
 def dft(values: Sequence, length: int | None = None) -> list:
     """``A[f] = sum_t a[t] exp(-2 pi i f t / L)``, the signal zero-padded to ``L`` (exact roots of unity)."""
-    L = len(values) if length is None else length
+    values = _signal("dft", "values", values)
+    L = len(values) if length is None else check_size("dft", "length", length)
+    if isinstance(L, sympy.Basic) or L < len(values):
+        raise ValueError(f"dft: length must be an int >= len(values) = {len(values)}, got {length!r}")
     padded = list(values) + [0] * (L - len(values))
     w = sympy.exp(-2 * sympy.pi * sympy.I / L)
     return [sum(padded[t] * w ** (f * t) for t in range(L)) for f in range(L)]
@@ -101,6 +128,12 @@ def dft(values: Sequence, length: int | None = None) -> list:
 
 def circular_convolution(a: Sequence, b: Sequence, length: int) -> list:
     """``(a ⊛ b)[j] = sum_t a[(j - t) mod L] b[t]`` of the two signals zero-padded to ``L``."""
+    a, b = _signal("circular_convolution", "a", a), _signal("circular_convolution", "b", b)
+    length = check_size("circular_convolution", "length", length)
+    if isinstance(length, sympy.Basic) or length < max(len(a), len(b)):
+        raise ValueError(
+            f"circular_convolution: length must be an int >= max(len(a), len(b)) = {max(len(a), len(b))}, got {length!r}"
+        )
     a = list(a) + [0] * (length - len(a))
     b = list(b) + [0] * (length - len(b))
     return [sum(a[(j - t) % length] * b[t] for t in range(length)) for j in range(length)]
@@ -108,6 +141,7 @@ def circular_convolution(a: Sequence, b: Sequence, length: int) -> list:
 
 def linear_convolution(a: Sequence, b: Sequence) -> list:
     """``(a * b)[j] = sum_t a[j - t] b[t]`` over ``0 <= j - t < n``: the full convolution, ``n + k - 1`` long."""
+    a, b = _signal("linear_convolution", "a", a), _signal("linear_convolution", "b", b)
     return [
         sum(a[j - t] * b[t] for t in range(len(b)) if 0 <= j - t < len(a)) for j in range(len(a) + len(b) - 1)
     ]
@@ -119,6 +153,9 @@ def convolution_theorem(length: int) -> list:
     >>> convolution_theorem(3)
     [0, 0, 0]
     """
+    length = check_size("convolution_theorem", "length", length)
+    if isinstance(length, sympy.Basic):
+        raise TypeError(f"convolution_theorem: length must be an int, got {length!r}")
     a = sympy.symbols(f"a0:{length}")
     b = sympy.symbols(f"b0:{length}")
     left = dft(circular_convolution(a, b, length))
@@ -134,6 +171,9 @@ def padded_circular_is_linear(n_: int, k_: int, length: int) -> bool:
     >>> padded_circular_is_linear(3, 2, 4), padded_circular_is_linear(3, 2, 3)
     (True, False)
     """
+    for name, value in (("n_", n_), ("k_", k_), ("length", length)):
+        if isinstance(check_size("padded_circular_is_linear", name, value), sympy.Basic):
+            raise TypeError(f"padded_circular_is_linear: {name} must be an int, got {value!r}")
     a, b = sympy.symbols(f"a0:{n_}"), sympy.symbols(f"b0:{k_}")
     linear = linear_convolution(a, b)
     circular = circular_convolution(a, b, length)
@@ -179,6 +219,9 @@ def fft_output_shape(x_shape: Sequence[int], weight_shape: Sequence[int], mode: 
     >>> fft_output_shape((2, 3, 5, 6), (4, 3, 2, 3), "valid")
     (2, 4, 4, 4)
     """
+    x_shape = check_sizes("fft_output_shape", "x_shape", x_shape, minimum=0)
+    weight_shape = check_sizes("fft_output_shape", "weight_shape", weight_shape, minimum=0)
+    mode = check_fft_arguments("fft_output_shape", x_shape, weight_shape, mode)
     spatial = tuple(int(fft_output_length(a, b, mode)) for a, b in zip(x_shape[2:], weight_shape[2:]))
     return (x_shape[0], weight_shape[0], *spatial)
 

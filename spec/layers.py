@@ -52,7 +52,6 @@ Example (seed 002's MNIST convnet, first layer)::
 from __future__ import annotations
 
 import math
-import operator
 from dataclasses import dataclass, fields
 from typing import ClassVar, Sequence, Union
 
@@ -63,7 +62,7 @@ from . import conv_transpose as _tconv
 from . import pool as _pool
 from . import unpool as _unpool
 from . import upsample as _upsample
-from .conventions import check_windows_fit, int_per_axis, normalize_padding
+from .conventions import check_flag, check_size, check_windows_fit, int_per_axis, normalize_padding
 
 Size = Union[int, sympy.Expr]
 Shape = tuple  # tuple[Size, ...]
@@ -71,6 +70,8 @@ Shape = tuple  # tuple[Size, ...]
 
 def size_symbol(name: str) -> sympy.Symbol:
     """A symbolic size: a positive integer symbol. ``size_symbol("n")`` is seed 001's ``n``."""
+    if not isinstance(name, str) or not name.strip():
+        raise TypeError(f"size_symbol: name must be a non-empty str such as 'n', got {name!r} of type {type(name).__name__}")
     return sympy.Symbol(name, integer=True, positive=True)
 
 
@@ -97,25 +98,8 @@ def tidy(value):
 
 
 def _count(layer: str, name: str, value: object, minimum: int = 1):
-    """An int >= ``minimum`` or a sympy integer expression not known to be smaller."""
-    if isinstance(value, bool):
-        raise TypeError(f"{layer}: {name} must be an int, got the bool {value!r}")
-    if isinstance(value, sympy.Basic):
-        if not isinstance(value, sympy.Expr) or value.is_integer is False:
-            raise TypeError(f"{layer}: {name} must be an integer (an int or a sympy integer expression), got {value!r}")
-        if (value - minimum).is_negative:
-            raise ValueError(f"{layer}: {name} must be >= {minimum}, got {value!r}")
-        return tidy(value)
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(
-            f"{layer}: {name} must be an int, got {value!r} of type {type(value).__name__}"
-        ) from None
-    if value < minimum:
-        rule = "positive" if minimum == 1 else f">= {minimum}"
-        raise ValueError(f"{layer}: {name} must be {rule}, got {value}")
-    return value
+    """An int >= ``minimum`` or a sympy integer expression not known to be smaller (conventions' ``check_size``)."""
+    return tidy(check_size(layer, name, value, minimum=minimum))
 
 
 def _per_axis(layer: str, name: str, value: object, rank: int, minimum: int = 1) -> tuple:
@@ -157,9 +141,8 @@ def _padding(layer: str, padding: object, rank: int):
 
 
 def _flag(layer: str, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{layer}: {name} must be a bool (True or False), got {value!r} of type {type(value).__name__}")
-    return value
+    """A bool flag (conventions' ``check_flag``: numpy bools count)."""
+    return check_flag(layer, name, value)
 
 
 def _frozen(value):
@@ -515,7 +498,7 @@ class ConvTranspose(Layer):
             )
         crops = _tconv.resolve_crop(padding, sizes, kernel, stride, dilation)
         out = tuple(
-            _tconv.conv_transpose_output_length(n, k, s, lo, hi, d, a + extra)
+            _tconv.full_length(n, k, s, d) - lo - hi + a + extra
             for n, k, s, (lo, hi, extra), d, a in zip(sizes, kernel, stride, crops, dilation, output_padding)
         )
         for axis, length in enumerate(out):
@@ -912,12 +895,21 @@ LAYER_TYPES: dict[str, type[Layer]] = {
 """The layer kinds by the ``type`` name a layer file uses (:func:`convspec.spec.summary.layers_from_file`)."""
 
 
+def _check_layers(op: str, layers: object) -> None:
+    if not isinstance(layers, (tuple, list)):
+        raise TypeError(f"{op}: layers must be a list of convspec.spec.layers layers, got {type(layers).__name__}")
+    for index, layer in enumerate(layers):
+        if not isinstance(layer, Layer):
+            raise TypeError(f"{op}: layers[{index}] must be a convspec.spec.layers layer, got {layer!r}")
+
+
 def shapes(layers: Sequence[Layer], input_shape) -> list[tuple]:
     """The shape after each layer, in order (the input shape not included).
 
     >>> shapes([Conv(32, 3), MaxPool(2), Flatten()], (1, 28, 28))
     [(32, 26, 26), (32, 13, 13), (5408,)]
     """
+    _check_layers("shapes", layers)
     result, shape = [], tuple(input_shape)
     for layer in layers:
         shape = layer.output_shape(shape)

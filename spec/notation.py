@@ -36,6 +36,7 @@ from __future__ import annotations
 import sympy
 
 from .conv import floor_div
+from .conventions import check_size, check_span_fits
 
 _positive = dict(integer=True, positive=True)
 _nonnegative = dict(integer=True, nonnegative=True)
@@ -60,6 +61,7 @@ def seed000_output_width(W_in=W_in, F=F, S=S, P=P):
     >>> seed000_output_width(4, 2, 2, 0)
     2
     """
+    W_in, F, S, P = _window("seed000_output_width", ("W_in", W_in), ("F", F), ("S", S), ("P", P))
     return _ratio(W_in - F + 2 * P, S) + 1
 
 
@@ -69,6 +71,7 @@ def seed000_misprinted_output_width(W_in=W_in, F=F, S=S, P=P):
     >>> seed000_misprinted_output_width(4, 2, 2, 0)
     3/2
     """
+    W_in, F, S, P = _window("seed000_misprinted_output_width", ("W_in", W_in), ("F", F), ("S", S), ("P", P))
     return _ratio(W_in - F + 2 * P + 1, S)
 
 
@@ -79,6 +82,7 @@ def seed001_output_size(n=n, f=f, s=s, p=p):
     >>> seed001_output_size(6, 3, 3, 0)
     2
     """
+    n, f, s, p = _window("seed001_output_size", ("n", n), ("f", f), ("s", s), ("p", p))
     return floor_div(n + 2 * p - f, s) + 1
 
 
@@ -88,6 +92,7 @@ def seed001_same_padding(f=f):
     >>> seed001_same_padding(5)
     2
     """
+    f = check_size("seed001_same_padding", "f", f)
     return _ratio(f - 1, 2)
 
 
@@ -97,11 +102,14 @@ def seed001_conv_weights(C_in=C_in, C_out=C_out, K_W=K_W, K_H=K_H):
     >>> seed001_conv_weights(32, 64, 3, 3)
     18432
     """
+    C_in, C_out, K_W, K_H = (check_size("seed001_conv_weights", name, v) for name, v in
+                             (("C_in", C_in), ("C_out", C_out), ("K_W", K_W), ("K_H", K_H)))
     return C_in * C_out * K_W * K_H
 
 
 def seed001_conv_biases(C_out=C_out):
     """Seed 001: bias parameters ``C_out``, one per filter."""
+    C_out = check_size("seed001_conv_biases", "C_out", C_out)
     return C_out
 
 
@@ -112,6 +120,7 @@ def seed001_layer_weights(K_prev=K_prev, f=f, K_l=K_l):
     >>> seed001_layer_weights(32, 3, 64)
     18432
     """
+    K_prev, f, K_l = (check_size("seed001_layer_weights", name, v) for name, v in (("K_prev", K_prev), ("f", f), ("K_l", K_l)))
     return K_prev * f * f * K_l
 
 
@@ -121,6 +130,7 @@ def seed004_output_size(J=J, M=M, P=P, S=S):
     >>> seed004_output_size(32, 5, 0, 1)
     28
     """
+    J, M, S, P = _window("seed004_output_size", ("J", J), ("M", M), ("S", S), ("P", P))
     return floor_div(J + 2 * P - M, S) + 1
 
 
@@ -130,7 +140,17 @@ def seed004_parameter_count(M=M, C=C, C_OUT=C_OUT):
     >>> seed004_parameter_count(3, 32, 64)
     18496
     """
+    M, C, C_OUT = (check_size("seed004_parameter_count", name, v) for name, v in (("M", M), ("C", C), ("C_OUT", C_OUT)))
     return (M**2 * C + 1) * C_OUT
+
+
+def _window(op, length, kernel, stride, padding):
+    """``(name, value)`` of a seed's input length, kernel, stride (>= 1) and padding (>= 0), checked, and
+    the kernel fitting in the padded input (``length + 2 padding >= kernel``). Returns the four values."""
+    values = [check_size(op, name, value, minimum=minimum)
+              for (name, value), minimum in zip((length, kernel, stride, padding), (1, 1, 1, 0))]
+    check_span_fits(op, values[0], values[1], values[3], values[3], 1)
+    return values
 
 
 def _ratio(a, b):

@@ -73,8 +73,18 @@ from typing import Sequence
 
 import sympy
 
-from .conv import ceil_div, conv_output_length, effective_kernel_size, resolve_padding
-from .conventions import Pairs, check_input_rank, check_windows_fit, int_per_axis, normalize_padding
+from .conv import _window, ceil_div, conv_output_length, effective_kernel_size, resolve_padding
+from .conventions import (
+    Pairs,
+    check_flag,
+    check_input_rank,
+    check_size,
+    check_sizes,
+    check_span_fits,
+    check_windows_fit,
+    int_per_axis,
+    normalize_padding,
+)
 
 n, k, s, d, o = sympy.symbols("n k s d o", integer=True, positive=True)
 p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
@@ -127,6 +137,10 @@ def pool_output_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=False
     >>> pool_output_length(1, 1, 1, 0, 1, 1), pool_output_length(1, 1, 1, 0, 1, 1, ceil_mode=True)
     (2, 2)
     """
+    op = "pool_output_length"
+    n, k, s, p_lo, p_hi, d = _window(op, n, k, s, p_lo, p_hi, d)
+    ceil_mode = check_flag(op, "ceil_mode", ceil_mode)
+    check_span_fits(op, n, k, p_lo, p_hi, d)
     if not ceil_mode:
         return conv_output_length(n, k, s, p_lo, p_hi, d)
     leftover = n + p_lo + p_hi - effective_kernel_size(k, d)
@@ -142,6 +156,8 @@ def pool_window_start(o=o, s=s, p_lo=p_lo):
     >>> pool_window_start(0, 2, 1), pool_window_start(3, 2, 1)
     (-1, 5)
     """
+    o = check_size("pool_window_start", "o", o, minimum=0)
+    s, p_lo = check_size("pool_window_start", "s", s), check_size("pool_window_start", "p_lo", p_lo, minimum=0)
     return o * s - p_lo
 
 
@@ -153,6 +169,8 @@ def pool_last_window_start(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=F
     >>> pool_last_window_start(11, 2, 2, 0, 0, 1, ceil_mode=True)
     10
     """
+    n, k, s, p_lo, p_hi, d = _window("pool_last_window_start", n, k, s, p_lo, p_hi, d)
+    check_span_fits("pool_last_window_start", n, k, p_lo, p_hi, d)
     return pool_window_start(pool_output_length(n, k, s, p_lo, p_hi, d, ceil_mode) - 1, s, p_lo)
 
 
@@ -165,6 +183,7 @@ def pool_padding_limit(k=k, d=d):
     >>> pool_padding_limit(3, 1), pool_padding_limit(2, 3)
     (2, 3)
     """
+    k, d = check_size("pool_padding_limit", "k", k), check_size("pool_padding_limit", "d", d)
     return d * (k - 1)
 
 
@@ -183,6 +202,9 @@ def pool_padding_condition(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=F
     >>> bool(pool_padding_condition(5, 3, 2, 3, 0, 1))
     False
     """
+    op = "pool_padding_condition"
+    n, k, s, p_lo, p_hi, d = _window(op, n, k, s, p_lo, p_hi, d)
+    check_span_fits(op, n, k, p_lo, p_hi, d)
     return sympy.And(
         sympy.Le(p_lo, pool_padding_limit(k, d)),
         sympy.Lt(pool_last_window_start(n, k, s, p_lo, p_hi, d, ceil_mode), n),
@@ -207,6 +229,10 @@ def avg_pool_window_count(o=o, n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, count_includ
     >>> avg_pool_window_count(0, 3, 3, 1, 2, 0, True), avg_pool_window_count(0, 3, 3, 1, 2, 0, False)
     (3, 1)
     """
+    op = "avg_pool_window_count"
+    o = check_size(op, "o", o, minimum=0)
+    n, k, s, p_lo, p_hi, _ = _window(op, n, k, s, p_lo, p_hi, 1)
+    count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
     start = pool_window_start(o, s, p_lo)
     if count_include_pad:
         return _minimum(start + k, n + p_hi) - start
@@ -222,6 +248,13 @@ def pool_parameter_count():
     return 0
 
 
+def _counts(op, kernel_size, output_size, channels, batch):
+    output_size = check_sizes(op, "output_size", output_size)
+    if kernel_size is not None:
+        kernel_size = check_sizes(op, "kernel_size", kernel_size, length=len(output_size))
+    return kernel_size, output_size, check_size(op, "channels", channels), check_size(op, "batch", batch)
+
+
 def max_pool_comparisons(kernel_size=(k, k), output_size=(n, n), channels=c, batch=batch):
     """Comparisons of a dense max pool: ``N C prod(out) (prod(kernel) - 1)``.
 
@@ -232,6 +265,7 @@ def max_pool_comparisons(kernel_size=(k, k), output_size=(n, n), channels=c, bat
     >>> max_pool_comparisons((2, 2), (2, 2), 1, 1)
     12
     """
+    kernel_size, output_size, channels, batch = _counts("max_pool_comparisons", kernel_size, output_size, channels, batch)
     return batch * channels * math.prod(output_size) * (math.prod(kernel_size) - 1)
 
 
@@ -241,6 +275,7 @@ def avg_pool_additions(kernel_size=(k, k), output_size=(n, n), channels=c, batch
     >>> avg_pool_additions((2, 2), (2, 2), 1, 1), avg_pool_divisions((2, 2), 1, 1)
     (12, 4)
     """
+    kernel_size, output_size, channels, batch = _counts("avg_pool_additions", kernel_size, output_size, channels, batch)
     return batch * channels * math.prod(output_size) * (math.prod(kernel_size) - 1)
 
 
@@ -250,6 +285,7 @@ def avg_pool_divisions(output_size=(n, n), channels=c, batch=batch):
     >>> avg_pool_divisions((14, 14), 6, 1)
     1176
     """
+    _, output_size, channels, batch = _counts("avg_pool_divisions", None, output_size, channels, batch)
     return batch * channels * math.prod(output_size)
 
 
@@ -259,6 +295,8 @@ def global_pool_output_shape(x_shape: Sequence[int]) -> tuple[int, ...]:
     >>> global_pool_output_shape((2, 3, 7, 5))
     (2, 3, 1, 1)
     """
+    x_shape = check_sizes("global_pool_output_shape", "x_shape", x_shape, minimum=0)
+    check_input_rank("global_pool_output_shape", "x_shape", x_shape)
     return (x_shape[0], x_shape[1]) + (1,) * (len(x_shape) - 2)
 
 
@@ -283,13 +321,23 @@ class PoolArguments:
         return len(self.input_size)
 
 
+def _check_args(op: str, args: object) -> None:
+    if not isinstance(args, PoolArguments):
+        raise TypeError(
+            f"{op}: args must be the PoolArguments that check_pool_arguments returns, got {args!r} of type "
+            f"{type(args).__name__}"
+        )
+
+
 def pool_padding(args: PoolArguments) -> Pairs:
     """The ``(lo, hi)`` per axis that ``args.padding`` resolves to (modes use the dilated window)."""
+    _check_args("pool_padding", args)
     return resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
 
 
 def pool_output_size(args: PoolArguments) -> tuple[int, ...]:
     """The spatial output size, one :func:`pool_output_length` per axis."""
+    _check_args("pool_output_size", args)
     return tuple(
         pool_output_length(n_, k_, s_, lo, hi, d_, args.ceil_mode)
         for n_, k_, s_, (lo, hi), d_ in zip(args.input_size, args.kernel_size, args.stride, pool_padding(args), args.dilation)
@@ -298,13 +346,8 @@ def pool_output_size(args: PoolArguments) -> tuple[int, ...]:
 
 def pool_output_shape(args: PoolArguments) -> tuple[int, ...]:
     """``(N, C, *out)`` of max_pool/avg_pool (max_pool's indices have the same shape)."""
+    _check_args("pool_output_shape", args)
     return (args.batch, args.channels, *pool_output_size(args))
-
-
-def _check_flag(op: str, name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{op}: {name} must be a bool (True or False), got {value!r} of type {type(value).__name__}")
-    return value
 
 
 def check_pool_arguments(
@@ -337,7 +380,7 @@ def check_pool_arguments(
     dilations = int_per_axis(op, "dilation", dilation, spatial, minimum=1)
     padding_n = normalize_padding(op, padding, spatial)
     flags = {
-        name: _check_flag(op, name, value)
+        name: check_flag(op, name, value)
         for name, value in (("ceil_mode", ceil_mode), ("count_include_pad", count_include_pad), ("return_indices", return_indices))
     }
     if divisor_override is not None:

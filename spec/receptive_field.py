@@ -91,6 +91,7 @@ import sympy
 
 from . import layers as L
 from . import upsample as _upsample
+from .conventions import check_number, check_size
 from .layers import tidy
 
 n, k, s = sympy.symbols("n k s", integer=True, positive=True)
@@ -103,6 +104,16 @@ class NoRecurrenceForm(ValueError):
 # ---------------------------------------------------------------------------------------
 # The recurrences and their closed forms
 # ---------------------------------------------------------------------------------------
+
+
+def _exact(op: str, name: str, value, *, minimum=None, strict: bool = False):
+    """An exact number (int, ``Fraction``, sympy; not a float or a bool), finite, bounded below when asked."""
+    if not isinstance(value, (sympy.Basic, Fraction)) and not hasattr(value, "__index__") or isinstance(value, bool):
+        raise TypeError(
+            f"{op}: {name} must be an exact number (an int, a fractions.Fraction or a sympy expression), "
+            f"got {value!r} of type {type(value).__name__}"
+        )
+    return check_number(op, name, value, minimum=minimum, strict=strict)
 
 
 def _q(value):
@@ -118,6 +129,8 @@ def next_size(r, span, j):
     >>> next_size(3, 3, 1)
     5
     """
+    r, span, j = _exact("next_size", "r", r, minimum=0, strict=True), _exact("next_size", "span", span, minimum=1), \
+        _exact("next_size", "j", j, minimum=0)
     return tidy(_q(r) + (_q(span) - 1) * _q(j))
 
 
@@ -127,6 +140,7 @@ def next_jump(j, stride):
     >>> next_jump(2, 2)
     4
     """
+    j, stride = _exact("next_jump", "j", j, minimum=0), _exact("next_jump", "stride", stride, minimum=0)
     return tidy(_q(j) * _q(stride))
 
 
@@ -137,7 +151,21 @@ def next_start(start, span, offset, j):
     >>> next_start(0, 3, 1, 1), next_start(0, 2, 0, 1)
     (0, 1/2)
     """
+    start, offset = _exact("next_start", "start", start), _exact("next_start", "offset", offset)
+    span, j = _exact("next_start", "span", span, minimum=1), _exact("next_start", "j", j, minimum=0)
     return tidy(_q(start) + ((_q(span) - 1) / 2 - _q(offset)) * _q(j))
+
+
+def _stack(op: str, spans, strides, offsets=None):
+    """Per-layer spans (>= 1), strides (>= 0) and offsets, sequences of one length."""
+    named = [("spans", spans, 1), ("strides", strides, 0)] + ([] if offsets is None else [("offsets", offsets, None)])
+    for name, values, _ in named:
+        if not isinstance(values, (tuple, list)):
+            raise TypeError(f"{op}: {name} must be a tuple or list (one entry per layer), got {values!r}")
+    if len({len(values) for _, values, _ in named}) != 1:
+        raise ValueError(f"{op}: " + ", ".join(f"{name} has {len(values)}" for name, values, _ in named)
+                         + " entries; give one per layer")
+    return tuple(tuple(_exact(op, name, v, minimum=minimum) for v in values) for name, values, minimum in named)
 
 
 def stack_size(spans: Sequence, strides: Sequence):
@@ -146,6 +174,7 @@ def stack_size(spans: Sequence, strides: Sequence):
     >>> stack_size((3, 3, 3), (1, 1, 1)), stack_size((2, 2), (2, 2))
     (7, 4)
     """
+    spans, strides = _stack("stack_size", spans, strides)
     total, jump = sympy.Integer(1), sympy.Integer(1)
     for span, stride in zip(spans, strides):
         total += (_q(span) - 1) * jump
@@ -159,6 +188,7 @@ def stack_start(spans: Sequence, strides: Sequence, offsets: Sequence):
     >>> stack_start((3, 3), (1, 1), (1, 1)), stack_start((2,), (2,), (0,))
     (0, 1/2)
     """
+    spans, strides, offsets = _stack("stack_start", spans, strides, offsets)
     total, jump = sympy.Integer(0), sympy.Integer(1)
     for span, stride, offset in zip(spans, strides, offsets):
         total += ((_q(span) - 1) / 2 - _q(offset)) * jump
@@ -173,6 +203,7 @@ def uniform_stack_size(n=n, k=k):
     >>> uniform_stack_size(3, 3), uniform_stack_size(3, 5)
     (7, 13)
     """
+    n, k = check_size("uniform_stack_size", "n", n, minimum=0), check_size("uniform_stack_size", "k", k)
     return 1 + n * (k - 1)
 
 
@@ -182,6 +213,8 @@ def strided_stack_size(n=n, k=k, s=s):
     >>> strided_stack_size(2, 2, 2), strided_stack_size(3, 3, 2)
     (4, 15)
     """
+    n, k = check_size("strided_stack_size", "n", n, minimum=0), check_size("strided_stack_size", "k", k)
+    s = check_size("strided_stack_size", "s", s, minimum=2)
     value = 1 + (k - 1) * (s**n - 1) / (s - 1)
     return value if isinstance(value, sympy.Basic) else int(value)
 
@@ -193,6 +226,7 @@ def dilated_stack_size(n=n, k=k):
     >>> dilated_stack_size(3, 3), dilated_stack_size(4, 3)
     (15, 31)
     """
+    n, k = check_size("dilated_stack_size", "n", n, minimum=0), check_size("dilated_stack_size", "k", k)
     return 1 + (k - 1) * (2**n - 1)
 
 
@@ -249,6 +283,19 @@ def _transposed(k, stride, d, p_lo) -> Window:
 _WINDOWED = (L.Conv, L.DepthwiseConv, L.DepthwiseSeparable, L.MaxPool, L.AvgPool, L.GlobalMaxPool)
 
 
+def _check_layer(op: str, layer: object, where: str = "layer") -> None:
+    if not isinstance(layer, L.Layer):
+        raise TypeError(f"{op}: {where} must be a convspec.spec.layers layer, got {layer!r} of type {type(layer).__name__}")
+
+
+def _check_stack(op: str, layers: object) -> list:
+    if not isinstance(layers, (tuple, list)):
+        raise TypeError(f"{op}: layers must be a list of convspec.spec.layers layers, got {type(layers).__name__}")
+    for index, layer in enumerate(layers):
+        _check_layer(op, layer, f"layers[{index}]")
+    return list(layers)
+
+
 def layer_windows(layer: L.Layer, input_shape) -> tuple[Window, ...] | None:
     """One :class:`Window` per spatial axis, or ``None`` for a layer that keeps every unit's field.
 
@@ -261,6 +308,7 @@ def layer_windows(layer: L.Layer, input_shape) -> tuple[Window, ...] | None:
     >>> layer_windows(L.ConvTranspose(1, 3, stride=2), (1, 4))
     (Window(span=2, stride=1/2, offset=1, tap=None),)
     """
+    _check_layer("layer_windows", layer)
     if isinstance(layer, L.Activation):
         layer.resolve(input_shape)
         return None
@@ -303,6 +351,8 @@ def apply_window(field: AxisField, window: Window) -> AxisField:
     >>> apply_window(INPUT_FIELD, Window(3, 1, 1))
     AxisField(size=3, jump=1, start=0)
     """
+    if not isinstance(field, AxisField) or not isinstance(window, Window):
+        raise TypeError(f"apply_window: field must be an AxisField and window a Window, got {field!r} and {window!r}")
     return AxisField(
         next_size(field.size, window.span, field.jump),
         next_jump(field.jump, window.stride),
@@ -322,6 +372,7 @@ def receptive_fields(layers: Sequence[L.Layer], input_shape, *, strict: bool = T
     >>> [field[0].size for field in receptive_fields(stack, (1, 28, 28))]
     [3, 4, 8, 10]
     """
+    layers = _check_stack("receptive_fields", layers)
     shape = tuple(input_shape)
     fields = (INPUT_FIELD,) * (len(shape) - 1)
     flattened = None  # (fields, spatial sizes) where a Flatten dropped the spatial axes
@@ -364,6 +415,7 @@ def is_gap_free(layers: Sequence[L.Layer], input_shape) -> bool:
     >>> is_gap_free([L.Conv(1, 3, dilation=2)], (1, 20)), is_gap_free([L.Conv(1, 1, stride=2), L.Conv(1, 2)], (1, 20))
     (False, False)
     """
+    layers = _check_stack("is_gap_free", layers)
     shape = tuple(input_shape)
     fields = (INPUT_FIELD,) * (len(shape) - 1)
     for layer in layers:
@@ -441,6 +493,10 @@ def exact_receptive_field(layers: Sequence[L.Layer], input_shape, unit: Sequence
     >>> exact_receptive_field([L.Conv(1, 3, dilation=2)], (1, 9), (0,))
     ExactField(cells=((0, 2, 4),), through_padding=False)
     """
+    layers = _check_stack("exact_receptive_field", layers)
+    if not isinstance(unit, (tuple, list)):
+        raise TypeError(f"exact_receptive_field: unit must be a tuple of ints (one per spatial dim), got {unit!r}")
+    unit = tuple(check_size("exact_receptive_field", "unit", u, minimum=0) for u in unit)
     shape_list = [tuple(input_shape)]
     for layer in layers:
         if isinstance(layer, (L.Flatten, L.Dense)):

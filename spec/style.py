@@ -49,6 +49,8 @@ from typing import Sequence
 
 import sympy
 
+from .conventions import check_size, check_sizes
+
 C, M, I, J, K = sympy.symbols("C M I J K", integer=True, positive=True)
 NORMALIZATIONS = ("none", "seed_004", "gatys", "per_element")
 
@@ -61,6 +63,8 @@ def gram_scale(normalization: str = "gatys", channels=C, positions=M):
     >>> gram_scale("seed_004", 3, 4)
     1/24
     """
+    normalization = check_normalization("gram_scale", normalization)
+    channels, positions = check_size("gram_scale", "channels", channels), check_size("gram_scale", "positions", positions)
     if normalization == "none":
         return sympy.Integer(1)
     if normalization in ("gatys", "seed_004"):
@@ -107,6 +111,7 @@ def tutorial_style_loss_factor(channels=C):
     >>> tutorial_style_loss_factor()
     C**(-2)
     """
+    channels = check_size("tutorial_style_loss_factor", "channels", channels)
     return 1 / sympy.sympify(channels) ** 2
 
 
@@ -116,6 +121,8 @@ def content_loss_constants(channels=C, positions=M) -> dict:
     >>> content_loss_constants()
     {'seed_004': 1, 'gatys': 1/2, 'pytorch_tutorial': 1/(C*M)}
     """
+    channels = check_size("content_loss_constants", "channels", channels)
+    positions = check_size("content_loss_constants", "positions", positions)
     return {"seed_004": sympy.Integer(1), "gatys": sympy.Rational(1, 2), "pytorch_tutorial": 1 / (sympy.sympify(channels) * positions)}
 
 
@@ -138,6 +145,8 @@ def gram_output_shape(shape: Sequence[int]) -> tuple[int, int, int]:
     >>> gram_output_shape((2, 64, 7, 7))
     (2, 64, 64)
     """
+    shape = check_sizes("gram_output_shape", "shape", shape, minimum=0)
+    check_features_shape("gram_output_shape", "shape", shape)
     return (shape[0], shape[1], shape[1])
 
 
@@ -147,6 +156,8 @@ def gram_multiply_adds(channels=C, positions=M, batch=sympy.Symbol("N", integer=
     >>> gram_multiply_adds(64, 49, 1)
     200704
     """
+    op = "gram_multiply_adds"
+    channels, positions, batch = check_size(op, "channels", channels), check_size(op, "positions", positions), check_size(op, "batch", batch)
     return batch * channels**2 * positions
 
 

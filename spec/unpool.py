@@ -42,8 +42,8 @@ from typing import Sequence
 
 import sympy
 
-from .conv import ceil_div, conv_output_length, maximum
-from .conventions import Pairs, _as_int, check_input_rank, int_per_axis, normalize_padding
+from .conv import _window, ceil_div, conv_output_length, maximum
+from .conventions import Pairs, _as_int, check_input_rank, check_size, int_per_axis, normalize_padding
 
 n, k, s, L = sympy.symbols("n k s L", integer=True, positive=True)
 p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
@@ -51,6 +51,21 @@ p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
 
 def _is_symbolic(*values: object) -> bool:
     return any(isinstance(v, sympy.Basic) for v in values)
+
+
+def _unpool_window(op, n, k, s, p_lo, p_hi):
+    n, k, s, p_lo, p_hi, _ = _window(op, n, k, s, p_lo, p_hi, 1)
+    return n, k, s, p_lo, p_hi
+
+
+def _check_some_length(op, n, k, s, p_lo, p_hi):
+    """Some output length pools to ``n`` (:func:`unpool_valid_lengths_condition`), where decidable."""
+    room = (n - 1) * s - p_lo - p_hi + k + s - 2
+    if (room.is_negative if _is_symbolic(room) else room < 0):
+        raise ValueError(
+            f"{op}: no output length pools to n={n} with k={k}, s={s} and padding (p_lo, p_hi) = ({p_lo}, {p_hi}); "
+            f"the padding must satisfy p_lo + p_hi <= n*s + k - 2 = {n * s + k - 2}"
+        )
 
 
 def unpool_formula_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
@@ -63,6 +78,7 @@ def unpool_formula_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
     >>> unpool_formula_length(3, 3, 2, 1, 1)
     5
     """
+    n, k, s, p_lo, p_hi = _unpool_window("unpool_formula_length", n, k, s, p_lo, p_hi)
     return (n - 1) * s - p_lo - p_hi + k
 
 
@@ -76,6 +92,8 @@ def unpool_default_length(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
     >>> unpool_default_length(2, 2, 2, 0, 0)
     4
     """
+    n, k, s, p_lo, p_hi = _unpool_window("unpool_default_length", n, k, s, p_lo, p_hi)
+    _check_some_length("unpool_default_length", n, k, s, p_lo, p_hi)
     return maximum(unpool_formula_length(n, k, s, p_lo, p_hi), 1)
 
 
@@ -95,6 +113,7 @@ def unpool_valid_lengths(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
     >>> unpool_valid_lengths()
     Range(Max(1, k - p_hi - p_lo + s*(n - 1)), k - p_hi - p_lo + s*(n - 1) + s, 1)
     """
+    n, k, s, p_lo, p_hi = _unpool_window("unpool_valid_lengths", n, k, s, p_lo, p_hi)
     formula = unpool_formula_length(n, k, s, p_lo, p_hi)
     if _is_symbolic(n, k, s, p_lo, p_hi):
         return sympy.Range(sympy.Max(formula, 1), formula + s)
@@ -111,6 +130,7 @@ def unpool_valid_lengths_condition(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
     >>> bool(unpool_valid_lengths_condition(1, 2, 1, 1, 1))
     False
     """
+    n, k, s, p_lo, p_hi = _unpool_window("unpool_valid_lengths_condition", n, k, s, p_lo, p_hi)
     return sympy.Ge(unpool_formula_length(n, k, s, p_lo, p_hi) + s, 2)
 
 
@@ -124,6 +144,7 @@ def pooled_length(L=L, k=k, s=s, p_lo=p_lo, p_hi=p_hi):
     >>> [pooled_length(length, 2, 2, 0, 0) for length in (5, 6, 7, 8)]
     [2, 3, 3, 4]
     """
+    L, k, s, p_lo, p_hi = _unpool_window("pooled_length", L, k, s, p_lo, p_hi)
     return conv_output_length(L, k, s, p_lo, p_hi, 1)
 
 
@@ -136,6 +157,7 @@ def unpool_overlap(k=k, s=s):
     >>> unpool_overlap(3, 2)
     2
     """
+    k, s = check_size("unpool_overlap", "k", k), check_size("unpool_overlap", "s", s)
     return ceil_div(k, s)
 
 
@@ -170,8 +192,17 @@ class UnpoolArguments:
         return len(self.input_size)
 
 
+def _check_args(op: str, args: object) -> None:
+    if not isinstance(args, UnpoolArguments):
+        raise TypeError(
+            f"{op}: args must be the UnpoolArguments that check_unpool_arguments returns, got {args!r} of type "
+            f"{type(args).__name__}"
+        )
+
+
 def unpool_output_size(args: UnpoolArguments) -> tuple[int, ...]:
     """The spatial output size: the requested one, or the default on every axis."""
+    _check_args("unpool_output_size", args)
     if args.output_size is not None:
         return args.output_size
     return tuple(
@@ -187,6 +218,7 @@ def unpool_output_shape(args: UnpoolArguments) -> tuple[int, ...]:
     >>> unpool_output_shape(args)
     (1, 3, 4, 4)
     """
+    _check_args("unpool_output_shape", args)
     return (args.batch, args.channels, *unpool_output_size(args))
 
 

@@ -108,7 +108,7 @@ from typing import Sequence
 
 import sympy
 
-from .conventions import check_input_rank, int_per_axis
+from .conventions import check_flag, check_input_rank, check_number, check_size, check_sizes, int_per_axis
 
 MODES = ("nearest", "nearest_exact", "linear", "bilinear", "trilinear")
 NEAREST_MODES = ("nearest", "nearest_exact")
@@ -145,6 +145,24 @@ def _ratio(a, b):
     return a / b if _is_symbolic(a, b) else Fraction(a) / Fraction(b)
 
 
+def _sigma(op, sigma):
+    """A positive scale factor: a sympy expression, or a number read exactly (:func:`scale_factor_value`:
+    ints and Fractions as they are, a float as its shortest decimal)."""
+    if isinstance(sigma, sympy.Basic):
+        return check_number(op, "sigma", sigma, minimum=0, strict=True)
+    return scale_factor_value(op, sigma)
+
+
+def _step(op, name, r):
+    """A positive rational step (int, Fraction or sympy); floats are refused (the coordinates are exact)."""
+    if not isinstance(r, sympy.Basic) and not isinstance(r, numbers.Rational):
+        raise TypeError(
+            f"{op}: {name} must be an exact rational (int, fractions.Fraction or sympy), got {r!r} of type "
+            f"{type(r).__name__}"
+        )
+    return check_number(op, name, r, minimum=0, strict=True)
+
+
 def output_length(n=n, sigma=sigma):
     """Output length for a scale factor: ``o = floor(n * sigma)``.
 
@@ -158,7 +176,14 @@ def output_length(n=n, sigma=sigma):
     >>> output_length(5, Fraction(3, 2)), output_length(100, Fraction(29, 100))
     (7, 29)
     """
-    return _floor(n * sigma)
+    n, sigma = check_size("output_length", "n", n), _sigma("output_length", sigma)
+    length = _floor(n * sigma)
+    if not _is_symbolic(length) and length < 1:
+        raise ValueError(
+            f"output_length: n * sigma = {n} * {sigma} = {n * sigma} < 1 leaves no output sample; "
+            "the output needs at least one (n * sigma >= 1)"
+        )
+    return length
 
 
 def coordinate_step(n=n, o=o, sigma=None):
@@ -170,9 +195,14 @@ def coordinate_step(n=n, o=o, sigma=None):
     >>> coordinate_step(5, 7, Fraction(3, 2)), coordinate_step(5, 7)
     (Fraction(2, 3), Fraction(5, 7))
     """
+    n, o = check_size("coordinate_step", "n", n), check_size("coordinate_step", "o", o)
     if sigma is not None:
-        return _ratio(1, sigma)
+        return _ratio(1, _sigma("coordinate_step", sigma))
     return _ratio(n, o)
+
+
+def _source_args(op, t, n, r):
+    return check_size(op, "t", t, minimum=0), check_size(op, "n", n), _step(op, "r", r)
 
 
 def nearest_source(t=t, n=n, r=r):
@@ -183,6 +213,7 @@ def nearest_source(t=t, n=n, r=r):
     >>> [nearest_source(t_, 5, Fraction(5, 3)) for t_ in range(3)]
     [0, 1, 3]
     """
+    t, n, r = _source_args("nearest_source", t, n, r)
     return _minimum(_floor(t * r), n - 1)
 
 
@@ -194,6 +225,7 @@ def nearest_exact_source(t=t, n=n, r=r):
     >>> [nearest_exact_source(t_, 5, Fraction(5, 3)) for t_ in range(3)]
     [0, 2, 4]
     """
+    t, n, r = _source_args("nearest_exact_source", t, n, r)
     return _minimum(_floor((t + _half(t, r)) * r), n - 1)
 
 
@@ -206,6 +238,7 @@ def half_pixel_source(t=t, r=r):
     >>> [str(half_pixel_source(t_, Fraction(1, 2))) for t_ in range(6)]
     ['0', '1/4', '3/4', '5/4', '7/4', '9/4']
     """
+    t, r = check_size("half_pixel_source", "t", t, minimum=0), _step("half_pixel_source", "r", r)
     half = _half(t, r)
     return _maximum((t + half) * r - half, 0)
 
@@ -218,6 +251,10 @@ def align_corners_source(t=t, n=n, o=o):
     >>> [str(align_corners_source(t_, 3, 5)) for t_ in range(5)]
     ['0', '1/2', '1', '3/2', '2']
     """
+    op = "align_corners_source"
+    t, n, o = check_size(op, "t", t, minimum=0), check_size(op, "n", n), check_size(op, "o", o)
+    if not _is_symbolic(t, o) and t >= o:
+        raise ValueError(f"{op}: t must index the output, 0 <= t < o = {o}, got {t}")
     if _is_symbolic(t, n, o):
         return sympy.Piecewise((0, sympy.Eq(o, 1)), (t * (n - 1) / (o - 1), True))
     return Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)
@@ -225,6 +262,7 @@ def align_corners_source(t=t, n=n, o=o):
 
 def linear_source(t=t, n=n, o=o, r=r, align_corners=False):
     """The linear modes' coordinate: :func:`align_corners_source` or :func:`half_pixel_source`."""
+    align_corners = check_flag("linear_source", "align_corners", align_corners)
     return align_corners_source(t, n, o) if align_corners else half_pixel_source(t, r)
 
 
@@ -237,6 +275,13 @@ def linear_neighbours(s, n=n):
     >>> linear_neighbours(Fraction(9, 4), 3)
     (2, 2, Fraction(1, 4))
     """
+    n = check_size("linear_neighbours", "n", n)
+    if not isinstance(s, sympy.Basic) and not isinstance(s, numbers.Rational):
+        raise TypeError(
+            f"linear_neighbours: s must be an exact rational (int, fractions.Fraction or sympy), got {s!r} of type "
+            f"{type(s).__name__}"
+        )
+    s = check_number("linear_neighbours", "s", s, minimum=0)
     i0 = _floor(s)
     return i0, _minimum(i0 + 1, n - 1), s - i0
 
@@ -258,6 +303,11 @@ def upsample_multiply_adds(mode="bilinear", output_size=(o, o), channels=channel
     >>> upsample_multiply_adds("bilinear", (4, 4), 1, 1), upsample_multiply_adds("nearest", (4, 4), 1, 1)
     (64, 0)
     """
+    op = "upsample_multiply_adds"
+    if not isinstance(mode, str) or mode not in MODES:
+        raise ValueError(f"{op}: mode must be one of {_mode_list()}; got {mode!r}")
+    output_size = check_sizes(op, "output_size", output_size)
+    channels, batch = check_size(op, "channels", channels), check_size(op, "batch", batch)
     if mode in NEAREST_MODES:
         return 0
     return batch * channels * math.prod(output_size) * 2 ** len(output_size)
@@ -297,6 +347,14 @@ class UpsampleArguments:
 
 def upsample_output_shape(x_shape: Sequence[int], args: UpsampleArguments) -> tuple[int, ...]:
     """``(N, C, *out)``."""
+    if not isinstance(args, UpsampleArguments):
+        raise TypeError(
+            f"upsample_output_shape: args must be the UpsampleArguments that check_upsample_arguments returns, "
+            f"got {args!r} of type {type(args).__name__}"
+        )
+    x_shape = check_sizes("upsample_output_shape", "x_shape", x_shape, minimum=0)
+    if x_shape[2:] != args.input_size:
+        raise ValueError(f"upsample_output_shape: x_shape {x_shape!r} does not have args' spatial size {args.input_size!r}")
     return (x_shape[0], x_shape[1], *args.output_size)
 
 
@@ -323,8 +381,7 @@ def check_mode(op: str, mode: object, spatial_dims: int, align_corners: object) 
             f"{op}: mode={mode!r} interpolates along exactly {wanted} spatial dim(s), but x has "
             f"{spatial_dims}; {advice}"
         )
-    if not isinstance(align_corners, bool):
-        raise TypeError(f"{op}: align_corners must be a bool, got {align_corners!r} of type {type(align_corners).__name__}")
+    align_corners = check_flag(op, "align_corners", align_corners)
     if align_corners and mode in NEAREST_MODES:
         raise ValueError(
             f"{op}: align_corners=True applies only to the linear modes (linear, bilinear, trilinear), "
@@ -373,6 +430,7 @@ def check_upsample_arguments(
     check_input_rank(op, "x", x_shape)
     spatial = len(x_shape) - 2
     check_mode(op, mode, spatial, align_corners)
+    align_corners = bool(align_corners)
     if (scale_factor is None) == (size is None):
         got = "neither (both are None)" if size is None else f"both (scale_factor={scale_factor!r}, size={size!r})"
         raise ValueError(f"{op}: give exactly one of scale_factor and size; got {got}")
@@ -390,7 +448,7 @@ def check_upsample_arguments(
     else:
         sigmas = (scale_factor_value(op, scale_factor),) * spatial
     for axis, (n_, s_) in enumerate(zip(input_size, sigmas)):
-        if output_length(n_, s_) < 1:
+        if math.floor(n_ * s_) < 1:
             raise ValueError(
                 f"{op}: scale_factor={scale_factor!r} leaves no output sample along spatial dim {axis}: "
                 f"floor({n_} * {s_}) = 0; the output needs at least one sample (use a larger scale_factor, or size)"
