@@ -284,6 +284,7 @@ def depthwise_separable_output_shape(
     dilation: Sequence[int],
 ) -> tuple[int, ...]:
     """``(N, C_out, *out)``: the depthwise stage sets the spatial size, the pointwise the channels."""
+    _check_shapes("depthwise_separable_output_shape", x_shape, depthwise_weight_shape, "depthwise_weight_shape")
     pointwise_weight_shape = check_sizes("depthwise_separable_output_shape", "pointwise_weight_shape", pointwise_weight_shape)
     if not pointwise_weight_shape:
         raise ValueError("depthwise_separable_output_shape: pointwise_weight_shape must not be empty")

@@ -45,7 +45,7 @@ from typing import Sequence
 
 import sympy
 
-from .conventions import ConvArguments, check_conv_arguments
+from .conventions import ConvArguments, check_conv_arguments, check_number
 
 x, y = sympy.symbols("x y", real=True)
 A, omega, phi, theta, x0, y0 = sympy.symbols("A omega phi theta x_0 y_0", real=True)
@@ -100,6 +100,8 @@ def flip(kernel: sympy.Matrix) -> sympy.Matrix:
     [4, 3],
     [2, 1]])
     """
+    if not isinstance(kernel, sympy.MatrixBase):
+        raise TypeError(f"flip: kernel must be a sympy Matrix, got {kernel!r} of type {type(kernel).__name__}")
     rows, cols = kernel.shape
     return sympy.Matrix(rows, cols, lambda i, j: kernel[rows - 1 - i, cols - 1 - j])
 
@@ -141,6 +143,7 @@ def sobel_magnitude(gx=g_x, gy=g_y):
     >>> sobel_magnitude(3, 4)
     5
     """
+    gx, gy = check_number("sobel_magnitude", "gx", gx), check_number("sobel_magnitude", "gy", gy)
     return sympy.sqrt(gx**2 + gy**2)
 
 
@@ -152,6 +155,8 @@ def gabor_coordinates(x=x, y=y, *, theta=theta, x0=x0, y0=y0):
     >>> gabor_coordinates(1, 0, theta=0, x0=0, y0=0)
     (1, 0)
     """
+    x, y, theta, x0, y0 = (check_number("gabor_coordinates", name, v) for name, v in
+                           (("x", x), ("y", y), ("theta", theta), ("x0", x0), ("y0", y0)))
     xt = (x - x0) * sympy.cos(theta) + (y - y0) * sympy.sin(theta)
     yt = -(x - x0) * sympy.sin(theta) + (y - y0) * sympy.cos(theta)
     return xt, yt
@@ -163,6 +168,8 @@ def gabor(x=x, y=y, *, A=A, alpha=alpha, beta=beta, omega=omega, phi=phi, theta=
     >>> gabor(0, 0, A=2, alpha=1, beta=1, omega=1, phi=sympy.pi / 2, theta=0, x0=0, y0=0)
     2
     """
+    A, omega, phi = (check_number("gabor", name, v) for name, v in (("A", A), ("omega", omega), ("phi", phi)))
+    alpha, beta = check_number("gabor", "alpha", alpha, minimum=0), check_number("gabor", "beta", beta, minimum=0)
     xt, yt = gabor_coordinates(x, y, theta=theta, x0=x0, y0=y0)
     return A * sympy.exp(-alpha * xt**2 - beta * yt**2) * sympy.sin(omega * xt + phi)
 

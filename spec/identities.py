@@ -39,6 +39,7 @@ from functools import cache
 import sympy
 
 from . import conv, conv_transpose, pool, unpool
+from .conventions import check_size
 
 # symbols of the proofs (the spec's own n, k, s, d, p_lo, p_hi, m, a are reused)
 n, k, s, d, p_lo, p_hi = conv.n, conv.k, conv.s, conv.d, conv.p_lo, conv.p_hi
@@ -196,17 +197,43 @@ def _expand_indices(expr):
 # ---------------------------------------------------------------------------------------
 
 
+def _name(op: str, name: object) -> str:
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"{op}: name must be a non-empty str, got {name!r} of type {type(name).__name__}")
+    return name
+
+
+def _int(op: str, name: str, value: object, minimum: int) -> int:
+    """A Python int >= minimum (the enumerations below need numbers, not symbols)."""
+    if isinstance(value, sympy.Basic):
+        raise TypeError(f"{op}: {name} must be an int (it is enumerated), got the sympy expression {value!r}")
+    return check_size(op, name, value, minimum=minimum)
+
+
+def _signal(op: str, name: str, values: object, *, rank: int = 1) -> tuple:
+    """A non-empty tuple (or list) of samples; for ``rank=2`` a non-empty rectangular grid of them."""
+    if not isinstance(values, (tuple, list)) or not values:
+        raise TypeError(f"{op}: {name} must be a non-empty tuple of samples, got {values!r}")
+    if rank == 2:
+        widths = {len(row) if isinstance(row, (tuple, list)) else -1 for row in values}
+        if len(widths) != 1 or widths == {-1} or widths == {0}:
+            raise ValueError(f"{op}: {name} must be a non-empty rectangular grid (a tuple of equal-length rows), got {values!r}")
+    return tuple(values)
+
+
 def sequence(name: str, length: int) -> tuple:
     """``(name_0, ..., name_{length-1})``: independent symbols (commutative, no assumptions).
 
     >>> sequence("x", 3)
     (x_0, x_1, x_2)
     """
+    name, length = _name("sequence", name), _int("sequence", "length", length, 0)
     return tuple(sympy.Symbol(f"{name}_{i}") for i in range(length))
 
 
 def grid(name: str, rows: int, cols: int) -> tuple:
     """A ``rows x cols`` grid of independent symbols ``name_i_j``, as a tuple of rows."""
+    name, rows, cols = _name("grid", name), _int("grid", "rows", rows, 0), _int("grid", "cols", cols, 0)
     return tuple(tuple(sympy.Symbol(f"{name}_{i}_{j}") for j in range(cols)) for i in range(rows))
 
 
@@ -217,6 +244,9 @@ def flip(w: tuple) -> tuple:
 
 def zero_pad(x: tuple, lo: int, hi: int) -> tuple:
     """``lo`` zeros, then ``x``, then ``hi`` zeros."""
+    if not isinstance(x, (tuple, list)):
+        raise TypeError(f"zero_pad: x must be a tuple of samples, got {x!r}")
+    lo, hi = _int("zero_pad", "lo", lo, 0), _int("zero_pad", "hi", hi, 0)
     return (sympy.S.Zero,) * lo + tuple(x) + (sympy.S.Zero,) * hi
 
 
@@ -229,6 +259,8 @@ def full_convolution(x: tuple, w: tuple, dilation: int = 1) -> tuple:
     >>> full_convolution((1, 2, 3), (1, 10))
     (1, 12, 23, 30)
     """
+    x, w = _signal("full_convolution", "x", x), _signal("full_convolution", "w", w)
+    dilation = _int("full_convolution", "dilation", dilation, 1)
     length, taps = len(x), len(w)
     return tuple(
         sum((x[u - dilation * j] * w[j] for j in range(taps) if 0 <= u - dilation * j < length), sympy.S.Zero)
@@ -245,6 +277,8 @@ def correlation(x: tuple, w: tuple, stride: int = 1, dilation: int = 1) -> tuple
     >>> correlation((1, 2, 3, 4), (1, -1), stride=2)
     (-1, -1)
     """
+    x, w = _signal("correlation", "x", x), _signal("correlation", "w", w)
+    stride, dilation = _int("correlation", "stride", stride, 1), _int("correlation", "dilation", dilation, 1)
     out, o = [], 0
     while o * stride + dilation * (len(w) - 1) <= len(x) - 1:
         out.append(sum((x[o * stride + dilation * j] * w[j] for j in range(len(w))), sympy.S.Zero))
@@ -254,11 +288,13 @@ def correlation(x: tuple, w: tuple, stride: int = 1, dilation: int = 1) -> tuple
 
 def full_correlation(x: tuple, w: tuple) -> tuple:
     """Correlation of ``x`` padded with ``k - 1`` zeros on each side (every overlapping window)."""
+    x, w = _signal("full_correlation", "x", x), _signal("full_correlation", "w", w)
     return correlation(zero_pad(x, len(w) - 1, len(w) - 1), w)
 
 
 def full_convolution_2d(x: tuple, w: tuple) -> tuple:
     """``(X * W)[t, u] = sum_{i, j} X[t - i, u - j] W[i, j]``, over every ``(t, u)`` some term reaches."""
+    x, w = _signal("full_convolution_2d", "x", x, rank=2), _signal("full_convolution_2d", "w", w, rank=2)
     (n1, n2), (k1, k2) = (len(x), len(x[0])), (len(w), len(w[0]))
     return tuple(
         tuple(
@@ -272,6 +308,7 @@ def full_convolution_2d(x: tuple, w: tuple) -> tuple:
 
 def correlation_2d(x: tuple, w: tuple) -> tuple:
     """``Y[a, b] = sum_{i, j} X[a + i, b + j] W[i, j]`` for every window inside ``X`` (stride 1)."""
+    x, w = _signal("correlation_2d", "x", x, rank=2), _signal("correlation_2d", "w", w, rank=2)
     (n1, n2), (k1, k2) = (len(x), len(x[0])), (len(w), len(w[0]))
     return tuple(
         tuple(sum((x[a + i][b + j] * w[i][j] for i in range(k1) for j in range(k2)), sympy.S.Zero)
@@ -282,11 +319,14 @@ def correlation_2d(x: tuple, w: tuple) -> tuple:
 
 def polynomial(coefficients: tuple, variable=z):
     """``sum_i c_i z^i``. Full convolution of coefficient sequences is polynomial multiplication."""
+    if not isinstance(coefficients, (tuple, list)):
+        raise TypeError(f"polynomial: coefficients must be a tuple of numbers or expressions, got {coefficients!r}")
     return sum((c * variable**i for i, c in enumerate(coefficients)), sympy.S.Zero)
 
 
 def coefficients(poly, length: int, variable=z) -> tuple:
     """The coefficients of ``z^0 .. z^{length-1}`` of ``poly`` (expanded)."""
+    length = _int("coefficients", "length", length, 0)
     expanded = sympy.expand(poly)
     return tuple(expanded.coeff(variable, i) for i in range(length))
 

@@ -89,6 +89,10 @@ TINY_NET_WEIGHTS = {
 
 def last_conv_activation(layers=TINY_NET) -> int:
     """The index of the activation Grad-CAM reads by default: the ReLU right after the last conv (else the conv)."""
+    if not isinstance(layers, (tuple, list)) or not all(isinstance(layer, (tuple, list)) and layer for layer in layers):
+        raise TypeError(
+            f"grad_cam: layers must be a sequence of layer records (non-empty tuples such as ('relu',)), got {layers!r}"
+        )
     convs = [i for i, layer in enumerate(layers) if layer[0] == "conv"]
     if not convs:
         raise ValueError("grad_cam: the network has no convolutional layer")

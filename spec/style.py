@@ -55,6 +55,10 @@ C, M, I, J, K = sympy.symbols("C M I J K", integer=True, positive=True)
 NORMALIZATIONS = ("none", "seed_004", "gatys", "per_element")
 
 
+def _scale_args(op, normalization, channels, positions):
+    return check_normalization(op, normalization), check_size(op, "channels", channels), check_size(op, "positions", positions)
+
+
 def gram_scale(normalization: str = "gatys", channels=C, positions=M):
     """The factor ``c`` of ``gram = c * F`` for each normalisation.
 
@@ -80,6 +84,7 @@ def style_loss_constant(normalization: str = "gatys", channels=C, positions=M):
     >>> style_loss_constant("gatys")
     1/(4*C**2*M**2)
     """
+    normalization, channels, positions = _scale_args("style_loss_constant", normalization, channels, positions)
     return gram_scale(normalization, channels, positions) ** 2
 
 
@@ -102,6 +107,8 @@ def conversion_factor(source: str, target: str, channels=C, positions=M):
     >>> conversion_factor("gatys", "per_element"), conversion_factor("none", "gatys")
     (4, 1/(4*C**2*M**2))
     """
+    check_normalization("conversion_factor", source)
+    target, channels, positions = _scale_args("conversion_factor", target, channels, positions)
     return sympy.simplify((gram_scale(target, channels, positions) / gram_scale(source, channels, positions)) ** 2)
 
 
@@ -136,6 +143,7 @@ def style_gradient_factor(normalization: str = "gatys", channels=C, positions=M)
     >>> style_gradient_factor("gatys")
     1/(C**2*M**2)
     """
+    normalization, channels, positions = _scale_args("style_gradient_factor", normalization, channels, positions)
     return 4 * style_loss_constant(normalization, channels, positions)
 
 

@@ -35,6 +35,7 @@ from typing import NamedTuple, Sequence
 import sympy
 
 from . import layers as L
+from .conventions import check_size
 from .receptive_field import receptive_fields
 
 _KIND_NAMES = {cls: name for name, cls in L.LAYER_TYPES.items()}
@@ -213,14 +214,14 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 def parse_size(entry) -> object:
     """An int, or a name for a symbolic size (a positive integer symbol): ``28``, ``"28"``, ``"n"``."""
-    if isinstance(entry, bool):
+    if isinstance(entry, bool) or type(entry).__module__ == "numpy" and type(entry).__name__ in ("bool_", "bool"):
         raise TypeError(f"input_shape: an entry must be an int or a symbol name, got the bool {entry!r}")
-    if isinstance(entry, int):
-        return entry
+    if hasattr(entry, "__index__") and not isinstance(entry, str):
+        return check_size("input_shape", "an entry", entry)
     if isinstance(entry, str):
         text = entry.strip()
         if re.fullmatch(r"[0-9]+", text):
-            return int(text)
+            return check_size("input_shape", "an entry", int(text))
         if _NAME.match(text):
             return L.size_symbol(text)
     raise ValueError(
