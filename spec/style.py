@@ -176,8 +176,13 @@ def check_normalization(op: str, normalization: object) -> str:
 
 
 def check_features_shape(op: str, name: str, shape: Sequence[int]) -> None:
-    if len(shape) < 3 or any(s < 1 for s in shape[1:]):
+    if len(shape) < 3:
         raise ValueError(f"{op}: {name} must have shape (N, C, *spatial) with at least one spatial axis, got shape {tuple(shape)!r}")
+    if any(s < 1 for s in shape[1:]):
+        axis = next(a for a, s in enumerate(shape[1:], start=1) if s < 1)
+        raise ValueError(
+            f"{op}: {name} has an empty axis {axis} in shape {tuple(shape)!r}; channels and spatial sizes must be >= 1"
+        )
 
 
 def check_pair_shapes(op: str, name: str, shape: Sequence[int], generated_shape: Sequence[int], layer: int | None) -> None:
