@@ -15,11 +15,15 @@ directory ``OP/CASE_ID/`` holding:
   as the strings ``"nan"``, ``"inf"``, ``"-inf"``).
 
 ``manifest.json`` at the top lists every case with the sha256 of each of its files,
-the convspec version, the profile and the seed.
+their count and a digest of the list, the convspec version, the profile and the seed.
 
-:func:`verify` reads an outside program's results (``RESULTS/OP/CASE_ID/output_K.npy``
-or ``.json``, the expected outputs' names) and compares each with the stored bound.
-The format is documented for readers in other languages in ``docs/vectors.md``.
+The export never deletes what it did not write: it goes to a new or empty folder, or
+replaces an earlier export's own files with ``force`` (:mod:`.vectors_folder`), and is
+built whole in a staging folder first. The format (JSON encoding, manifest schema,
+integrity checks) is in :mod:`.vectors_format`; :func:`verify` (:mod:`.vectors_verify`)
+reads an outside program's results (``RESULTS/OP/CASE_ID/output_K.npy`` or ``.json``)
+and compares each with the stored bound. The format is documented for readers in other
+languages in ``docs/vectors.md``.
 """
 
 from __future__ import annotations
@@ -28,148 +32,27 @@ import hashlib
 import json
 import math
 import os
-import shutil
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, settings
 
+from . import vectors_folder
 from .case import Case
 from .catalog import CATALOG, Operation
 from .runner import PROFILES
-from .tolerance import Derived, compare
-
-FORMAT = "convspec-vectors"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-CASE_FILE = "case.json"
-SOURCES = ("drawn", "example", "edge")
-
-
-class VectorsError(ValueError):
-    """A usage error: a missing or damaged vectors directory, a bad option."""
-
-
-# --------------------------------------------------------------------------- JSON encoding
-
-
-def array_to_json(array: np.ndarray) -> dict:
-    """``{"dtype", "shape", "values"}``: flat row-major values; floats by ``repr`` of their float64 value
-    (the shortest decimal that parses back to the same float64, hence to the same float16/32 after
-    rounding), non-finite floats as ``"nan"``, ``"inf"``, ``"-inf"``; integers and booleans as JSON
-    integers and booleans."""
-    array = np.asarray(array)
-    flat = array.reshape(-1)
-    if array.dtype.kind == "f":
-        values = [_float_json(v) for v in flat.astype(np.float64).tolist()]
-    elif array.dtype.kind in "iub":
-        values = flat.tolist()
-    else:
-        raise TypeError(f"cannot write an array of dtype {array.dtype} as a conformance vector")
-    return {"dtype": str(array.dtype), "shape": [int(n) for n in array.shape], "values": values}
-
-
-def _float_json(value: float):
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value  # json writes float.__repr__: round-trips exactly, -0.0 included
-
-
-_NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "+inf": math.inf}
-_DTYPES = ("float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "bool")
-
-
-def array_from_json(data: Any) -> np.ndarray:
-    """The inverse of :func:`array_to_json`; raises ``ValueError`` on a malformed object.
-
-    Float values are parsed as float64 and then rounded to ``dtype`` (round to nearest even).
-    """
-    if not isinstance(data, dict) or not {"dtype", "shape", "values"} <= set(data):
-        raise ValueError('an array must be a JSON object with "dtype", "shape" and "values"')
-    dtype, shape, values = data["dtype"], data["shape"], data["values"]
-    if dtype not in _DTYPES:
-        raise ValueError(f"unknown dtype {dtype!r} (one of {', '.join(_DTYPES)})")
-    if not isinstance(shape, list) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise ValueError(f'"shape" must be a list of non-negative integers, got {shape!r}')
-    if not isinstance(values, list):
-        raise ValueError('"values" must be a flat list')
-    if len(values) != math.prod(shape):
-        raise ValueError(f'"values" has {len(values)} elements, the shape {shape} needs {math.prod(shape)}')
-    if np.dtype(dtype).kind == "f":
-        parsed = []
-        for v in values:
-            if isinstance(v, str):
-                if v.lower() not in _NONFINITE:
-                    raise ValueError(f'a float value must be a number or "nan", "inf", "-inf", got {v!r}')
-                parsed.append(_NONFINITE[v.lower()])
-            elif isinstance(v, (int, float)) and not isinstance(v, bool):
-                parsed.append(float(v))
-            else:
-                raise ValueError(f"a float value must be a number or a string, got {v!r}")
-        flat = np.array(parsed, dtype=np.float64).astype(dtype)
-    elif dtype == "bool":
-        if not all(isinstance(v, bool) for v in values):
-            raise ValueError("a bool array's values must be true or false")
-        flat = np.array(values, dtype=bool)
-    else:
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
-            raise ValueError(f"a {dtype} array's values must be integers")
-        flat = np.array(values, dtype=np.int64).astype(dtype)
-    return flat.reshape(shape)
-
-
-def params_to_json(value):
-    """Parameters as JSON: tuples as lists, a Fraction as ``{"fraction": [numerator, denominator]}``."""
-    if isinstance(value, (tuple, list)):
-        return [params_to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): params_to_json(v) for k, v in value.items()}
-    if isinstance(value, Fraction):
-        return {"fraction": [value.numerator, value.denominator]}
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"a parameter cannot be {value!r}")
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(f"cannot write parameter value {value!r} as JSON")
-
-
-def params_from_json(value):
-    """The inverse of :func:`params_to_json`: lists back to tuples (the spec's conventions)."""
-    if isinstance(value, list):
-        return tuple(params_from_json(v) for v in value)
-    if isinstance(value, dict):
-        if set(value) == {"fraction"}:
-            numerator, denominator = value["fraction"]
-            return Fraction(numerator, denominator)
-        return {k: params_from_json(v) for k, v in value.items()}
-    return value
-
-
-def _dumps(data, compact: bool = False) -> bytes:
-    if compact:
-        text = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    else:
-        text = json.dumps(data, indent=1, allow_nan=False)
-    return (text + "\n").encode()
-
-
-def _npy_bytes(array: np.ndarray) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
-    return buffer.getvalue()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+from .vectors_format import (  # noqa: F401  (the format's names, re-exported)
+    CASE_FILE, FORMAT, FORMAT_VERSION, MANIFEST, SOURCES, DamagedExport, ManifestError, VectorsError, _dumps,
+    _npy_bytes, array_from_json, array_to_json, cases_digest, check_manifest, export_problems, listed_files,
+    load_manifest,
+    params_from_json, params_to_json, read_case, read_manifest, sha256,
+)
+from .vectors_verify import (  # noqa: F401  (verify lives there; re-exported)
+    CaseResult, OperationSummary, VerifyReport, load_result, print_verify_report, verify, verify_case, verify_json,
+    verify_junit, write_verify_json, write_verify_junit,
+)
 
 
 # --------------------------------------------------------------------------- the cases
@@ -440,51 +323,62 @@ def export(
     examples: int | None = None,
     random_seed: int = 0,
     progress: Callable[[str, int], None] | None = None,
+    force: bool = False,
 ) -> ExportSummary:
-    """Write the vectors of ``operations`` under ``out`` (emptied first if it holds an earlier export).
+    """Write the vectors of ``operations`` to ``out``: a new or empty folder, or (with ``force``) one holding an
+    earlier export, of which only the listed files are replaced (:mod:`.vectors_folder`'s rules; a refusal is a
+    :class:`VectorsError` before anything is written). The export is built whole in a staging folder first, so
+    an error or Ctrl-C leaves ``out`` as it was.
 
     ``examples`` drawn cases per operation (default: the profile's count, 60 for ``ci``), plus
     the worked examples and edge cases. Returns what was written.
     """
     count = resolve_examples(profile, examples)
-    out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise VectorsError(f"--out {out}: not a directory")
-        if any(out.iterdir()):
-            if not (out / MANIFEST).is_file():
-                raise VectorsError(f"--out {out}: not empty and not an earlier export (no {MANIFEST}); refusing to overwrite")
-            shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    operations = list(operations)
-    entries, total_files, total_bytes, per_operation = [], 0, 0, {}
-    for operation in operations:
-        vectors = [Vector(case, "drawn", i) for i, case in enumerate(draw_cases(operation, count, random_seed))] if count else []
-        vectors += example_vectors(operation) + edge_vectors(operation)
-        per_operation[operation.name] = len(vectors)
-        if progress is not None:
-            progress(operation.name, len(vectors))
-        for vector in vectors:
-            files = _case_files(operation, vector)
-            directory = out / operation.name / vector.id
-            directory.mkdir(parents=True)
-            hashes = {}
-            for name, data in files.items():
-                (directory / name).write_bytes(data)
-                hashes[name] = sha256(data)
-                total_bytes += len(data)
-            total_files += len(files)
-            case_meta = json.loads(files[CASE_FILE])
-            entries.append({
-                "op": operation.name,
-                "id": vector.id,
-                "path": f"{operation.name}/{vector.id}",
-                "source": vector.source,
-                "title": vector.title,
-                "outputs": [o["name"] for o in case_meta["outputs"]],
-                "files": hashes,
-            })
-    manifest = {
+    operations = list({op.name: op for op in operations}.values())  # an operation named twice is exported once
+    destination = vectors_folder.prepare(out, force=force)
+    with vectors_folder.staging(destination) as staged:
+        entries, per_operation = [], {}
+        for operation in operations:
+            vectors = operation_vectors(operation, count, random_seed)
+            per_operation[operation.name] = len(vectors)
+            if progress is not None:
+                progress(operation.name, len(vectors))
+            entries += [write_case(staged, operation, vector) for vector in vectors]
+        manifest = _manifest(entries, operations, profile, count, random_seed)
+        (staged / MANIFEST).write_bytes(_dumps(manifest))
+        files = [f"{entry['path']}/{name}" for entry in entries for name in entry["files"]]
+        size = sum((staged / rel).stat().st_size for rel in files + [MANIFEST])
+        vectors_folder.commit(destination, staged, files)
+    return ExportSummary(Path(out), len(entries), len(files) + 1, size, per_operation)
+
+
+def operation_vectors(operation: Operation, count: int, random_seed: int) -> list[Vector]:
+    """The cases of one operation: ``count`` drawn ones (seeded), the worked examples, the edge cases."""
+    drawn = [Vector(case, "drawn", i) for i, case in enumerate(draw_cases(operation, count, random_seed))] if count else []
+    return drawn + example_vectors(operation) + edge_vectors(operation)
+
+
+def write_case(folder: Path, operation: Operation, vector: Vector) -> dict:
+    """Write one case's folder ``OP/CASE_ID/`` under ``folder``; returns its manifest entry."""
+    files = _case_files(operation, vector)
+    directory = folder / operation.name / vector.id
+    directory.mkdir(parents=True)
+    for name, data in files.items():
+        (directory / name).write_bytes(data)
+    return {
+        "op": operation.name,
+        "id": vector.id,
+        "path": f"{operation.name}/{vector.id}",
+        "source": vector.source,
+        "title": vector.title,
+        "outputs": [o["name"] for o in json.loads(files[CASE_FILE])["outputs"]],
+        "files": {name: sha256(data) for name, data in files.items()},
+    }
+
+
+def _manifest(entries: list[dict], operations: list[Operation], profile: str | None, count: int, random_seed: int) -> dict:
+    """The manifest: versions, settings, and the case list with its count and digest (:func:`cases_digest`)."""
+    return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "convspec_version": _versions()["convspec"],
@@ -493,11 +387,10 @@ def export(
         "seed": random_seed,
         "examples_per_operation": count,
         "operations": [op.name for op in operations],
+        "case_count": len(entries),
+        "cases_sha256": cases_digest(entries),
         "cases": entries,
     }
-    data = _dumps(manifest)
-    (out / MANIFEST).write_bytes(data)
-    return ExportSummary(out, len(entries), total_files + 1, total_bytes + len(data), per_operation)
 
 
 def _case_files(operation: Operation, vector: Vector) -> dict[str, bytes]:
@@ -545,51 +438,7 @@ def _case_files(operation: Operation, vector: Vector) -> dict[str, bytes]:
     return files
 
 
-# --------------------------------------------------------------------------- reading an export
-
-
-def read_manifest(directory: str | os.PathLike, *, check_hashes: bool = True, ops: Iterable[str] | None = None) -> dict:
-    """The manifest of an export; with ``check_hashes`` every file's sha256 is checked too (of the
-    cases of ``ops`` only, when given)."""
-    directory = Path(directory)
-    path = directory / MANIFEST
-    if not path.is_file():
-        raise VectorsError(f"{directory}: no {MANIFEST} (not a convspec vectors export)")
-    try:
-        manifest = json.loads(path.read_text())
-    except json.JSONDecodeError as error:
-        raise VectorsError(f"{path}: not valid JSON ({error})") from None
-    if manifest.get("format") != FORMAT:
-        raise VectorsError(f"{path}: not a {FORMAT} manifest")
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise VectorsError(f"{path}: format version {manifest.get('format_version')}, this convspec reads {FORMAT_VERSION}")
-    if check_hashes:
-        damaged, selected = [], None if ops is None else set(ops)
-        for entry in manifest["cases"]:
-            if selected is not None and entry["op"] not in selected:
-                continue
-            for name, digest in entry["files"].items():
-                file = directory / entry["path"] / name
-                if not file.is_file() or sha256(file.read_bytes()) != digest:
-                    damaged.append(f"{entry['path']}/{name}")
-        if damaged:
-            shown = ", ".join(damaged[:5]) + (f" and {len(damaged) - 5} more" if len(damaged) > 5 else "")
-            raise VectorsError(f"{directory}: {len(damaged)} file(s) missing or changed since the export: {shown}")
-    return manifest
-
-
-def read_case(directory: str | os.PathLike, entry: dict) -> tuple[dict, Case, list[np.ndarray], list[np.ndarray]]:
-    """(case.json, the Case with its inputs from the .npy files, expected outputs, bounds)."""
-    folder = Path(directory) / entry["path"]
-    meta = json.loads((folder / CASE_FILE).read_text())
-    inputs = {
-        item["name"]: None if item["file"] is None else np.load(folder / f"{item['file']}.npy", allow_pickle=False)
-        for item in meta["inputs"]
-    }
-    case = Case(meta["op"], inputs, params_from_json(meta["params"]), meta["data_kind"])
-    expected = [np.load(folder / f"{o['name']}.npy", allow_pickle=False) for o in meta["outputs"]]
-    bounds = [np.load(folder / f"{o['bound']}.npy", allow_pickle=False) for o in meta["outputs"]]
-    return meta, case, expected, bounds
+# --------------------------------------------------------------------------- an outside program, simulated
 
 
 def write_results(
@@ -602,7 +451,7 @@ def write_results(
     ``transform(op, outputs)`` may alter the outputs first (to plant a bug in a test). Returns the cases written."""
     if fmt not in ("npy", "json"):
         raise ValueError(f"fmt must be 'npy' or 'json', got {fmt!r}")
-    manifest = read_manifest(vectors, check_hashes=False)
+    manifest = load_manifest(vectors)
     written, selected = 0, None if ops is None else set(ops)
     for entry in manifest["cases"]:
         if not target.provides(entry["op"]) or (selected is not None and entry["op"] not in selected):
@@ -624,274 +473,3 @@ def write_results(
                 (folder / f"output_{k}.json").write_bytes(_dumps(array_to_json(part), compact=True))
         written += 1
     return written
-
-
-# --------------------------------------------------------------------------- verify
-
-
-@dataclass
-class CaseResult:
-    op: str
-    id: str
-    status: str  # passed | failed | missing
-    title: str = ""
-    params: dict = field(default_factory=dict)  # as JSON
-    call: str = ""
-    reason: str = ""
-    output: str | None = None  # the output file that failed
-    index: tuple[int, ...] | None = None
-    expected: float | int | str | None = None
-    actual: float | int | str | None = None
-    allowed: float | None = None
-    worst_ratio: float = 0.0
-
-
-@dataclass
-class OperationSummary:
-    op: str
-    cases: int = 0
-    passed: int = 0
-    failed: int = 0
-    missing: int = 0
-
-    @property
-    def status(self) -> str:
-        if self.failed:
-            return "failed"
-        if self.passed:
-            return "passed" if not self.missing else "passed (some missing)"
-        return "missing"
-
-
-@dataclass
-class VerifyReport:
-    vectors: str
-    results: str
-    manifest: dict
-    cases: list[CaseResult] = field(default_factory=list)
-
-    def operations(self) -> list[OperationSummary]:
-        summaries: dict[str, OperationSummary] = {op: OperationSummary(op) for op in self.manifest["operations"]}
-        for result in self.cases:
-            summary = summaries.setdefault(result.op, OperationSummary(result.op))
-            summary.cases += 1
-            setattr(summary, result.status, getattr(summary, result.status) + 1)
-        return list(summaries.values())
-
-    def count(self, status: str) -> int:
-        return sum(r.status == status for r in self.cases)
-
-    @property
-    def failed(self) -> bool:
-        return self.count("failed") > 0
-
-    def summary_line(self) -> str:
-        return (f"{len(self.cases)} cases: {self.count('passed')} passed, {self.count('failed')} failed, "
-                f"{self.count('missing')} missing")
-
-
-def _json_value(value):
-    if value is None:
-        return None
-    if isinstance(value, (float, np.floating)):
-        return _float_json(float(value))
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    return value
-
-
-def load_result(folder: Path, name: str) -> tuple[np.ndarray | None, str | None]:
-    """The result array ``name`` (``.npy`` preferred over ``.json``), or (None, None) when there is none;
-    raises ``ValueError`` with a reason when the file cannot be read."""
-    npy, js = folder / f"{name}.npy", folder / f"{name}.json"
-    if npy.is_file():
-        try:
-            return np.load(npy, allow_pickle=False), npy.name
-        except Exception as error:  # not a .npy file, a pickled object array, ...
-            raise ValueError(f"{npy.name}: cannot be read as .npy ({error})") from None
-    if js.is_file():
-        try:
-            data = json.loads(js.read_text())
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ValueError(f"{js.name}: not valid JSON ({error})") from None
-        try:
-            return array_from_json(data), js.name
-        except ValueError as error:
-            raise ValueError(f"{js.name}: {error}") from None
-    return None, None
-
-
-def verify_case(vectors: Path, results: Path, entry: dict) -> CaseResult:
-    folder = vectors / entry["path"]
-    meta = json.loads((folder / CASE_FILE).read_text())
-    result = CaseResult(entry["op"], entry["id"], "passed", entry.get("title", ""), meta["params"], meta["call"])
-    out_folder = results / entry["path"]
-    found = []
-    for output in meta["outputs"]:
-        try:
-            actual, file = load_result(out_folder, output["name"])
-        except ValueError as error:
-            return _fail(result, str(error), output["name"])
-        found.append((output, actual, file))
-    if all(actual is None for _, actual, _ in found):
-        result.status = "missing"
-        return result
-    for output, actual, file in found:
-        name = output["name"]
-        if actual is None:
-            return _fail(result, f"{name}: no result file ({name}.npy or {name}.json)", name)
-        expected = np.load(folder / f"{name}.npy", allow_pickle=False)
-        bound = np.load(folder / f"{output['bound']}.npy", allow_pickle=False)
-        if actual.shape != expected.shape:
-            return _fail(result, f"{file}: shape {tuple(actual.shape)}, expected {tuple(expected.shape)}", name)
-        if actual.dtype != expected.dtype:
-            return _fail(result, f"{file}: dtype {actual.dtype}, expected {expected.dtype}", name)
-        with np.errstate(over="ignore", invalid="ignore"):
-            comparison = compare(expected, actual, Derived(bound, exact=not bound.any()))
-        result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
-        if not comparison.passed:
-            result = _fail(result, f"{file}: {comparison.describe()}", name)
-            result.index = comparison.first_bad_index
-            result.expected = _typed(expected, comparison.expected_value)
-            result.actual = _typed(expected, comparison.actual_value)
-            result.allowed = comparison.allowed
-            result.worst_ratio = comparison.worst_ratio
-            return result
-    return result
-
-
-def _typed(like: np.ndarray, value):
-    if value is None:
-        return None
-    if like.dtype.kind in "iub" and math.isfinite(value):
-        return int(value)
-    return float(value)
-
-
-def _fail(result: CaseResult, reason: str, output: str | None) -> CaseResult:
-    result.status, result.reason, result.output = "failed", reason, output
-    return result
-
-
-def verify(vectors: str | os.PathLike, results: str | os.PathLike, *, ops: Iterable[str] | None = None) -> VerifyReport:
-    """Compare the results under ``results`` with the export under ``vectors`` (the cases of ``ops``, or all)."""
-    vectors, results = Path(vectors), Path(results)
-    ops = None if ops is None else list(ops)
-    manifest = read_manifest(vectors, ops=ops)
-    if not results.is_dir():
-        raise VectorsError(f"--results {results}: no such directory")
-    selected = None if ops is None else set(ops)
-    if selected is not None:  # (the hashes were checked before; an unknown name matched no case)
-        unknown = selected - set(manifest["operations"])
-        if unknown:
-            raise VectorsError(f"--ops: {', '.join(sorted(unknown))} not in the export ({', '.join(manifest['operations'])})")
-        manifest = {**manifest, "operations": [op for op in manifest["operations"] if op in selected]}
-    report = VerifyReport(str(vectors), str(results), manifest)
-    for entry in manifest["cases"]:
-        if selected is None or entry["op"] in selected:
-            report.cases.append(verify_case(vectors, results, entry))
-    return report
-
-
-# --------------------------------------------------------------------------- verify reports
-
-
-def print_verify_report(report: VerifyReport, console=None, *, max_failures: int = 20) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = console or Console()
-    manifest = report.manifest
-    console.print(
-        f"Verifying [bold]{report.results}[/] against the vectors in [bold]{report.vectors}[/] "
-        f"(convspec {manifest.get('convspec_version')}, profile {manifest.get('profile')}, seed {manifest.get('seed')})",
-        highlight=False,
-    )
-    table = Table(title="convspec vectors verify", title_justify="left")
-    for column, justify in (("operation", "left"), ("cases", "right"), ("passed", "right"), ("failed", "right"),
-                            ("missing", "right"), ("result", "left")):
-        table.add_column(column, justify=justify, no_wrap=column == "operation")
-    style = {"passed": "bold green", "failed": "bold red", "missing": "dim", "passed (some missing)": "green"}
-    for summary in report.operations():
-        table.add_row(summary.op, str(summary.cases), str(summary.passed), str(summary.failed), str(summary.missing),
-                      f"[{style[summary.status]}]{summary.status.upper()}[/]")
-    console.print(table)
-    console.print("[dim]missing: cases with no result file (neither passed nor failed). "
-                  "Each output is compared element by element with the bound stored with the case "
-                  "(0: bit for bit; NaN matches NaN).[/]")
-    failures = [r for r in report.cases if r.status == "failed"]
-    for failure in failures[:max_failures]:
-        console.print(f"[bold red]FAILED[/] {failure.op}/{failure.id}"
-                      + (f" ({failure.title})" if failure.title else ""), highlight=False)
-        console.print(f"  {failure.call}", highlight=False, markup=False, soft_wrap=True)
-        console.print(f"  params: {json.dumps(failure.params)}", highlight=False, markup=False, soft_wrap=True)
-        console.print(f"  {failure.reason}", highlight=False, markup=False, soft_wrap=True)
-    if len(failures) > max_failures:
-        console.print(f"... and {len(failures) - max_failures} more failures (all of them in --report FILE.json)")
-    console.print(f"[{'bold red' if report.failed else 'bold green'}]{report.summary_line()}[/]")
-
-
-def verify_json(report: VerifyReport) -> dict:
-    manifest = report.manifest
-    operations = []
-    for summary in report.operations():
-        cases = [r for r in report.cases if r.op == summary.op]
-        operations.append({
-            "op": summary.op, "status": summary.status, "cases": summary.cases, "passed": summary.passed,
-            "failed": summary.failed, "missing": summary.missing,
-            "failures": [_failure_json(r) for r in cases if r.status == "failed"],
-            "missing_cases": [r.id for r in cases if r.status == "missing"],
-        })
-    return {
-        "vectors": report.vectors,
-        "results": report.results,
-        "convspec_version": manifest.get("convspec_version"),
-        "profile": manifest.get("profile"),
-        "seed": manifest.get("seed"),
-        "summary": {"cases": len(report.cases), "passed": report.count("passed"), "failed": report.count("failed"),
-                    "missing": report.count("missing"), "line": report.summary_line()},
-        "failed": report.failed,
-        "operations": operations,
-    }
-
-
-def _failure_json(result: CaseResult) -> dict:
-    return {
-        "case": result.id, "title": result.title, "call": result.call, "params": result.params,
-        "output": result.output, "reason": result.reason,
-        "index": None if result.index is None else list(result.index),
-        "expected": _json_value(result.expected), "actual": _json_value(result.actual),
-        "allowed": _json_value(result.allowed),
-        "worst_ratio": _json_value(result.worst_ratio),
-    }
-
-
-def write_verify_json(report: VerifyReport, path) -> None:
-    Path(path).write_text(json.dumps(verify_json(report), indent=2, allow_nan=False) + "\n")
-
-
-def verify_junit(report: VerifyReport):
-    """JUnit XML: one ``<testsuite>`` per operation, one ``<testcase>`` per case; missing cases are ``<skipped>``."""
-    from xml.etree import ElementTree as ET
-
-    suites = ET.Element("testsuites", name="convspec vectors verify", tests=str(len(report.cases)),
-                        failures=str(report.count("failed")), skipped=str(report.count("missing")))
-    for summary in report.operations():
-        suite = ET.SubElement(suites, "testsuite", name=f"convspec vectors {summary.op}", tests=str(summary.cases),
-                              failures=str(summary.failed), errors="0", skipped=str(summary.missing))
-        properties = ET.SubElement(suite, "properties")
-        for name in ("convspec_version", "profile", "seed"):
-            ET.SubElement(properties, "property", name=name, value=str(report.manifest.get(name)))
-        for result in (r for r in report.cases if r.op == summary.op):
-            testcase = ET.SubElement(suite, "testcase", classname=f"convspec.vectors.{summary.op}", name=result.id)
-            if result.status == "failed":
-                element = ET.SubElement(testcase, "failure", message=result.reason, type="convspec.VectorMismatch")
-                element.text = f"{result.call}\nparams: {json.dumps(result.params)}\n{result.reason}\n"
-            elif result.status == "missing":
-                ET.SubElement(testcase, "skipped", message="no result file")
-    ET.indent(suites)
-    return ET.ElementTree(suites)
-
-
-def write_verify_junit(report: VerifyReport, path) -> None:
-    verify_junit(report).write(path, encoding="utf-8", xml_declaration=True)

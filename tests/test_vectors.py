@@ -5,14 +5,22 @@ implementation's outputs verify, every planted bug of ``tests/mutants/`` whose o
 exported is caught from its outputs alone, the standard-library example program passes on
 the 1-D cases it handles (the others are missing, not passed), the ci export stays small,
 and the JSON form round-trips every value exactly.
+
+An export never deletes what it did not write (a foreign folder, the working folder, a user's file
+beside an earlier export), and an interrupted one leaves the earlier export intact. Verify fails
+(exit 1) on missing cases, no results, cases removed from the manifest, a changed file; a malformed
+manifest or a results folder inside the export is a usage error (2); convspec's own bug exits 3.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
+import io
 import json
 import math
+import shutil
 import subprocess
 import sys
 from fractions import Fraction
@@ -85,7 +93,9 @@ def test_export_is_byte_identical_and_hashed(tmp_path):
 def test_manifest_describes_the_export(export_dir, manifest):
     from importlib.metadata import version
 
-    assert manifest["format"] == "convspec-vectors" and manifest["format_version"] == 1
+    assert manifest["format"] == "convspec-vectors" and manifest["format_version"] == 2
+    assert manifest["case_count"] == len(manifest["cases"])
+    assert manifest["cases_sha256"] == vectors.cases_digest(manifest["cases"])
     assert manifest["convspec_version"] == version("convspec")
     assert (manifest["profile"], manifest["seed"], manifest["examples_per_operation"]) == ("ci", 0, SMALL)
     assert manifest["operations"] == [op.name for op in catalog.CATALOG]
@@ -103,6 +113,17 @@ def test_manifest_describes_the_export(export_dir, manifest):
     for phrase in ("ceil mode keeps the last", "NaN propagates", "duplicate", "Output padding", "even kernel",
                    "Per-side padding", "ties pick the first maximum"):
         assert phrase.lower() in titles.lower(), phrase
+
+
+def test_cases_sha256_is_what_the_docs_shell_recipe_computes(tmp_path):
+    if shutil.which("sha256sum") is None or shutil.which("sort") is None:
+        pytest.skip("no sha256sum or sort")
+    out = tmp_path / "v"
+    _small_export(out, "relu", "max_pool")
+    recipe = "sha256sum */*/* | LC_ALL=C sort | sha256sum"
+    assert recipe.replace(" | LC_ALL=C sort | sha256sum", "") in (ROOT / "docs" / "vectors.md").read_text()
+    run = subprocess.run(["sh", "-c", recipe], cwd=out, capture_output=True, text=True, timeout=60)
+    assert run.stdout.split()[0] == vectors.load_manifest(out)["cases_sha256"]
 
 
 def test_cases_read_back_as_the_reference_computes_them(export_dir, manifest):
@@ -266,15 +287,304 @@ def test_usage_errors_exit_2(export_dir, tmp_path, capsys):
     assert _cli("vectors", "verify", str(export_dir), "--results", str(tmp_path / "none")) == 2
     (tmp_path / "keep.txt").write_text("not an export")
     assert _cli("vectors", "export", "--ops", "relu", "--out", str(tmp_path)) == 2  # never overwrites other files
-    damaged = tmp_path / "damaged"
-    vectors.export(damaged, [catalog.get("relu")], examples=2)
-    entry = vectors.read_manifest(damaged)["cases"][0]
-    (damaged / entry["path"] / "output_0.json").write_text("{}")
-    assert _cli("vectors", "verify", str(damaged), "--results", str(tmp_path)) == 2
-    assert "changed since the export" in capsys.readouterr().err
+    assert _cli("vectors", "export", "--ops", "relu", "--out", str(tmp_path / "keep.txt")) == 2  # not a folder
+    assert (tmp_path / "keep.txt").read_text() == "not an export"
     with pytest.raises(SystemExit) as exit_info:
         _cli("vectors", "verify", str(export_dir))  # --results is required
     assert exit_info.value.code == 2
+
+
+# --------------------------------------------------------------------------- export never deletes what it did not write
+
+
+def _small_export(out: Path, *ops: str, seed: int = 0, force: bool = False) -> None:
+    vectors.export(out, [catalog.get(op) for op in ops or ("relu",)], examples=2, random_seed=seed, force=force)
+
+
+def _tree(directory: Path) -> dict[str, bytes | None]:
+    """Every file (its bytes) and folder (None) under ``directory``."""
+    return {str(p.relative_to(directory)): p.read_bytes() if p.is_file() else None for p in sorted(directory.rglob("*"))}
+
+
+def _web_app(folder: Path) -> dict[str, bytes | None]:
+    (folder / "src").mkdir(parents=True)
+    (folder / "manifest.json").write_text('{"name": "my app", "start_url": "/index.html", "icons": []}')
+    (folder / "index.html").write_text("<!doctype html><title>mine</title>")
+    (folder / "src" / "main.js").write_text("console.log('mine')")
+    return _tree(folder)
+
+
+def test_a_folder_with_a_foreign_manifest_is_refused_and_untouched(tmp_path, capsys):
+    app = tmp_path / "app"
+    before = _web_app(app)
+    for force in ((), ("--force",)):
+        assert _cli("vectors", "export", "--ops", "relu", "--examples", "1", "--out", str(app), *force) == 2
+        assert _tree(app) == before
+        err = capsys.readouterr().err
+        assert "not a convspec vectors export" in err and len(err.strip().splitlines()) == 1, err
+    # a manifest that says convspec-vectors but does not match the schema is not enough either
+    (app / "manifest.json").write_text('{"format": "convspec-vectors", "format_version": 2, "cases": "all"}')
+    before = _tree(app)
+    assert _cli("vectors", "export", "--ops", "relu", "--out", str(app), "--force") == 2
+    assert _tree(app) == before and "schema" in capsys.readouterr().err
+    # nor is one whose case list points outside the export
+    manifest = {"format": "convspec-vectors", "format_version": 1, "operations": ["relu"],
+                "cases": [{"op": "relu", "id": "drawn-000", "path": "../../app", "outputs": [],
+                           "files": {"case.json": "0" * 64}}]}
+    (app / "manifest.json").write_text(json.dumps(manifest))
+    before = _tree(app)
+    assert _cli("vectors", "export", "--ops", "relu", "--out", str(app), "--force") == 2
+    assert _tree(app) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app"]  # no staging folder left beside it
+
+
+def test_the_working_folder_is_never_emptied(tmp_path, monkeypatch, capsys):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.txt").write_text("mine")
+    (work / "data").mkdir()
+    (work / "data" / "table.csv").write_text("1,2")
+    before = _tree(work)
+    monkeypatch.chdir(work)
+    for out in (".", str(work), "data/.."):
+        for force in ((), ("--force",)):
+            assert _cli("vectors", "export", "--ops", "relu", "--examples", "1", "--out", out, *force) == 2
+            assert _tree(work) == before
+    assert "refusing" in capsys.readouterr().err
+    # an empty working folder may take an export; it stays the same folder
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    inode = empty.stat().st_ino
+    monkeypatch.chdir(empty)
+    assert _cli("vectors", "export", "--ops", "relu", "--examples", "1", "--out", ".") == 0
+    assert empty.stat().st_ino == inode and not vectors.export_problems(empty, vectors.load_manifest(empty))
+
+
+def test_re_export_needs_force_and_removes_only_the_earlier_exports_files(tmp_path, capsys):
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _small_export(out, "relu", "sigmoid")
+    first = _tree(out)
+    # without --force: refused, untouched
+    assert _cli("vectors", "export", "--ops", "relu", "--examples", "2", "--out", str(out)) == 2
+    assert "--force" in capsys.readouterr().err and _tree(out) == first
+    # the user's own files beside the export and inside one of its case folders
+    (out / "NOTES.md").write_text("my notes")
+    (out / "results").mkdir()
+    (out / "results" / "output_0.json").write_text("[1]")
+    (out / "sigmoid" / "drawn-000" / "mine.txt").write_text("mine too")
+    # --force with other operations: the old relu and sigmoid files go, the user's stay, and nothing else
+    assert _cli("vectors", "export", "--ops", "softmax", "--examples", "2", "--seed", "5", "--out", str(out),
+                "--force") == 0
+    _small_export(fresh, "softmax", seed=5)
+    after = _tree(out)
+    mine = {"NOTES.md": b"my notes", "results": None, "results/output_0.json": b"[1]", "sigmoid": None,
+            "sigmoid/drawn-000": None, "sigmoid/drawn-000/mine.txt": b"mine too"}
+    assert after == {**_tree(fresh), **mine}
+    assert not vectors.export_problems(out, vectors.load_manifest(out))
+    # the same export again over itself is byte-identical to a fresh one
+    assert _cli("vectors", "export", "--ops", "softmax", "--examples", "2", "--seed", "5", "--out", str(out),
+                "--force") == 0
+    assert _tree(out) == after
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh", "out"]  # no staging folder left
+
+
+def test_force_never_overwrites_a_file_the_earlier_export_did_not_list(tmp_path, capsys):
+    out = tmp_path / "out"
+    _small_export(out, "relu")
+    (out / "sigmoid" / "drawn-000").mkdir(parents=True)
+    (out / "sigmoid" / "drawn-000" / "case.json").write_text("my own case")  # where the new export would write
+    before = _tree(out)
+    assert _cli("vectors", "export", "--ops", "sigmoid", "--examples", "2", "--out", str(out), "--force") == 2
+    assert "sigmoid/drawn-000/case.json is not a file of the earlier export" in capsys.readouterr().err
+    assert _tree(out) == before
+
+
+def test_an_interrupted_export_leaves_the_earlier_one_intact(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    _small_export(out, "relu", "sigmoid")
+    (out / "NOTES.md").write_text("my notes")
+    before = _tree(out)
+    written = []
+    original = vectors.write_case
+
+    def killed_after_three(*args):
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        written.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(vectors, "write_case", killed_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        _cli("vectors", "export", "--ops", "relu,sigmoid", "--examples", "3", "--seed", "9", "--out", str(out), "--force")
+    assert len(written) == 3
+    assert _tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the staging folder went too
+
+
+def test_an_export_killed_while_moving_in_is_repaired_by_force(tmp_path, monkeypatch):
+    """Killed between two file moves, the folder still holds only files its manifest lists (and the user's):
+    the next --force export cleans up and gives the complete export."""
+    from convspec.conformance import vectors_folder
+
+    out, fresh = tmp_path / "out", tmp_path / "fresh"
+    _small_export(out, "relu", "sigmoid")
+    (out / "NOTES.md").write_text("my notes")
+    moves = []
+    original = vectors_folder._move
+
+    def killed_among_the_new_operations_files(source, target):
+        if len([t for t in moves if "softmax" in t.parts]) == 3:  # files the earlier export never had
+            raise KeyboardInterrupt
+        moves.append(target)
+        original(source, target)
+
+    monkeypatch.setattr(vectors_folder, "_move", killed_among_the_new_operations_files)
+    with pytest.raises(KeyboardInterrupt):
+        _small_export(out, "sigmoid", "softmax", seed=4, force=True)
+    monkeypatch.setattr(vectors_folder, "_move", original)
+    listed = set(vectors.listed_files(vectors.load_manifest(out))) | {"manifest.json", "NOTES.md"}
+    assert {k for k, v in _tree(out).items() if v is not None} <= listed
+    assert vectors.export_problems(out, vectors.load_manifest(out))  # half-moved: verify would say so
+    _small_export(out, "sigmoid", "softmax", seed=4, force=True)
+    _small_export(fresh, "sigmoid", "softmax", seed=4)
+    assert _tree(out) == {**_tree(fresh), "NOTES.md": b"my notes"}
+
+
+# --------------------------------------------------------------------------- verify fails where it must
+
+
+@pytest.fixture
+def small(tmp_path) -> tuple[Path, Path]:
+    """A small export of relu and sigmoid and the reference's results for it."""
+    out, results = tmp_path / "vectors", tmp_path / "results"
+    _small_export(out, "relu", "sigmoid")
+    assert vectors.write_results(out, load_target("reference"), results) == len(vectors.load_manifest(out)["cases"])
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 0
+    return out, results
+
+
+def _edit_manifest(out: Path, edit) -> None:
+    manifest = json.loads((out / "manifest.json").read_text())
+    edit(manifest)
+    (out / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_verify_fails_on_cases_deleted_from_the_manifest(small, capsys):
+    out, results = small
+    _edit_manifest(out, lambda m: m["cases"].pop(1))
+    for flags in ((), ("--fail-on-missing",), ("--allow-missing",)):
+        assert _cli("vectors", "verify", str(out), "--results", str(results), *flags) == 1
+        assert "case_count" in capsys.readouterr().out
+    # the count and digest made to match as well: the case folder without an entry still gives it away
+    def recount(manifest):
+        manifest["case_count"] = len(manifest["cases"])
+        manifest["cases_sha256"] = vectors.cases_digest(manifest["cases"])
+
+    _edit_manifest(out, recount)
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    assert "case folder(s) the manifest does not list: relu/" in capsys.readouterr().out
+    # a file's sha256 edited in the list: the digest over the list no longer matches
+    _edit_manifest(out, lambda m: m["cases"][0].update(files={**m["cases"][0]["files"], "x.npy": "0" * 64}))
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    assert "cases_sha256" in capsys.readouterr().out
+
+
+def test_verify_fails_on_missing_cases_and_on_no_results(small, tmp_path, capsys):
+    out, results = small
+    entry = vectors.load_manifest(out)["cases"][0]
+    for file in (results / entry["path"]).iterdir():
+        file.unlink()
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    assert "1 case(s) missing" in capsys.readouterr().out
+    assert _cli("vectors", "verify", str(out), "--results", str(results), "--allow-missing") == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for flags in ((), ("--allow-missing",)):
+        assert _cli("vectors", "verify", str(out), "--results", str(empty), *flags) == 1
+        assert "is empty" in capsys.readouterr().out
+    report = vectors.verify(out, empty, allow_missing=True)
+    assert report.failed and report.count("passed") == 0
+
+
+def test_verify_refuses_results_in_the_export_folder(small, capsys):
+    out, results = small
+    assert _cli("vectors", "verify", str(out), "--results", str(out)) == 2
+    assert "compared with themselves" in capsys.readouterr().err
+    inside = out / "relu"
+    assert _cli("vectors", "verify", str(out), "--results", str(inside)) == 2
+
+
+@pytest.mark.parametrize("manifest", [
+    '{"format": "convspec-vectors", "format_version": 2}',
+    '{"format": "convspec-vectors", "format_version": 99, "cases": []}',
+    '[1, 2, 3]',
+    '{"format": "convspec-vectors", "format_version": 2, "operations": ["relu"], "case_count": 0, '
+    '"cases_sha256": "' + "0" * 64 + '", "cases": [{"op": "relu"}]}',
+    'not json',
+])
+def test_verify_rejects_a_malformed_manifest_in_one_line(small, manifest, capsys):
+    out, results = small
+    (out / "manifest.json").write_text(manifest)
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "manifest.json" in err, err
+    assert "Traceback" not in err and "KeyError" not in err
+    if "99" in manifest:
+        assert "format version 99" in err
+
+
+def test_verify_fails_on_a_hash_mismatch(small, capsys):
+    out, results = small
+    entry = vectors.load_manifest(out)["cases"][0]
+    bound = out / entry["path"] / "bound_0.npy"
+    np.save(bound, np.full(np.load(bound).shape, np.inf))  # a loosened bound: anything would pass
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    assert f"changed since the export: {entry['path']}/bound_0.npy" in capsys.readouterr().out
+    with pytest.raises(vectors.DamagedExport):
+        vectors.read_manifest(out)
+
+
+def test_an_internal_error_exits_3_in_one_line(small, monkeypatch, capsys):
+    from convspec.conformance import vectors_verify
+
+    out, results = small
+
+    def broken(*args):
+        raise RuntimeError("a bug in convspec")
+
+    monkeypatch.setattr(vectors_verify, "verify_case", broken)
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 3
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "please report" in err and "a bug in convspec" in err
+    monkeypatch.setenv("CONVSPEC_DEBUG", "1")
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 3
+    assert "Traceback" in capsys.readouterr().err
+
+
+def test_reports_never_overwrite_a_users_file(small, tmp_path):
+    out, results = small
+    mine = tmp_path / "mine.json"
+    mine.write_text('{"my": "data"}')
+    assert _cli("vectors", "verify", str(out), "--results", str(results), "--report", str(mine)) == 2
+    assert mine.read_text() == '{"my": "data"}'
+    report, junit = tmp_path / "report.json", tmp_path / "report.xml"
+    for _ in range(2):  # its own reports it rewrites
+        assert _cli("vectors", "verify", str(out), "--results", str(results), "--report", str(report),
+                    "--junit", str(junit)) == 0
+    assert json.loads(report.read_text())["format"] == "convspec-vectors-verify-report"
+
+
+def test_help_documents_the_exit_statuses():
+    parser = argparse.ArgumentParser(prog="convspec")
+    vectors_command.add_parser(parser.add_subparsers(dest="command", required=True))
+    for command in ("export", "verify"):
+        with pytest.raises(SystemExit), contextlib.redirect_stdout(io.StringIO()) as text:
+            parser.parse_args(["vectors", command, "--help"])
+        for code in ("0", "1", "2", "3"):
+            assert f"  {code}  " in text.getvalue(), (command, code)
+    docs = (ROOT / "docs" / "vectors.md").read_text()
+    for meaning in vectors_command.EXIT_STATUSES.values():
+        assert meaning.split(":")[0] in docs
 
 
 # --------------------------------------------------------------------------- the example program
@@ -301,7 +611,9 @@ def test_standard_library_example_passes_on_the_cases_it_handles(tmp_path):
     # 'same', 'full', per-side padding and dilation are among the handled cases
     forms = {json.dumps(r.params.get("padding", 0)) for r in report.cases if r.status == "passed"}
     assert {'"same"', '"full"'} <= forms and any(f.startswith("[[") for f in forms)
-    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 0
+    # the missing cases fail by default; --allow-missing accepts them; --fail-on-missing is the default's old name
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    assert _cli("vectors", "verify", str(out), "--results", str(results), "--allow-missing") == 0
     assert _cli("vectors", "verify", str(out), "--results", str(results), "--fail-on-missing") == 1
 
 

@@ -4,11 +4,12 @@ It uses only the Python standard library (json, math, os, sys), as a C or Rust p
 would use its own JSON reader: it reads the JSON form of the conformance vectors of
 ``correlate`` that are 1-D with a single group, computes them, and writes its outputs
 as JSON where ``convspec vectors verify`` looks for them. Other cases (2-D, 3-D, groups)
-get no result file, so verify reports them as missing, neither passed nor failed.
+get no result file, so verify reports them as missing: with ``--allow-missing`` they are
+counted apart, neither passed nor failed (without it, missing cases fail).
 
     convspec vectors export --ops correlate --out vectors/
     python docs/vectors_example/correlate1d.py vectors/ results/
-    convspec vectors verify vectors/ --results results/
+    convspec vectors verify vectors/ --results results/ --allow-missing
 """
 
 import json
