@@ -15,25 +15,23 @@ from convspec.spec.conventions import Pairs
 
 def span(kernel_size: int, dilation: int) -> int:
     """How many input positions a kernel covers: first tap to last tap inclusive."""
-    taps = [dilation * tap for tap in range(kernel_size)]
+    taps = range(0, dilation * kernel_size, dilation)  # dilation * tap for every tap (a range: no walk)
     return taps[-1] - taps[0] + 1
 
 
-def window_starts(padded_length: int, window_span: int, stride: int) -> list[int]:
+def window_starts(padded_length: int, window_span: int, stride: int) -> range:
     """Start of every window that lies completely inside the padded input.
 
-    Walk from 0 in steps of ``stride``; keep a start while its last position
-    ``start + span - 1`` is still inside ``[0, padded_length)``.
+    The starts are ``0, stride, 2*stride, ...``; a start is kept while its last
+    position ``start + span - 1`` is still inside ``[0, padded_length)``, i.e. while
+    ``start <= padded_length - span``. A ``range``: its length (the number of
+    windows) is known before a single start is visited, so an operation can check
+    its output size before it loops.
 
-    >>> window_starts(6, 3, 3)
+    >>> list(window_starts(6, 3, 3))
     [0, 3]
     """
-    starts = []
-    start = 0
-    while start + window_span - 1 <= padded_length - 1:
-        starts.append(start)
-        start += stride
-    return starts
+    return range(0, padded_length - window_span + 1, stride)
 
 
 def padding_for_mode(mode: str, length: int, window_span: int, stride: int) -> tuple[int, int]:
@@ -81,44 +79,43 @@ def zero_pad(x: np.ndarray, pads: Pairs, fill=0) -> np.ndarray:
     return padded
 
 
-def lengths_with_window_count(count: int, window_span: int, stride: int, lo: int, hi: int) -> list[int]:
+def lengths_with_window_count(count: int, window_span: int, stride: int, lo: int, hi: int) -> range:
     """Every input length ``L >= 1`` that, padded by ``lo`` and ``hi``, holds exactly ``count`` windows.
 
-    Walk ``L = 1, 2, ...``, counting the windows with :func:`window_starts`, until more
-    than ``count`` fit (one more cell adds at most one window, so none is skipped).
-    These are the lengths a pooling could have turned into ``count`` values.
+    Windows start at ``0, stride, 2*stride, ...`` of the padded input (:func:`window_starts`).
+    ``count`` windows fit when the last of them, starting at ``(count - 1) * stride``,
+    ends inside the padded input: ``(count - 1) * stride + span <= L + lo + hi``; and no
+    more fit while the next one, starting at ``count * stride``, does not:
+    ``count * stride + span > L + lo + hi``. These are the lengths a pooling could have
+    turned into ``count`` values.
 
-    >>> lengths_with_window_count(3, 2, 2, 0, 0)
+    >>> list(lengths_with_window_count(3, 2, 2, 0, 0))
     [6, 7]
     """
-    lengths = []
-    length = 1
-    while True:
-        windows = len(window_starts(length + lo + hi, window_span, stride))
-        if windows > count:
-            return lengths
-        if windows == count:
-            lengths.append(length)
-        length += 1
+    shortest = max((count - 1) * stride + window_span - lo - hi, 1)
+    first_too_long = count * stride + window_span - lo - hi  # the (count + 1)-th window fits from here on
+    return range(shortest, max(first_too_long, shortest))
 
 
-def pool_window_starts(length: int, pads: tuple[int, int], window_span: int, stride: int, ceil_mode: bool) -> list[int]:
+def pool_window_starts(length: int, pads: tuple[int, int], window_span: int, stride: int, ceil_mode: bool) -> range:
     """Input position of the first tap of every pooling window along one axis (padding is negative).
 
     The windows that lie completely inside the padded input, as :func:`window_starts`
     walks them; then, in ceil mode, one more window when the padded input has cells
     left over after the last one *and* that window starts inside the input or the
     left padding (PyTorch's rule). That extra window overhangs the padded input's end.
+    A ``range``, as :func:`window_starts`.
 
-    >>> pool_window_starts(5, (0, 0), 2, 2, False), pool_window_starts(5, (0, 0), 2, 2, True)
+    >>> list(pool_window_starts(5, (0, 0), 2, 2, False)), list(pool_window_starts(5, (0, 0), 2, 2, True))
     ([0, 2], [0, 2, 4])
-    >>> pool_window_starts(6, (1, 1), 3, 2, True)
+    >>> list(pool_window_starts(6, (1, 1), 3, 2, True))
     [-1, 1, 3, 5]
     """
     lo, hi = pads
-    starts = [start - lo for start in window_starts(lo + length + hi, window_span, stride)]
+    inside = window_starts(lo + length + hi, window_span, stride)
+    starts = range(inside.start - lo, inside.stop - lo, stride)
     following = starts[-1] + stride
     cells_left_over = starts[-1] + window_span < length + hi
     if ceil_mode and cells_left_over and following < length:
-        starts.append(following)
+        starts = range(starts.start, following + 1, stride)
     return starts

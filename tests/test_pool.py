@@ -177,7 +177,7 @@ def test_output_length_closed_form_equals_the_reference_window_enumeration(axis)
     for ceil_mode in (False, True):
         what = f"n={n_}, k={k_}, s={s_}, d={d_}, padding=({lo}, {hi}), ceil_mode={ceil_mode}"
         closed = spec_pool.pool_output_length(n_, k_, s_, lo, hi, d_, ceil_mode)
-        starts = windows.pool_window_starts(n_, (lo, hi), windows.span(k_, d_), s_, ceil_mode)
+        starts = list(windows.pool_window_starts(n_, (lo, hi), windows.span(k_, d_), s_, ceil_mode))
         assert closed == len(starts), f"{what}: spec {closed}, reference windows {starts}"
         assert [spec_pool.pool_window_start(o_, s_, lo) for o_ in range(closed)] == starts, what
         assert spec_pool.pool_last_window_start(n_, k_, s_, lo, hi, d_, ceil_mode) == starts[-1], what
@@ -277,7 +277,7 @@ def test_ceil_mode_keeps_a_last_window_only_if_it_starts_inside_the_input_or_the
             floor_length = spec_pool.pool_output_length(n_, k_, s_, lo, hi, d_, False)
             ceil_length = spec_pool.pool_output_length(n_, k_, s_, lo, hi, d_, True)
             assert ceil_length == len(kept), f"{what}: spec {ceil_length}, definition {kept}"
-            assert windows.pool_window_starts(n_, (lo, hi), span, s_, True) == kept, what
+            assert list(windows.pool_window_starts(n_, (lo, hi), span, s_, True)) == kept, what
             assert floor_length <= ceil_length <= floor_length + 1, what
             assert kept[-1] < n_ and all(a >= n_ for a in gone) and len(gone) <= 1, what
             if ceil_length > floor_length:
