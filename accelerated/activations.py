@@ -14,6 +14,7 @@ import torch.nn.functional as F
 
 from convspec.spec.activations import check_dense_arguments, check_flatten_arguments, check_softmax_axis
 from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.limits import check_output_size
 
 
 def relu(x):
@@ -55,6 +56,7 @@ def dense(x, weight, bias=None):
         if other is not None and other.dtype != x.dtype:
             raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
     check_dense_arguments(op, tuple(x.shape), tuple(weight.shape), None if bias is None else tuple(bias.shape))
+    check_output_size(op, (x.shape[0], weight.shape[0]), x.dtype)
     return F.linear(x, weight, bias)
 
 

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from convspec.spec.conv import conv_output_length, resolve_padding
+from convspec.spec.limits import check_output_size
 from convspec.spec.conventions import (
     ConvArguments,
     check_conv_arguments,
@@ -39,6 +40,7 @@ def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1
         op, x.shape, weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
+    _check_output(op, x, weight.shape[0], args)
     return _correlate(x, weight, bias, args)
 
 
@@ -50,6 +52,7 @@ def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1)
         op, x.shape, weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
+    _check_output(op, x, weight.shape[0], args)
     return _correlate(x, torch.flip(weight, dims=tuple(range(2, weight.dim()))), bias, args)
 
 
@@ -61,6 +64,8 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
         op, x.shape, depthwise_weight.shape, pointwise_weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation,
     )
+    _check_output(op, x, depthwise.out_channels, depthwise, "depthwise stage's output")
+    _check_output(op, x, pointwise_weight.shape[0], depthwise)
     intermediate = _correlate(x, depthwise_weight, None, depthwise)
     if depthwise.spatial_dims in _NATIVE:
         return _NATIVE[depthwise.spatial_dims](intermediate, pointwise_weight, bias)
@@ -81,6 +86,16 @@ def _check_tensors(op: str, **tensors) -> None:
     for name, value in tensors.items():
         if value is not None and name != "x" and value.dtype != x.dtype:
             raise dtype_mismatch_error(op, name, _dtype_name(value.dtype), _dtype_name(x.dtype))
+
+
+def _check_output(op: str, x, out_channels: int, args: ConvArguments, what: str = "output") -> None:
+    """The shared size guard, on the spec's closed-form output length per axis."""
+    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    out_size = tuple(
+        conv_output_length(n, k, s, lo, hi, d)
+        for n, k, s, (lo, hi), d in zip(args.input_size, args.kernel_size, args.stride, pads, args.dilation)
+    )
+    check_output_size(op, (args.batch, out_channels, *out_size), x.dtype, what=what)
 
 
 def _dtype_name(dtype: torch.dtype) -> str:

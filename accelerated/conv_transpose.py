@@ -22,7 +22,14 @@ from itertools import product
 import torch
 import torch.nn.functional as F
 
-from convspec.spec.conv_transpose import ConvTransposeArguments, check_conv_transpose_arguments, full_length, resolve_crop
+from convspec.spec.conv_transpose import (
+    ConvTransposeArguments,
+    check_conv_transpose_arguments,
+    conv_transpose_output_shape,
+    full_length,
+    resolve_crop,
+)
+from convspec.spec.limits import check_output_size
 
 from .conv import _check_tensors
 
@@ -37,6 +44,11 @@ def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=
         op, x.shape, weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups,
     )
+    out_shape = conv_transpose_output_shape(
+        tuple(x.shape), tuple(weight.shape), stride=args.stride, padding=args.padding,
+        output_padding=args.output_padding, dilation=args.dilation, groups=args.groups,
+    )
+    check_output_size(op, out_shape, x.dtype)
     native = _NATIVE.get(args.spatial_dims)
     if native is not None and not isinstance(args.padding, str) and all(lo == hi for lo, hi in args.padding):
         # the fast path: exactly torch's own call

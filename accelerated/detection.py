@@ -20,6 +20,7 @@ from __future__ import annotations
 import torch
 
 from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.limits import check_output_size
 from convspec.spec.detection import (
     check_boxes_shape,
     check_fmt,
@@ -38,6 +39,7 @@ def box_iou(boxes1, boxes2, *, fmt="xyxy"):
     corners1 = _checked_corners(op, "boxes1", boxes1, fmt)
     corners2 = _checked_corners(op, "boxes2", boxes2, fmt)
     _check_same_dtype(op, boxes1, boxes2=boxes2)
+    check_output_size(op, (len(corners1), len(corners2)), boxes1.dtype)
     return _iou_matrix(corners1, corners2).to(boxes1.dtype)
 
 

@@ -14,7 +14,9 @@ import math
 import torch
 
 from convspec.spec import filters as spec
+from convspec.spec.conv import conv_output_length, resolve_padding
 from convspec.spec.conventions import dtype_error
+from convspec.spec.limits import check_output_size
 
 from .conv import convolve
 
@@ -43,6 +45,7 @@ def gabor_kernel(size, *, A=1.0, alpha, beta, omega, phi=0.0, theta=0.0, x0=None
     (rows, cols), p = spec.check_gabor_arguments(
         "gabor_kernel", size, A=A, alpha=alpha, beta=beta, omega=omega, phi=phi, theta=theta, x0=x0, y0=y0
     )
+    check_output_size("gabor_kernel", (rows, cols), torch.float64)
     y, x = torch.meshgrid(torch.arange(rows, dtype=torch.float64), torch.arange(cols, dtype=torch.float64), indexing="ij")
     c, s = math.cos(p["theta"]), math.sin(p["theta"])
     xt = (x - p["x0"]) * c + (y - p["y0"]) * s
@@ -57,7 +60,10 @@ def sobel(x, *, padding="valid"):
         raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
     if not x.dtype.is_floating_point:
         raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
-    spec.check_sobel_arguments(op, tuple(x.shape), padding)
+    args = spec.check_sobel_arguments(op, tuple(x.shape), padding)
+    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    out_size = (conv_output_length(n, 3, 1, lo, hi, 1) for n, (lo, hi) in zip(args.input_size, pads))
+    check_output_size(op, (x.shape[0], 3, *out_size), x.dtype)
     kx, ky = sobel_kernels()
     weight = torch.stack([kx, ky])[:, None].to(dtype=x.dtype, device=x.device)
     gradients = convolve(x, weight, padding=padding)

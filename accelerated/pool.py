@@ -37,9 +37,11 @@ from convspec.spec.pool import (
     avg_pool_window_count,
     check_global_pool_arguments,
     check_pool_arguments,
+    pool_output_shape,
     pool_output_size,
     pool_padding,
 )
+from convspec.spec.limits import check_output_size
 
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -54,6 +56,7 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
         op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation,
         ceil_mode=ceil_mode, return_indices=return_indices,
     )
+    check_output_size(op, pool_output_shape(args), x.dtype)
     pads = pool_padding(args)
     native = _MAX.get(args.spatial_dims)
     if native is not None and _torch_accepts(args, pads):
@@ -69,6 +72,7 @@ def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_i
         op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
         count_include_pad=count_include_pad, divisor_override=divisor_override,
     )
+    check_output_size(op, pool_output_shape(args), x.dtype)
     pads = pool_padding(args)
     # avg_pool3d also refuses an input shorter than the window (even when the padding makes it fit)
     fits = args.spatial_dims < 3 or all(n >= k for n, k in zip(args.input_size, args.kernel_size))
@@ -143,7 +147,8 @@ def _windows(padded, args: PoolArguments, out_size, dilated: bool):
         windows = windows.narrow(2 + axis, 0, (o - 1) * s + span).unfold(2 + axis, span, s)
         if dilated and d > 1:
             windows = windows[..., ::d]
-    return windows.reshape(*windows.shape[: 2 + len(out_size)], -1)
+    leading = windows.shape[: 2 + len(out_size)]
+    return windows.reshape(*leading, math.prod(windows.shape[len(leading):]))  # no -1: batch 0 has no elements
 
 
 def _max_pool_composed(x, args: PoolArguments, pads):

@@ -10,9 +10,12 @@ Rules: :mod:`convspec.spec.style`.
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.limits import check_output_size
 from convspec.spec.style import check_features_shape, check_layers, check_normalization, check_pair_shapes
 
 _HALF = (torch.float16, torch.bfloat16)
@@ -24,6 +27,7 @@ def gram_matrix(features, *, normalization="none"):
     _check_tensor(op, "features", features)
     check_features_shape(op, "features", tuple(features.shape))
     check_normalization(op, normalization)
+    check_output_size(op, (features.shape[0], features.shape[1], features.shape[1]), features.dtype)
     return _gram(_compute(features), normalization).to(features.dtype)
 
 
@@ -45,6 +49,8 @@ def style_loss(generated, style, *, weights=None, normalization="gatys"):
         check_pair_shapes(op, "style", tuple(s.shape), tuple(g.shape), where)
         if g.shape[0] != first.shape[0]:
             raise ValueError(f"{op}: generated layer {layer} has batch {g.shape[0]} but layer 0 has {first.shape[0]}")
+    for g in gen:  # the loss is (N,), but each layer's gram matrices are (N, C, C)
+        check_output_size(op, (g.shape[0], g.shape[1], g.shape[1]), g.dtype, what="gram matrices")
     total = None
     for g, s, lam in zip(gen, sty, lambdas):
         difference = _gram(_compute(g), normalization) - _gram(_compute(s), normalization)  # style batch 1 broadcasts
@@ -73,7 +79,7 @@ def _compute(x):
 
 def _gram(features, normalization: str):
     batch, channels = features.shape[:2]
-    flat = features.reshape(batch, channels, -1)
+    flat = features.reshape(batch, channels, math.prod(features.shape[2:]))  # no -1: batch 0 has no elements
     gram = flat @ flat.transpose(1, 2)
     count = channels * flat.shape[2]
     divisor = {"none": 1, "seed_004": 2 * count, "gatys": 2 * count, "per_element": count}[normalization]

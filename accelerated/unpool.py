@@ -31,6 +31,7 @@ import torch
 import torch.nn.functional as F
 
 from convspec.spec.conventions import dtype_error
+from convspec.spec.limits import check_output_size
 from convspec.spec.unpool import (
     UnpoolArguments,
     check_unpool_arguments,
@@ -60,6 +61,7 @@ def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=N
         output_size=output_size, indices_shape=indices.shape,
     )
     size = unpool_output_size(args)
+    check_output_size(op, x.shape[:2] + size, x.dtype)
     _check_index_range(op, indices, size)  # before any kernel sees an index: CUDA would assert
     return _max_unpool(x, indices.long(), size)
 
@@ -71,6 +73,7 @@ def avg_unpool(x, kernel_size, *, stride=None, output_size=None):
     _check_x(op, x)
     args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
     size = unpool_output_size(args)
+    check_output_size(op, x.shape[:2] + size, x.dtype)
     if args.stride == args.kernel_size:
         if _nearest_is_exact(x, args.kernel_size):
             return _pad_to(F.interpolate(x, scale_factor=args.kernel_size, mode="nearest"), size)
@@ -94,7 +97,9 @@ def first_unpool(x, kernel_size, *, stride=None, output_size=None):
     op = "first_unpool"
     _check_x(op, x)
     args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
-    y = x.new_zeros(x.shape[:2] + unpool_output_size(args))
+    size = unpool_output_size(args)
+    check_output_size(op, x.shape[:2] + size, x.dtype)
+    y = x.new_zeros(x.shape[:2] + size)
     y[_strided_view((0,) * args.spatial_dims, args)] = x
     return y
 

@@ -31,6 +31,7 @@ from functools import lru_cache
 import torch
 
 from convspec.spec.conventions import dtype_error
+from convspec.spec.limits import check_output_size
 from convspec.spec.upsample import (
     LINEAR_MODES,
     UpsampleArguments,
@@ -64,6 +65,7 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
     if not x.dtype.is_floating_point:
         raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
     plan = _plan(op, tuple(x.shape), scale_factor, size, mode, align_corners)
+    check_output_size(op, tuple(x.shape[:2]) + plan.output_size, x.dtype)  # before any index or kernel
     if plan.mode in LINEAR_MODES:
         for axis in plan.copied_axes:
             # torch's linear kernels copy an axis whose length does not change, ignoring the scale

@@ -12,15 +12,17 @@ from itertools import product
 import numpy as np
 
 from convspec.spec.activations import check_dense_arguments, check_flatten_arguments, check_softmax_axis
+from convspec.spec.limits import check_output_size
 
-from .arrays import accumulator, check_array, check_same_dtype, zeros
+from .arrays import accumulator, check_array, check_same_dtype, incomparable_error, refuse_object, zeros
 
 
 def relu(x):
     """Rectified linear unit, element-wise: ``y = x if x > 0 else 0``; NaN stays NaN.
 
     Args:
-        x: floating array of any shape (or ``dtype=object``).
+        x: floating array of any shape (or ``dtype=object`` of comparable numbers: ints,
+            ``Fraction``\ s, sympy numbers; a free symbol has no decidable sign: TypeError).
 
     Returns:
         An array of ``x``'s shape and dtype.
@@ -31,7 +33,10 @@ def relu(x):
     out = np.empty(x.shape, dtype=x.dtype)
     for index in np.ndindex(x.shape):
         value = x[index]
-        out[index] = value if (value > 0 or value != value) else 0  # value != value: NaN
+        try:
+            out[index] = value if (value > 0 or value != value) else 0  # value != value: NaN
+        except TypeError as error:  # dtype=object: a sympy symbol has no decidable sign
+            raise incomparable_error("relu", "x", error) from None
     return out
 
 
@@ -42,7 +47,8 @@ def sigmoid(x):
     for ``x < 0`` (the same number; neither form overflows), in float64.
 
     Args:
-        x: floating array of any shape.
+        x: floating array of any shape (``dtype=object`` is refused with a TypeError: exp has
+            no exact rational value, and the reference does not round silently).
 
     Returns:
         An array of ``x``'s shape and dtype, values in ``[0, 1]``.
@@ -50,6 +56,7 @@ def sigmoid(x):
     Example: ``sigmoid(0) = 0.5``; ``sigmoid(ln 3) = 3/4``.
     """
     x = check_array("sigmoid", "x", x)
+    refuse_object("sigmoid", "x", x, "exp of a rational number is irrational")
     values = x.astype(np.float64)
     out = np.empty(x.shape, dtype=np.float64)
     for index in np.ndindex(x.shape):
@@ -70,7 +77,8 @@ def softmax(x, *, axis=-1):
     ``exp(x_i) / sum_j exp(x_j)`` (the same value: ``convspec.spec.activations.softmax_shift_invariance``).
 
     Args:
-        x: floating array, at least 1-D.
+        x: floating array, at least 1-D (``dtype=object`` is refused: exp is not exact).
+            An empty ``axis`` gives an empty result.
         axis: the axis to normalise over, ``-ndim <= axis < ndim`` (default the last).
 
     Returns:
@@ -80,7 +88,10 @@ def softmax(x, *, axis=-1):
     """
     op = "softmax"
     x = check_array(op, "x", x)
+    refuse_object(op, "x", x, "exp of a rational number is irrational")
     axis = check_softmax_axis(op, x.shape, axis)
+    if x.shape[axis] == 0:  # no slice element: nothing to normalise, an empty result
+        return np.empty(x.shape, dtype=x.dtype)
     values = x.astype(np.float64)
     out = np.empty(x.shape, dtype=np.float64)
     others = [range(size) if a != axis else [slice(None)] for a, size in enumerate(x.shape)]
@@ -139,6 +150,7 @@ def dense(x, weight, bias=None):
         bias = check_array(op, "bias", bias)
     check_same_dtype(op, x, weight=weight, bias=bias)
     check_dense_arguments(op, x.shape, weight.shape, None if bias is None else bias.shape)
+    check_output_size(op, (x.shape[0], weight.shape[0]), x.dtype)
     xs, ws = accumulator(x), accumulator(weight)
     out = zeros((x.shape[0], weight.shape[0]), like=x)
     for b in range(x.shape[0]):

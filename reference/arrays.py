@@ -38,3 +38,21 @@ def accumulator(array: np.ndarray) -> np.ndarray:
 def zeros(shape, like: np.ndarray) -> np.ndarray:
     """An accumulator of zeros matching :func:`accumulator`'s dtype."""
     return np.zeros(shape, dtype=object if like.dtype == object else np.float64)
+
+
+def refuse_object(op: str, name: str, array: np.ndarray, why: str) -> None:
+    """An operation without exact arithmetic refuses ``dtype=object`` instead of silently rounding."""
+    if array.dtype == object:
+        raise TypeError(
+            f"{op}: {name} has dtype object, but {op} has no exact arithmetic ({why}); the reference computes "
+            f"exactly only where every step is a sum, product, quotient or comparison. "
+            f"Convert it first, e.g. {name}.astype('float64')"
+        )
+
+
+def incomparable_error(op: str, name: str, error: TypeError) -> TypeError:
+    """The error for ``dtype=object`` values whose order cannot be decided (sympy symbols)."""
+    return TypeError(
+        f"{op}: {name} holds values whose order cannot be decided ({error}); {op} compares values, "
+        "so a dtype=object input must hold numbers (int, fractions.Fraction, sympy numbers), not free symbols"
+    )

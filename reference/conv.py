@@ -12,6 +12,7 @@ from itertools import product
 import numpy as np
 
 from convspec.spec.conventions import ConvArguments, check_conv_arguments, check_depthwise_separable_arguments
+from convspec.spec.limits import check_output_size
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
 from .windows import resolve_padding, span, window_starts, zero_pad
@@ -55,7 +56,7 @@ def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1
         op, x.shape, weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
-    return _correlate(x, weight, bias, args).astype(x.dtype)
+    return _correlate(x, weight, bias, args, op).astype(x.dtype)
 
 
 def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
@@ -81,7 +82,7 @@ def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1)
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
     flipped = weight[(slice(None), slice(None)) + (slice(None, None, -1),) * args.spatial_dims]
-    return _correlate(x, flipped, bias, args).astype(x.dtype)
+    return _correlate(x, flipped, bias, args, op).astype(x.dtype)
 
 
 def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):
@@ -113,21 +114,27 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
         op, x.shape, depthwise_weight.shape, pointwise_weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation,
     )
-    intermediate = _correlate(x, depthwise_weight, None, depthwise)
+    intermediate = _correlate(x, depthwise_weight, None, depthwise, op, "depthwise stage's output")
     pointwise = _pointwise_arguments(depthwise, intermediate.shape, pointwise_weight.shape)
-    return _correlate(intermediate, pointwise_weight, bias, pointwise).astype(x.dtype)
+    return _correlate(intermediate, pointwise_weight, bias, pointwise, op).astype(x.dtype)
 
 
-def _correlate(x, weight, bias, args: ConvArguments):
-    """The loop behind every operation here; returns the float64 (or object) accumulator."""
-    x, weight = accumulator(x), accumulator(weight)
+def _correlate(x, weight, bias, args: ConvArguments, op: str = "correlate", what: str = "output"):
+    """The loop behind every operation here; returns the float64 (or object) accumulator.
+
+    The windows are counted first (``window_starts`` is a range) and the output size is
+    checked (:func:`convspec.spec.limits.check_output_size`) before anything is allocated.
+    """
     pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-    x_padded = zero_pad(x, pads)
     starts = [
-        window_starts(length, span(k, d), s)
-        for length, k, d, s in zip(x_padded.shape[2:], args.kernel_size, args.dilation, args.stride)
+        window_starts(lo + n + hi, span(k, d), s)
+        for n, (lo, hi), k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
-    out = zeros((x.shape[0], args.out_channels, *map(len, starts)), like=x)
+    out_shape = (x.shape[0], args.out_channels, *map(len, starts))
+    check_output_size(op, out_shape, x.dtype, what=what)  # before any padding or loop
+    x, weight = accumulator(x), accumulator(weight)
+    x_padded = zero_pad(x, pads)
+    out = zeros(out_shape, like=x)
     in_per_group = args.in_channels // args.groups
     out_per_group = args.out_channels // args.groups
     for out_position in product(*(range(len(axis_starts)) for axis_starts in starts)):

@@ -13,6 +13,7 @@ from itertools import product
 import numpy as np
 
 from convspec.spec.conv_transpose import ConvTransposeArguments, check_conv_transpose_arguments
+from convspec.spec.limits import check_output_size
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
 from .windows import span
@@ -69,12 +70,25 @@ def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=
 
 def _conv_transpose(x, weight, bias, args: ConvTransposeArguments):
     """The scatter, then the high-end zero cells, then the crop; float64 (or object) accumulator."""
-    x, weight = accumulator(x), accumulator(weight)
-    # the farthest cell any kernel copy reaches, per axis: the length of the scatter buffer
+    # the farthest cell any kernel copy reaches, per axis: the length of the scatter buffer. Input
+    # element i's copy covers i*s + d*t for the taps t; the last element's last tap reaches farthest
     full_size = tuple(
-        max(i * s + d * t for i in range(n) for t in range(k)) + 1
+        (n - 1) * s + d * (k - 1) + 1
         for n, k, s, d in zip(args.input_size, args.kernel_size, args.stride, args.dilation)
     )
+    crops = [
+        _crop(args.padding, axis, n, size, k, s, d)
+        for axis, (n, size, k, s, d) in enumerate(
+            zip(args.input_size, full_size, args.kernel_size, args.stride, args.dilation)
+        )
+    ]
+    # output_padding (and the zeros "same" appends when the kernel is shorter than the stride)
+    # are cells nothing landed on, at the high end of each axis
+    appended = [a + extra for a, (_, _, extra) in zip(args.output_padding, crops)]
+    grown_size = tuple(size + more for size, more in zip(full_size, appended))
+    out_size = tuple(size - lo - hi for (lo, hi, _), size in zip(crops, grown_size))
+    check_output_size("conv_transpose", (x.shape[0], args.out_channels, *out_size), x.dtype)
+    x, weight = accumulator(x), accumulator(weight)
     full = zeros((x.shape[0], args.out_channels, *full_size), like=x)
     in_per_group = args.in_channels // args.groups
     out_per_group = args.out_channels // args.groups
@@ -89,16 +103,7 @@ def _conv_transpose(x, weight, bias, args: ConvTransposeArguments):
                 full[(slice(None), out_channels) + landing] += (
                     x[(slice(None), in_channels) + in_position] @ weight[(in_channels, slice(None)) + tap]
                 )
-    crops = [
-        _crop(args.padding, axis, n, size, k, s, d)
-        for axis, (n, size, k, s, d) in enumerate(
-            zip(args.input_size, full_size, args.kernel_size, args.stride, args.dilation)
-        )
-    ]
-    # output_padding (and the zeros "same" appends when the kernel is shorter than the stride)
-    # are cells nothing landed on, at the high end of each axis
-    appended = [a + extra for a, (_, _, extra) in zip(args.output_padding, crops)]
-    grown = zeros(full.shape[:2] + tuple(size + more for size, more in zip(full_size, appended)), like=x)
+    grown = zeros(full.shape[:2] + grown_size, like=x)
     grown[(slice(None), slice(None)) + tuple(slice(0, size) for size in full_size)] = full
     kept = tuple(slice(lo, size - hi) for (lo, hi, _), size in zip(crops, grown.shape[2:]))
     out = grown[(slice(None), slice(None)) + kept]

@@ -3,13 +3,15 @@
 Rules (formats, degenerate boxes, thresholds, ties): :mod:`convspec.spec.detection`.
 Coordinates are converted to ``xyxy`` and every area and ratio is computed in
 float64 (exactly, for the small integer and short binary values of the tests),
-then the IoU is rounded once to the input dtype.
+then the IoU is rounded once to the input dtype. ``dtype=object`` boxes are refused
+(TypeError): nothing here is computed exactly.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from convspec.spec.limits import check_output_size
 from convspec.spec.detection import (
     box_is_valid,
     check_boxes_shape,
@@ -20,7 +22,7 @@ from convspec.spec.detection import (
     nan_score_error,
 )
 
-from .arrays import check_array, check_same_dtype
+from .arrays import check_array, check_same_dtype, refuse_object
 
 
 def box_iou(boxes1, boxes2, *, fmt="xyxy"):
@@ -47,6 +49,7 @@ def box_iou(boxes1, boxes2, *, fmt="xyxy"):
     corners1 = _checked_corners(op, "boxes1", boxes1, fmt)
     corners2 = _checked_corners(op, "boxes2", boxes2, fmt)
     check_same_dtype(op, boxes1, boxes2=boxes2)
+    check_output_size(op, (len(corners1), len(corners2)), boxes1.dtype)
     out = np.zeros((len(corners1), len(corners2)), dtype=np.float64)
     for m, a in enumerate(corners1):
         for k, b in enumerate(corners2):
@@ -148,6 +151,7 @@ def _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt):
 def _checked_corners(op, name, boxes, fmt):
     """Validate and convert every box to float64 ``(x1, y1, x2, y2)``."""
     boxes = check_array(op, name, boxes)
+    refuse_object(op, name, boxes, "boxes are compared and divided in float64")
     check_boxes_shape(op, name, boxes.shape)
     check_fmt(op, fmt)
     corners = []

@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from convspec.spec import filters as spec
+from convspec.spec.limits import check_output_size
 
 from .arrays import accumulator, check_array
 from .windows import resolve_padding, zero_pad
@@ -73,6 +74,7 @@ def gabor_kernel(size, *, A=1.0, alpha, beta, omega, phi=0.0, theta=0.0, x0=None
         theta=p["theta"], x0=p["x0"], y0=p["y0"],
     )
     evaluate = sympy.lambdify((spec.x, spec.y), expression, modules="math")
+    check_output_size("gabor_kernel", (rows, cols), np.dtype(np.float64))
     kernel = np.empty((rows, cols), dtype=np.float64)
     for i in range(rows):
         for j in range(cols):
@@ -104,9 +106,11 @@ def sobel(x, *, padding="valid"):
     x = check_array(op, "x", x)
     args = spec.check_sobel_arguments(op, x.shape, padding)
     pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    # a 3x3 window at every position of the padded image where it fits
+    rows, cols = (lo + n + hi - 2 for n, (lo, hi) in zip(args.input_size, pads))
+    check_output_size(op, (x.shape[0], 3, rows, cols), x.dtype)  # before the padding is built
     image = zero_pad(accumulator(x), pads)
     kx, ky = (np.array(k.tolist(), dtype=object) for k in (spec.sobel_x_kernel(), spec.sobel_y_kernel()))
-    rows, cols = image.shape[2] - 2, image.shape[3] - 2
     out = np.empty((x.shape[0], 3, rows, cols), dtype=object if x.dtype == object else np.float64)
     for b in range(x.shape[0]):
         for i in range(rows):

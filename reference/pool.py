@@ -12,9 +12,10 @@ from itertools import product
 
 import numpy as np
 
+from convspec.spec.limits import check_output_size
 from convspec.spec.pool import check_global_pool_arguments, check_pool_arguments
 
-from .arrays import accumulator, check_array, zeros
+from .arrays import accumulator, check_array, incomparable_error, zeros
 from .windows import pool_window_starts, resolve_padding, span
 
 
@@ -37,7 +38,8 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     :func:`convspec.reference.windows.pool_window_starts`).
 
     Args:
-        x: ``(N, C, *spatial)`` floating array (or ``dtype=object`` of comparable numbers).
+        x: ``(N, C, *spatial)`` floating array (or ``dtype=object`` of comparable numbers: ints,
+            ``Fraction``\ s, sympy numbers; free symbols cannot be ordered: TypeError).
         kernel_size, dilation: positive int, or one per spatial axis.
         stride: positive int, one per axis, or ``None`` (the default): ``kernel_size``.
         padding: any padding form of :mod:`convspec.spec.conventions`; every window
@@ -67,13 +69,14 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
         pool_window_starts(n, pad, span(k, d), s, args.ceil_mode)
         for n, pad, k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
+    check_output_size(op, (args.batch, args.channels, *map(len, starts)), x.dtype)  # counted, not yet walked
     values = np.empty((args.batch, args.channels, *map(len, starts)), dtype=x.dtype)
     indices = np.empty(values.shape, dtype=np.int64)
     for out_position in product(*(range(len(axis_starts)) for axis_starts in starts)):
         window_start = [axis_starts[o] for axis_starts, o in zip(starts, out_position)]
         cells = _input_cells(window_start, args.kernel_size, args.dilation, args.input_size)
         window = np.stack([x[(slice(None), slice(None)) + cell] for cell in cells], axis=-1)  # (N, C, cells)
-        value, winner = _maximum_and_winner(window)
+        value, winner = _maximum_and_winner(window, op)
         at = (slice(None), slice(None)) + out_position
         values[at] = value
         indices[at] = np.array([np.ravel_multi_index(cell, args.input_size) for cell in cells])[winner]
@@ -115,6 +118,7 @@ def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_i
         pool_window_starts(n, pad, k, s, args.ceil_mode)
         for n, pad, k, s in zip(args.input_size, pads, args.kernel_size, args.stride)
     ]
+    check_output_size(op, (args.batch, args.channels, *map(len, starts)), x.dtype)  # counted, not yet walked
     values = accumulator(x)
     out = zeros((args.batch, args.channels, *map(len, starts)), like=x)
     for out_position in product(*(range(len(axis_starts)) for axis_starts in starts)):
@@ -146,7 +150,7 @@ def global_max_pool(x):
     check_global_pool_arguments(op, x.shape)
     cells = list(product(*map(range, x.shape[2:])))
     window = np.stack([x[(slice(None), slice(None)) + cell] for cell in cells], axis=-1)
-    value, _ = _maximum_and_winner(window)
+    value, _ = _maximum_and_winner(window, op)
     return value.reshape(x.shape[:2] + (1,) * (x.ndim - 2)).astype(x.dtype)
 
 
@@ -189,15 +193,19 @@ def _is_nan(window: np.ndarray) -> np.ndarray:
     return np.isnan(window)
 
 
-def _maximum_and_winner(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _maximum_and_winner(window: np.ndarray, op: str = "max_pool") -> tuple[np.ndarray, np.ndarray]:
     """Over the last axis (the window's cells in scan order): the value and the position of the winner.
 
     The winner is the first cell equal to the maximum; if the window holds NaN, the
-    value is NaN and the winner is the last NaN.
+    value is NaN and the winner is the last NaN. ``dtype=object`` values must be
+    comparable numbers; free sympy symbols are a TypeError.
     """
     nan = _is_nan(window)
     has_nan = nan.any(axis=-1)
-    maximum = np.max(window, axis=-1)  # NaN where the window holds one; the winner rule below decides those
+    try:
+        maximum = np.max(window, axis=-1)  # NaN where the window holds one; the winner rule below decides those
+    except TypeError as error:  # dtype=object: sympy cannot order two free symbols
+        raise incomparable_error(op, "x", error) from None
     first_maximum = np.argmax(window == maximum[..., None], axis=-1)
     last_nan = window.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
     winner = np.where(has_nan, last_nan, first_maximum)

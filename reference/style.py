@@ -12,6 +12,7 @@ from itertools import product
 
 import numpy as np
 
+from convspec.spec.limits import check_output_size
 from convspec.spec.style import check_features_shape, check_layers, check_normalization, check_pair_shapes
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
@@ -38,6 +39,7 @@ def gram_matrix(features, *, normalization="none"):
     features = check_array(op, "features", features)
     check_features_shape(op, "features", features.shape)
     check_normalization(op, normalization)
+    check_output_size(op, (features.shape[0], features.shape[1], features.shape[1]), features.dtype)
     return _gram(features, normalization).astype(features.dtype)
 
 
@@ -73,6 +75,8 @@ def style_loss(generated, style, *, weights=None, normalization="gatys"):
         check_pair_shapes(op, "style", s.shape, g.shape, where)
         if g.shape[0] != first.shape[0]:
             raise ValueError(f"{op}: generated layer {layer} has batch {g.shape[0]} but layer 0 has {first.shape[0]}")
+    for g in gen:  # the loss is (N,), but each layer's gram matrices are (N, C, C)
+        check_output_size(op, (g.shape[0], g.shape[1], g.shape[1]), g.dtype, what="gram matrices")
     total = zeros((first.shape[0],), like=first)
     for g, s, lam in zip(gen, sty, lambdas):
         g_gram, s_gram = _gram(g, normalization), _gram(s, normalization)

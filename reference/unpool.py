@@ -17,6 +17,7 @@ from itertools import product
 
 import numpy as np
 
+from convspec.spec.limits import check_output_size
 from convspec.spec.unpool import UnpoolArguments, check_unpool_arguments, index_range_error, indices_dtype_error
 
 from .arrays import accumulator, check_array, zeros
@@ -67,7 +68,7 @@ def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=N
         op, x.shape, kernel_size=kernel_size, stride=stride, padding=padding,
         output_size=output_size, indices_shape=indices.shape,
     )
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     plane = int(np.prod(size))
     outside = (indices < 0) | (indices >= plane)
     if outside.any():
@@ -116,7 +117,7 @@ def avg_unpool(x, kernel_size, *, stride=None, output_size=None):
     op = "avg_unpool"
     x = check_array(op, "x", x)
     args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     starts = _block_starts(args, size)
     values = accumulator(x)
     y = zeros(x.shape[:2] + size, like=x)
@@ -154,7 +155,7 @@ def first_unpool(x, kernel_size, *, stride=None, output_size=None):
     op = "first_unpool"
     x = check_array(op, "x", x)
     args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     starts = _block_starts(args, size)
     y = np.zeros(x.shape[:2] + size, dtype=x.dtype)
     for o in product(*(range(m) for m in x.shape[2:])):
@@ -174,11 +175,12 @@ def _check_indices(op: str, indices: object) -> np.ndarray:
     return indices
 
 
-def _output_size(args: UnpoolArguments) -> tuple[int, ...]:
+def _output_size(op: str, args: UnpoolArguments, x: np.ndarray) -> tuple[int, ...]:
     """The requested size, or per axis the smallest length that pools back to x's length.
 
-    The valid lengths are found by walking lengths upward and counting windows
-    (:func:`~convspec.reference.windows.lengths_with_window_count`), not from a closed form.
+    The valid lengths are found from where the windows sit
+    (:func:`~convspec.reference.windows.lengths_with_window_count`), not from the spec's closed form.
+    The output's size is checked (:func:`convspec.spec.limits.check_output_size`) before it is allocated.
     """
     size = []
     for axis, (n, k, s, (lo, hi)) in enumerate(zip(args.input_size, args.kernel_size, args.stride, args.padding)):
@@ -189,6 +191,7 @@ def _output_size(args: UnpoolArguments) -> tuple[int, ...]:
             # the shared check accepted it from the closed form; the enumeration must agree
             assert args.output_size[axis] in lengths, (args, lengths)
             size.append(args.output_size[axis])
+    check_output_size(op, x.shape[:2] + tuple(size), x.dtype)
     return tuple(size)
 
 

@@ -43,7 +43,7 @@ def max_unpool_vjp(grad_out, x, indices, kernel_size, *, stride=None, padding=0,
         "max_unpool", x.shape, kernel_size=kernel_size, stride=stride, padding=padding,
         output_size=output_size, indices_shape=indices.shape,
     )
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     plane = int(np.prod(size))
     if ((indices < 0) | (indices >= plane)).any():
         raise ValueError(f"{op}: every index must lie in [0, {plane}) (see max_unpool)")
@@ -69,7 +69,7 @@ def avg_unpool_vjp(grad_out, x, kernel_size, *, stride=None, output_size=None):
     x = check_array(op, "x", x)
     args = check_unpool_arguments("avg_unpool", x.shape, kernel_size=kernel_size, stride=stride,
                                   output_size=output_size)
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     starts = _block_starts(args, size)
     grad = accumulator(check_grad_out(op, grad_out, x.shape[:2] + size))
     grad_x = zeros(x.shape, like=x)
@@ -92,7 +92,7 @@ def first_unpool_vjp(grad_out, x, kernel_size, *, stride=None, output_size=None)
     x = check_array(op, "x", x)
     args = check_unpool_arguments("first_unpool", x.shape, kernel_size=kernel_size, stride=stride,
                                   output_size=output_size)
-    size = _output_size(args)
+    size = _output_size(op, args, x)
     starts = _block_starts(args, size)
     grad = accumulator(check_grad_out(op, grad_out, x.shape[:2] + size))
     grad_x = zeros(x.shape, like=x)

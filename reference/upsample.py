@@ -2,8 +2,8 @@
 
 Conventions (layout, dtypes, errors): :mod:`convspec.spec.conventions`; the modes, the
 coordinate mappings and where torch differs: :mod:`convspec.spec.upsample`, whose
-closed forms are not used here. The output length is found by enumerating output
-cells, and every coordinate is computed exactly with ``fractions.Fraction`` from its
+closed forms are not used here. The output length is the number of output cells
+inside the stretched input, and every coordinate is computed exactly with ``fractions.Fraction`` from its
 geometric definition, so no index is ever off by a rounding.
 """
 
@@ -15,6 +15,7 @@ from itertools import product
 
 import numpy as np
 
+from convspec.spec.limits import check_output_size
 from convspec.spec.upsample import UpsampleArguments, check_upsample_arguments
 
 from .arrays import accumulator, check_array, zeros
@@ -68,6 +69,8 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
     args = check_upsample_arguments(
         op, x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
     )
+    out_size = tuple(output_length(args, axis) for axis in range(args.spatial_dims))
+    check_output_size(op, x.shape[:2] + out_size, x.dtype)  # before a single tap is computed
     taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
     values = accumulator(x)
     out = zeros(x.shape[:2] + tuple(len(axis) for axis in taps), like=x)
@@ -89,11 +92,9 @@ def output_length(args: UpsampleArguments, axis: int) -> int:
     """``size``, or the number of output cells ``[t, t + 1)`` inside ``[0, n * scale_factor)``."""
     if args.size is not None:
         return args.size[axis]
-    stretched = args.input_size[axis] * args.scale_factor[axis]
-    t = 0
-    while t + 1 <= stretched:
-        t += 1
-    return t
+    stretched = args.input_size[axis] * args.scale_factor[axis]  # exact: a Fraction
+    # the cells [t, t + 1) with t + 1 <= stretched: t = 0 .. floor(stretched) - 1
+    return math.floor(stretched)
 
 
 def step(args: UpsampleArguments, axis: int) -> Fraction:
