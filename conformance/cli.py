@@ -104,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    _keep_hypothesis_out_of_the_working_folder()
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -119,6 +120,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"convspec: internal error: {error} (please report it; CONVSPEC_DEBUG=1 shows the traceback)",
               file=sys.stderr)
         return 3
+
+
+def _keep_hypothesis_out_of_the_working_folder() -> None:
+    """Hypothesis keeps a ``.hypothesis/`` cache in the current folder; a command pointed at the user's
+    project writes nothing there, so it goes to the user's cache folder instead (unless
+    ``HYPOTHESIS_STORAGE_DIRECTORY`` says where)."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    set_hypothesis_home_dir(cache / "convspec" / "hypothesis")
 
 
 def _usage_error(console: Console, message: str) -> int:
