@@ -28,6 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import explain_command, summary_command, vectors_command
 from .catalog import CATALOG, get
+from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
 from .outputs import OutputError, check_output_paths
 from .report import exit_status, print_report, write_json, write_junit
@@ -111,15 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print("convspec: interrupted", file=sys.stderr)
         return 130
     except Exception:  # convspec's own fault: one line, exit 3, the traceback on demand
-        import os
-        import traceback
-
-        if os.environ.get("CONVSPEC_DEBUG"):
-            traceback.print_exc()
-        error = traceback.format_exc().strip().splitlines()[-1]
-        print(f"convspec: internal error: {error} (please report it; CONVSPEC_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
-        return 3
+        return report_internal_error("convspec")
 
 
 def _keep_hypothesis_out_of_the_working_folder() -> None:

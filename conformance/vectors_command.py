@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import textwrap
 import time
-import traceback
 from pathlib import Path
 
 from .catalog import CATALOG, get
+from .internal_error import report_internal_error
 from .runner import PROFILES
 
 #: what each exit status of ``convspec vectors export|verify`` means (also in ``--help`` and the docs)
@@ -142,12 +141,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     except Exception:  # convspec's own fault: one line, exit 3, the traceback on demand
-        if os.environ.get("CONVSPEC_DEBUG"):
-            traceback.print_exc()
-        last = traceback.format_exc().strip().splitlines()[-1]
-        print(f"{command}: internal error: {last} (please report it; CONVSPEC_DEBUG=1 shows the traceback)",
-              file=sys.stderr)
-        return 3
+        return report_internal_error(command)
 
 
 def _operations(option: str | None):
