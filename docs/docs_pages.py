@@ -337,6 +337,33 @@ def nav_entries() -> list:
 # ---------------------------------------------------------------------------------------------
 
 
+def api_members(package: str) -> dict[str, list[str]]:
+    """The public names of ``convspec.<package>`` (its ``__all__``), grouped by the module that defines them.
+
+    Each name is documented by its defining module's path: ``conv_transpose`` and ``upsample`` (and the
+    VJP modules) share their names with their submodules, and a package-level ``:::`` entry would show
+    the submodule there, not the function.
+    """
+    module = importlib.import_module(f"convspec.{package}")
+    groups: dict[str, list[str]] = {}
+    for name in sorted(module.__all__, key=lambda n: (getattr(module, n).__module__, n)):
+        groups.setdefault(getattr(module, name).__module__, []).append(name)
+    return groups
+
+
+def package_api_page(package: str) -> str:
+    module = importlib.import_module(f"convspec.{package}")
+    intro = inspect.cleandoc(module.__doc__).split("\n", 1)
+    first = intro[0].split(":", 1)[-1].strip()
+    lines = [f"# convspec.{package}\n", first[0].upper() + first[1:], "", intro[1].strip() if len(intro) > 1 else "", "",
+             f"Every public name of `convspec.{package}` (its `__all__`), grouped by the module that defines it.\n"]
+    for source, names in api_members(package).items():
+        lines.append(f"## `{source.rsplit('.', 1)[-1]}`\n")
+        for name in names:
+            lines.append(f"::: {source}.{name}\n    options:\n      show_root_heading: true\n      show_root_full_path: false\n      heading_level: 3\n")
+    return "\n".join(lines)
+
+
 def api_pages() -> dict[str, str]:
     spec_modules = ["conventions"] + sorted(
         p.stem for p in (ROOT / "spec").glob("*.py") if p.stem not in ("__init__", "conventions")
@@ -344,14 +371,8 @@ def api_pages() -> dict[str, str]:
     spec_page = "# convspec.spec\n\nThe closed forms and the conventions, one module per family.\n\n" + "\n".join(
         f"::: convspec.spec.{name}\n    options:\n      show_root_heading: true\n      heading_level: 2\n" for name in spec_modules
     )
-    reference_page = (
-        "# convspec.reference\n\nThe oracle: slow numpy loops that read like the definitions.\n\n"
-        "::: convspec.reference\n    options:\n      show_root_heading: false\n      members: true\n      show_submodules: false\n"
-    )
-    accelerated_page = (
-        "# convspec.accelerated\n\nThe torch implementations, with the reference's names and signatures.\n\n"
-        "::: convspec.accelerated\n    options:\n      show_root_heading: false\n      members: true\n      show_submodules: false\n"
-    )
+    reference_page = package_api_page("reference")
+    accelerated_page = package_api_page("accelerated")
     conformance_page = (
         "# convspec.conformance\n\nThe catalog and the check.\n\n"
         + "\n".join(f"::: convspec.conformance.{m}\n    options:\n      show_root_heading: true\n      heading_level: 2\n"

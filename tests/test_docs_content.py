@@ -1,0 +1,106 @@
+"""The documentation site's content, read from the built HTML and from the generators (no browser).
+
+The site is built once per session with ``mkdocs build --strict`` into the same temporary
+folder as ``tests/test_docs.py`` uses (same lock, same marker), so running both modules
+builds it once. Each test here is a regression check of a defect a careful reader found
+(issue 17): a missing API entry, a definition printed wrong, a garbled formula, a wrong
+attribution, a search that finds nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import html
+import importlib
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+pytest.importorskip("mkdocs")
+pytest.importorskip("mkdocstrings")
+
+if str(DOCS) not in sys.path:
+    sys.path.insert(0, str(DOCS))
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The built site (shared with tests/test_docs.py: same folder, lock and marker).
+
+    ``CONVSPEC_DOCS_SITE=build/site`` reads a site built beforehand instead (for editing the docs).
+    """
+    if os.environ.get("CONVSPEC_DOCS_SITE"):
+        return ROOT / os.environ["CONVSPEC_DOCS_SITE"]
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    site = shared / "docs-site"
+    done = shared / "docs-site.ok"
+    with open(shared / "docs-site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            mkdocs = Path(sys.executable).with_name("mkdocs")
+            command = [str(mkdocs) if mkdocs.exists() else sys.executable, *([] if mkdocs.exists() else ["-m", "mkdocs"]),
+                       "build", "--strict", "--clean", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
+            result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300,
+                                    env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+            assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout[-4000:]}\n{result.stderr[-8000:]}"
+            done.write_text("ok")
+    return site
+
+
+def page_html(site: Path, page: str) -> str:
+    """The <article> of a built page ('' for the home page)."""
+    text = (site / page / "index.html").read_text(encoding="utf-8")
+    start, end = text.find("<article"), text.find("</article>")
+    assert start >= 0 and end > start, f"{page}: no <article>"
+    return text[start:end]
+
+
+def math_text(markup: str) -> str:
+    """The characters of every <math> element, joined (what a reader sees of the formulas)."""
+    return " ".join(re.sub(r"\s+", "", html.unescape(re.sub(r"<[^>]+>", " ", m)))
+                    for m in re.findall(r"<math\b.*?</math>", markup, re.S))
+
+
+def page_text(site: Path, page: str) -> str:
+    """The visible text of a page's article, formulas dropped, whitespace collapsed."""
+    markup = re.sub(r"<math\b.*?</math>", " ", page_html(site, page), flags=re.S)
+    markup = re.sub(r"<(script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def operation_pages(site: Path) -> dict[str, str]:
+    from convspec.conformance.catalog import CATALOG
+
+    return {op.name: page_html(site, f"operations/{op.name}") for op in CATALOG}
+
+
+# ---- 1. the API reference lists every public name ----------------------------------------------
+
+
+@pytest.mark.parametrize("package", ["reference", "accelerated"])
+def test_api_page_lists_every_public_name(site, package):
+    if package == "accelerated":
+        pytest.importorskip("torch")
+    module = importlib.import_module(f"convspec.{package}")
+    markup = page_html(site, f"api/{package}")
+    ids = set(re.findall(r'id="([^"]+)"', markup))
+    missing = [name for name in module.__all__ if f"{getattr(module, name).__module__}.{name}" not in ids]
+    assert not missing, f"api/{package}: no entry for {missing}"
+    assert not [i for i in ids if i.endswith("__all__")], f"api/{package} documents __all__ as an attribute"
+    assert "<th>Type</th>" not in markup, f"api/{package}: a parameter table with an empty Type column"
+    first = inspect_first_line(module)
+    assert page_text(site, f"api/{package}").count(first) == 1, f"api/{package}: the intro {first!r} is not there exactly once"
+
+
+def inspect_first_line(module) -> str:
+    line = module.__doc__.strip().splitlines()[0].split(":", 1)[-1].strip()
+    return line[0].upper() + line[1:]
