@@ -34,12 +34,12 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("the groups (weight is (C_in, C_out/g, k))", r"\gamma(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor, \quad c_0(c) = \gamma(c) \frac{C_{\mathrm{out}}}{g}, \quad G(c) = \left\{ \gamma(c) \frac{C_{\mathrm{in}}}{g}, \dots, (\gamma(c) + 1) \frac{C_{\mathrm{in}}}{g} - 1 \right\}"),
     ],
     "max_pool": [
-        ("the taps that land in the input", r"y_{b,c,o} = \max_{t \in T(o)} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}, \quad T(o) = \{ t : 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
+        ("the taps that land in the input", r"y_{b,c,o} = \max_{t \in T(o)} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}, \quad T(o) = \{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
         ("the index: the first maximum in scan order (the last NaN if there is one)", r"\mathrm{index}_{b,c,o} = s o - p_{\mathrm{lo}} + d\, t^{*}, \quad t^{*} = \min \{ t \in T(o) : x_{b,c,s o - p_{\mathrm{lo}} + d t} = y_{b,c,o} \}"),
     ],
     "avg_pool": [
         ("padding adds nothing to the sum", r"y_{b,c,o} = \frac{1}{D(o)} \sum_{\substack{0 \le t < k \\ 0 \le s o - p_{\mathrm{lo}} + t < n}} x_{b,\,c,\,s o - p_{\mathrm{lo}} + t}"),
-        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + t < n + p_{\mathrm{hi}} \} & \text{count\_include\_pad} \\ \#\{ t : 0 \le s o - p_{\mathrm{lo}} + t < n \} & \text{otherwise} \end{cases}"),
+        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : 0 \le t < k,\; -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + t < n + p_{\mathrm{hi}} \} & \text{count_include_pad} \\ \#\{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + t < n \} & \text{otherwise} \end{cases}"),
     ],
     "global_max_pool": [
         ("", r"y_{b,c,0,\dots,0} = \max_{p \in [0, n_1) \times \dots \times [0, n_D)} x_{b,c,p}"),
@@ -77,7 +77,7 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     ],
     # style transfer (spec/style.py); p runs over the M spatial positions, C channels
     "gram_matrix": [
-        ("per image b, scaled by the normalisation's c", r"\mathrm{gram}_{b,k,k'} = c \sum_{p} a_{b,k,p}\, a_{b,k',p}, \qquad c = \begin{cases} 1 & \text{none} \\ \frac{1}{2 C M} & \text{gatys, seed\_004} \\ \frac{1}{C M} & \text{per\_element} \end{cases}"),
+        ("per image b, scaled by the normalisation's c", r"\mathrm{gram}_{b,k,k'} = c \sum_{p} a_{b,k,p}\, a_{b,k',p}, \qquad c = \begin{cases} 1 & \text{none} \\ \frac{1}{2 C M} & \text{gatys, seed 004} \\ \frac{1}{C M} & \text{per_element} \end{cases}"),
     ],
     "style_loss": [
         ("per image, over layers l with weights lambda", r"E_b = \sum_l \lambda_l \sum_{k,k'} \left( \mathrm{gram}^{(l)}_{b,k,k'}(G) - \mathrm{gram}^{(l)}_{b,k,k'}(S) \right)^2"),

@@ -12,15 +12,23 @@ from pathlib import Path
 
 from convspec.spec import identities
 
+import docs_math
 import docs_pages
 
 TESTS = Path(__file__).resolve().parents[1] / "tests" / "test_identities.py"
 
 
-def _code(value: object) -> str:
-    """A sympy expression as inline code (one line, at most 160 characters)."""
-    text = " ".join(str(value).split())
-    return "`" + (text if len(text) <= 160 else text[:157] + "...") + "`"
+_RELATIONS = {"==": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+
+
+def _comparison(first) -> str:
+    """The comparison ``lhs relation rhs`` as one display formula (MathML made at build time), in full."""
+    relation = _RELATIONS.get(first.relation, rf"\mathrel{{\text{{{first.relation}}}}}")
+    return docs_math.math_token(f"{docs_math.latex_of(first.lhs)} {relation} {docs_math.latex_of(first.rhs)}")
+
+
+def _inline(value: object) -> str:
+    return docs_math.math_token(docs_math.latex_of(value), display=False)
 
 
 def _tests_naming(name: str) -> list[str]:
@@ -44,8 +52,10 @@ def _entry(identity, verdict: str, shown: list[str]) -> str:
         f"*Method:* {docs_pages.plain(identity.method)}",
         "",
         f"*{len(identity.comparisons)} comparison(s), {verdict}.* "
-        + ("The first counterexample" if verdict == "refuted" else "The first") + f" ({docs_pages.plain(first.label)}): "
-        + f"{_code(first.lhs)} {first.relation} {_code(first.rhs)}, difference {_code(first.difference)}.",
+        + ("The first counterexample" if verdict == "refuted" else "The first") + f" ({docs_pages.plain(first.label)}), "
+        + f"difference {_inline(first.difference)}:",
+        "",
+        _comparison(first),
         "",
         f"*In the tests:* {', '.join(f'`{t}`' for t in shown) or 'none'} · `convspec.spec.identities.{identity.name}`",
         "",

@@ -39,6 +39,8 @@ def mathml(latex: str, display: bool = True) -> str:
     markup = latex2mathml.converter.convert(latex, display="block" if display else "inline")
     if "<merror" in markup:
         raise ValueError(f"latex2mathml could not convert {latex!r}: {markup}")
+    if re.search(r"<mtext>[^<]*\\", markup):  # \_ inside \text{} stays a literal backslash
+        raise ValueError(f"a backslash would show as text in {latex!r} (write _ inside \\text{{}}, not \\_)")
     return markup
 
 

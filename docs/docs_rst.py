@@ -14,7 +14,7 @@ import textwrap
 from dataclasses import dataclass
 
 _ROLE = re.compile(r":(?:func|mod|class|data|meth|attr|obj):`~?([^`]+)`")
-_LITERAL = re.compile(r"``(.+?)``")
+_LITERAL = re.compile(r"``(.+?)``", re.S)  # a literal may run across a line break (inline() on a paragraph)
 _RFC = re.compile(r"\*\*(must not|must|should not|should|may|MUST NOT|MUST|SHOULD|MAY)\*\*")
 _HEADING_RULE = re.compile(r"^\s*([-=~^])\1{2,}\s*$")
 
@@ -22,7 +22,8 @@ _HEADING_RULE = re.compile(r"^\s*([-=~^])\1{2,}\s*$")
 def inline(text: str) -> str:
     """Inline markup: roles and ``literals`` to code spans, RFC words marked."""
     text = _ROLE.sub(lambda m: f"`{m.group(1)}`", text)
-    text = _LITERAL.sub(lambda m: "`" + m.group(1).replace("`", "'") + "`", text)
+    text = text.replace("``\\ ", "``")  # reST's escaped space (``Fraction``\ s reads "Fractions")
+    text = _LITERAL.sub(lambda m: "`" + " ".join(m.group(1).replace("`", "'").split()) + "`", text)
     return _RFC.sub(lambda m: f'<strong class="rfc rfc-{m.group(1).split()[0].lower()}">{m.group(1)}</strong>', text)
 
 
@@ -104,6 +105,9 @@ def to_markdown(body: str) -> str:
                 i += 1
             out += ["", "```text", *textwrap.dedent("\n".join(literal)).strip("\n").splitlines(), "```", ""]
             continue
+        while line.count("``") % 2 and i + 1 < len(lines) and lines[i + 1].strip():
+            i += 1  # a ``literal`` broken across lines: join the lines so it stays one code span
+            line = line.rstrip() + " " + lines[i].strip()
         out.append(_line(line))
         i += 1
     return "\n".join(out).strip("\n") + "\n"

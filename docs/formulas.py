@@ -134,7 +134,7 @@ FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
     "unpool": lambda op: [
         Formula("The shortest length that pools to n", "D", unpool.unpool_formula_length),
         Formula("Default output length", "L", unpool.unpool_default_length),
-        Formula("Every valid output length", "L", unpool.unpool_valid_lengths,
+        Formula("Every valid output length", "", unpool.unpool_valid_lengths,  # a relation: no "L =" in front
                 expr=lambda: sympy.And(sympy.Le(sympy.Max(sympy.Symbol("D"), 1), unpool.L), sympy.Lt(unpool.L, sympy.Symbol("D") + unpool.s)),
                 condition=unpool.unpool_valid_lengths_condition),
         Formula("Pooling a length L gives back n", "n", unpool.pooled_length),

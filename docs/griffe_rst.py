@@ -39,6 +39,7 @@ def _fence_doctests(text: str) -> str:
 
 def convert(text: str) -> str:
     text = _ROLE.sub(lambda m: f"`{m.group(1)}`", text)
+    text = text.replace("``\\ ", "``")  # reST's escaped space (``Fraction``\ s reads "Fractions")
     text = _HEADING.sub(lambda m: f"**{m.group(1).strip()}**\n", text)
     text = _fence_doctests(text)
     return re.sub(r"::[ \t]*$", ":", text, flags=re.M)

@@ -104,3 +104,73 @@ def test_api_page_lists_every_public_name(site, package):
 def inspect_first_line(module) -> str:
     line = module.__doc__.strip().splitlines()[0].split(":", 1)[-1].strip()
     return line[0].upper() + line[1:]
+
+
+def prose_text(markup: str) -> str:
+    """The text of the article outside code, formulas and scripts."""
+    markup = re.sub(r"<(pre|code|math|script|style)\b.*?</\1>", " ", markup, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markup)))
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(
+        "" if p.parent == site else p.parent.relative_to(site).as_posix()
+        for p in site.rglob("index.html")
+        if not p.parent.relative_to(site).as_posix().startswith(("assets", "search"))
+    )
+
+
+# ---- 3. the definitions describe a window ----------------------------------------------------------
+
+
+def test_pooling_windows_are_bounded_by_the_kernel(site):
+    import definitions
+
+    max_pool = " ".join(latex for _, latex in definitions.definition_for("max_pool"))
+    assert r"T(o) = \{ t : 0 \le t < k" in max_pool
+    divisor = dict(definitions.definition_for("avg_pool"))["the divisor"]
+    assert divisor.count(r"\#\{ t : 0 \le t < k") == 2, divisor
+    pages = operation_pages(site)
+    assert "T(o)={t:0≤t<k," in math_text(pages["max_pool"])
+    assert math_text(pages["avg_pool"]).count("#{t:0≤t<k,") == 2
+
+
+# ---- 4. no formula or rule printed garbled ---------------------------------------------------------
+
+
+def test_unpool_valid_lengths_are_one_relation(site):
+    from convspec.conformance.catalog import CATALOG
+
+    pages = operation_pages(site)
+    for op in (o for o in CATALOG if o.family == "unpool"):
+        maths = math_text(pages[op.name])
+        assert "max(1,D)≤L∧L<D+s" in maths, op.name
+        assert "L=max(1,D)≤L" not in maths, op.name
+
+
+def test_no_markup_leaks_into_formulas_or_prose(site):
+    """No literal backslash in a formula (``\\_`` inside ``\\text``), no raw backtick or reST escape in the prose."""
+    problems = {}
+    for page in all_pages(site):
+        markup = page_html(site, page)
+        found = [m for m in re.findall(r"<math\b.*?</math>", markup, re.S) if "\\" in html.unescape(re.sub(r"<[^>]+>", "", m))]
+        found += re.findall(r".{0,40}[`\\].{0,40}", prose_text(markup))
+        if found:
+            problems[page] = found[:3]
+    assert not problems, problems
+
+
+def test_conv_transpose_argument_rules_keep_their_code_spans(site):
+    markup = page_html(site, "operations/conv_transpose")
+    assert "<code>0 &lt;= output_padding &lt; max(stride, dilation)</code>" in markup
+
+
+def test_identities_are_formulas_not_sympy_strings(site):
+    from convspec.spec import identities
+
+    markup = page_html(site, "identities")
+    text = prose_text(markup)
+    for raw in ("Matrix(", "Sum(", "floor(", "==", "..."):
+        assert raw not in text, f"identities page prints {raw!r} as text"
+    displays = len(re.findall(r'<math\b[^>]*display="block"', markup))
+    assert displays >= len(identities.PROOFS), f"{displays} display formulas for {len(identities.PROOFS)} identities"
