@@ -470,8 +470,8 @@ def _mutant(path: Path):
     return module
 
 
-def test_there_are_at_least_eight_gradient_mutants():
-    assert len(MUTANT_FILES) >= 8, [path.name for path in MUTANT_FILES]
+def test_there_are_at_least_twenty_five_gradient_mutants():
+    assert len(MUTANT_FILES) >= 25, [path.name for path in MUTANT_FILES]
 
 
 MUTANT_EXAMPLES = 100  # per mutant; a mutant may ask for more with EXAMPLES (the search stops at the first catch)
