@@ -29,12 +29,14 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("pointwise stage", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{r=0}^{C_{\mathrm{in}} m - 1} w^{\mathrm{pw}}_{c,\,r}\; z_{b,\,r,\,o}"),
     ],
     "conv_transpose": [
-        ("scatter: each input adds a weighted copy of the kernel", r"u_{b,c,j} = \sum_{q \in G(c)} \sum_{i s + d t = j} x_{b,q,i}\; w_{q,\,c - c_0(c),\,t}, \quad 0 \le j < (n - 1) s + d (k - 1) + 1 + a"),
+        ("scatter: each input adds a weighted copy of the kernel", r"u_{b,c,j} = \sum_{q \in G(c)} \sum_{i s + d t = j} x_{b,q,i}\; w_{q,\,c - c_0(c),\,t}"),
+        ("over the whole scatter buffer", r"0 \le j < (n - 1) s + d (k - 1) + 1 + a"),
         ("then crop p_lo cells at the start and p_hi at the end", r"y_{b,c,o} = \mathrm{bias}_c + u_{b,\,c,\,o + p_{\mathrm{lo}}}, \quad 0 \le o < L"),
         ("the groups (weight is (C_in, C_out/g, k))", r"\gamma(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor, \quad c_0(c) = \gamma(c) \frac{C_{\mathrm{out}}}{g}, \quad G(c) = \left\{ \gamma(c) \frac{C_{\mathrm{in}}}{g}, \dots, (\gamma(c) + 1) \frac{C_{\mathrm{in}}}{g} - 1 \right\}"),
     ],
     "max_pool": [
-        ("the taps that land in the input", r"y_{b,c,o} = \max_{t \in T(o)} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}, \quad T(o) = \{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
+        ("the taps that land in the input", r"y_{b,c,o} = \max_{t \in T(o)} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}"),
+        ("T(o): the taps of window o that fall on input cells", r"T(o) = \{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
         ("the index: the first maximum in scan order (the last NaN if there is one)", r"\mathrm{index}_{b,c,o} = s o - p_{\mathrm{lo}} + d\, t^{*}, \quad t^{*} = \min \{ t \in T(o) : x_{b,c,s o - p_{\mathrm{lo}} + d t} = y_{b,c,o} \}"),
     ],
     "avg_pool": [
@@ -58,7 +60,8 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "upsample": [
         ("nearest modes select a sample", r"y_{b,c,t} = x_{b,c,\mathrm{src}(t)}"),
-        ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}, \quad i_0 = \lfloor s(t) \rfloor, \; i_1 = \min(i_0 + 1, n - 1), \; \lambda = s(t) - i_0"),
+        ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}"),
+        ("", r"i_0 = \lfloor s(t) \rfloor, \quad i_1 = \min(i_0 + 1, n - 1), \quad \lambda = s(t) - i_0"),
     ],
     # activations and dense layers (spec/activations.py)
     "relu": [("element-wise; NaN stays NaN", r"y = \max(0, x)")],
@@ -71,8 +74,10 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     "dense": [("", r"y_{b,o} = \mathrm{bias}_o + \sum_{i=0}^{n_{\mathrm{in}}-1} x_{b,i}\, w_{o,i}")],
     # detection (spec/detection.py); boxes as corners (x1, y1, x2, y2) after converting the format
     "box_iou": [
-        ("the intersection: 0 for boxes that only touch", r"I_{mk} = \max\left(0, \min(x_2, x_2') - \max(x_1, x_1')\right) \max\left(0, \min(y_2, y_2') - \max(y_1, y_1')\right)"),
-        ("the union, and 0 when it is 0", r"U_{mk} = (x_2 - x_1)(y_2 - y_1) + (x_2' - x_1')(y_2' - y_1') - I_{mk}, \qquad \mathrm{iou}_{mk} = \begin{cases} I_{mk} / U_{mk} & U_{mk} > 0 \\ 0 & U_{mk} = 0 \end{cases}"),
+        ("the intersection of box m and box k (primed): 0 for boxes that only touch", r"I_{mk} = \max(0, w_{\cap})\, \max(0, h_{\cap})"),
+        ("", r"w_{\cap} = \min(x_2, x_2') - \max(x_1, x_1'), \quad h_{\cap} = \min(y_2, y_2') - \max(y_1, y_1')"),
+        ("the union", r"U_{mk} = (x_2 - x_1)(y_2 - y_1) + (x_2' - x_1')(y_2' - y_1') - I_{mk}"),
+        ("the IoU, and 0 when the union is 0", r"\mathrm{iou}_{mk} = \begin{cases} I_{mk} / U_{mk} & U_{mk} > 0 \\ 0 & U_{mk} = 0 \end{cases}"),
         ("the formats", r"\mathrm{cxcywh}: x_{1,2} = c_x \mp \tfrac{w}{2}, \quad \mathrm{xywh}: x_2 = x_1 + w"),
     ],
     # style transfer (spec/style.py); p runs over the M spatial positions, C channels
@@ -89,7 +94,8 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     ],
     # classic filters (spec/filters.py); A the zero-padded image, K_x and K_y seed 002's kernels
     "sobel": [
-        ("convolutions (the kernels flipped), channels 0 and 1", r"G_x[i, j] = \sum_{u,v=0}^{2} K_x[u, v]\, A[i + 2 - u,\, j + 2 - v], \quad K_x = \begin{pmatrix} 1 & 0 & -1 \\ 2 & 0 & -2 \\ 1 & 0 & -1 \end{pmatrix}, \quad K_y = K_x^{T}"),
+        ("convolutions (the kernels flipped), channels 0 and 1; G_y likewise with K_y", r"G_x[i, j] = \sum_{u,v=0}^{2} K_x[u, v]\, A[i + 2 - u,\, j + 2 - v]"),
+        ("seed 002's kernels", r"K_x = \begin{pmatrix} 1 & 0 & -1 \\ 2 & 0 & -2 \\ 1 & 0 & -1 \end{pmatrix}, \quad K_y = K_x^{T}"),
         ("channel 2", r"M[i, j] = \sqrt{G_x[i, j]^2 + G_y[i, j]^2}"),
     ],
     # the convolution theorem (spec/fft.py); L >= n + k - 1 per axis, s the mode's crop start

@@ -121,4 +121,8 @@ def expr_token(lhs: str, expr, display: bool = True) -> str:
 def substitute(page_html: str) -> str:
     """Replace every token by its ``<math>`` element (a display formula alone in a paragraph becomes a div)."""
     page_html = re.sub(r"<p>\s*(@@D\d+@@)\s*</p>", lambda m: f'<div class="cs-display">{_TOKENS[m.group(1)]}</div>', page_html)
-    return _TOKEN.sub(lambda m: _TOKENS[m.group(0)], page_html)
+    # Every other formula sits in a box of its own that scrolls sideways when the formula is wider
+    # than the column (MathML does not break lines), so a long formula never widens the page.
+    box = lambda m: (f'<span class="cs-display">{_TOKENS[m.group(0)]}</span>' if m.group(1) == "D"
+                     else f'<span class="cs-inline">{_TOKENS[m.group(0)]}</span>')
+    return _TOKEN.sub(box, page_html)

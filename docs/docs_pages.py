@@ -218,7 +218,7 @@ def formulas_markdown(op) -> str:
         out.append(docs_math.expr_token(formula.lhs, expr) + "\n")
         where = formulas.where_latex(formula)
         if where:
-            out.append("where\n\n" + docs_math.math_token(where) + "\n")
+            out.append("where\n\n" + "\n\n".join(docs_math.math_token(line) for line in where) + "\n")
         conditions = docs_rst.paragraph_starting(formula.spec.__doc__, "Conditions:")
         if formula.condition is not None:
             out.append("Condition: " + docs_math.token(docs_math.expr_mathml("", formula.condition(), display=False), False)

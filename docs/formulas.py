@@ -29,9 +29,51 @@ class Formula:
     expr: Callable[[], object] = None  # the expression to show; default: spec() with its symbolic defaults
     condition: Callable[[], object] | None = None  # a sympy relation from the spec, if it has one
     where: str = ""  # LaTeX shown after the formula ("where ...")
+    # Subexpressions shown by a name, each on its own line after "where": [(name, subexpression)], or
+    # [(name, subexpression, "above")] for one the page has shown just before.
+    # The shown expression is the spec's with each subexpression replaced (sympy's subs),
+    # and the build checks that putting them back gives the spec's expression exactly.
+    parts: Callable[[], list[tuple[object, object]]] | None = None
 
     def expression(self):
-        return (self.expr or self.spec)()
+        expr = (self.expr or self.spec)()
+        if self.parts is None:
+            return expr
+        parts = self.parts()
+        shown = expr.subs([(sub, name) for name, sub, *_ in parts])
+        if shown.xreplace({name: sub for name, sub, *_ in parts}) != expr or shown == expr:
+            raise AssertionError(f"docs formula {self.label}: naming its parts does not give back {expr}")
+        return shown
+
+    def where_lines(self) -> list[str]:
+        lines = [_ceil_where() if self.where == "__ceil_where__" else self.where] if self.where else []
+        above = []
+        for name, sub, *shown_above in self.parts() if self.parts else []:
+            if shown_above:
+                above.append(docs_math.latex_of(name))
+            else:
+                lines.append(f"{docs_math.latex_of(name)} = {docs_math.latex_of(sub)}")
+        if above:
+            lines.insert(0, ", ".join(above) + r" \text{ as above}")
+        return lines
+
+
+def _intersection_parts():
+    width, height = detection.intersection_area().args
+    if width.func is not sympy.Max:
+        width, height = height, width
+    return [(sympy.Symbol("I_w"), width), (sympy.Symbol("I_h"), height)]
+
+
+def _iou_parts():
+    box2 = (detection.x1b, detection.y1b, detection.x2b, detection.y2b)
+    return [(sympy.Symbol("I"), detection.intersection_area(), "above"), (sympy.Symbol("A"), detection.box_area(), "above"),
+            (sympy.Symbol("A'"), detection.box_area(box2))]
+
+
+def _gabor_parts():
+    xt, yt = filters.gabor_coordinates()
+    return [(sympy.Symbol(r"\tilde{x}"), xt), (sympy.Symbol(r"\tilde{y}"), yt)]
 
 
 def _ceil_mode_length():
@@ -169,9 +211,9 @@ FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
     )
     + [Formula("Parameters", "P", activations.activation_parameter_count)] * (op != "dense"),
     "detection": lambda op: [
-        Formula("Intersection area", "I", detection.intersection_area),
+        Formula("Intersection area", "I", detection.intersection_area, parts=_intersection_parts),
         Formula("Area", "A", detection.box_area),
-        Formula("IoU (union > 0)", r"\mathrm{IoU}", detection.iou),
+        Formula("IoU (union > 0); A' the second box's area", r"\mathrm{IoU}", detection.iou, parts=_iou_parts),
         Formula("Output shape", r"\mathrm{shape}", detection.box_iou_output_shape, expr=lambda: sympy.Tuple(sympy.Symbol("M"), sympy.Symbol("K"))),
     ],
     "style": lambda op: [
@@ -183,7 +225,7 @@ FAMILY_FORMULAS: dict[str, Callable[[str], list[Formula]]] = {
     ],
     "filters": lambda op: [
         Formula("Magnitude", "M", filters.sobel_magnitude),
-        Formula("Gabor filter (seed 004), applied by correlation", "G(x, y)", filters.gabor),
+        Formula("Gabor filter (seed 004), applied by correlation", "G(x, y)", filters.gabor, parts=_gabor_parts),
     ],
     "fft": lambda op: [
         Formula("Output length, full", "L", fft.fft_output_length),
@@ -203,5 +245,6 @@ def formulas_for(op) -> list[Formula]:
     return make(op.name)
 
 
-def where_latex(formula: Formula) -> str:
-    return _ceil_where() if formula.where == "__ceil_where__" else formula.where
+def where_latex(formula: Formula) -> list[str]:
+    """The formula's "where" lines (LaTeX), one display formula each."""
+    return formula.where_lines()

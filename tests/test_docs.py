@@ -5,7 +5,9 @@ docs against the code: every worked example is run through the reference, every
 figure is cross-checked with the spec), served on 127.0.0.1 from a thread, and every
 page is opened with playwright. Per page: no console error, no request leaving
 localhost, every formula rendered as MathML with a real size (at least one on each
-operation page), every figure loaded, every same-origin link answering 200. The
+operation page), every figure loaded, every same-origin link answering 200, and no
+page wider than the window at 1280 px or at 390 px (formulas, tables and code scroll
+inside their own box; an operation page's formulas fit a 1280 px window unscrolled). The
 search box must find an operation by name. A screenshot of one operation page is
 saved to ``reports/docs-operation-page.png``.
 
@@ -97,7 +99,18 @@ def _pages(site_dir: Path) -> list[str]:
     return pages
 
 
+# Layout: how far the page body is wider than the window (a formula, a wide table or a code block may
+# scroll inside its own box, never the page), and which display formulas need their box scrolled.
+_LAYOUT_JS = """() => {
+  const overflow = document.scrollingElement.scrollWidth - window.innerWidth;
+  const scrolling = [...document.querySelectorAll('article .cs-display')]
+    .filter(box => box.scrollWidth > box.clientWidth + 1)
+    .map(box => `${box.textContent.replace(/\\s+/g, '').slice(0, 50)} (+${box.scrollWidth - box.clientWidth} px)`);
+  return {overflow, scrolling};
+}"""
+
 _MEASURE = """() => {
+  const _LAYOUT = """ + _LAYOUT_JS + """;
   document.querySelectorAll('details').forEach(d => d.open = true);
   const maths = [...document.querySelectorAll('article math')].map(m => {
     const r = m.getBoundingClientRect();
@@ -109,7 +122,7 @@ _MEASURE = """() => {
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   const merror = document.querySelectorAll('merror').length;
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
-  return {maths, imgs, svgs, links, merror, ids, title: document.title};
+  return {maths, imgs, svgs, links, merror, ids, title: document.title, ..._LAYOUT()};
 }"""
 
 
@@ -137,6 +150,20 @@ def visits(site_dir, server, browser):
                              requests=requests[start:], **measured)
     yield records, page, requests
     context.close()
+
+
+@pytest.fixture(scope="session")
+def narrow_layout(site_dir, server, browser):
+    """Every page at a phone's width (390 px): the layout measurements only."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    records = {}
+    for path in _pages(site_dir):
+        page.goto(server + path, wait_until="load")
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        records[path] = page.evaluate(_LAYOUT_JS)
+    context.close()
+    return records
 
 
 def _report(problems: dict[str, list]) -> str:
@@ -180,6 +207,22 @@ def test_every_formula_is_rendered_math(visits):
             if not r["maths"]:
                 problems[path].append("no formula on an operation page")
     assert not any(problems.values()), _report(problems)
+
+
+def test_no_page_is_wider_than_the_window(visits, narrow_layout):
+    """At 1280 px and at 390 px, no page body overflows sideways (formulas, tables, code scroll in their own box)."""
+    records, _, _ = visits
+    problems = {f"{path or '/'} at {width} px": f"{r['overflow']} px too wide"
+                for width, pages in ((1280, records), (390, narrow_layout)) for path, r in pages.items() if r["overflow"] > 1}
+    assert not problems, problems
+    assert len(narrow_layout) == len(records)
+
+
+def test_operation_formulas_fit_a_desktop_column(visits):
+    """At 1280 px no formula of an operation page needs scrolling: long ones are broken into named parts."""
+    records, _, _ = visits
+    problems = {path: r["scrolling"] for path, r in records.items() if path.startswith("operations/") and r["scrolling"]}
+    assert not problems, _report(problems)
 
 
 def test_every_figure_loads(visits):
