@@ -13,20 +13,47 @@ spatial axis; ``G(c)`` the input channels of output channel ``c``'s group.
 from __future__ import annotations
 
 _PADDED = r"\tilde{x}_{b,\,q,\,s o + d t}"
+# x~: the input with its padding, the convolution family's windows read it.
+_PADDED_DEFINITION = (
+    "x̃ is x with p_lo zeros before and p_hi zeros after the axis",
+    r"\tilde{x}_{b,q,i} = \begin{cases} x_{b,\,q,\,i - p_{\mathrm{lo}}} & \text{if } 0 \le i - p_{\mathrm{lo}} < n \\ 0 & \text{otherwise} \end{cases}",
+)
+_GROUPS = r"G(c) = \left\{ q_0(c), \dots, q_0(c) + \frac{C_{\mathrm{in}}}{g} - 1 \right\}, \quad q_0(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor \frac{C_{\mathrm{in}}}{g}"
+
+# What "per axis" means on each page with windows (shown under the definition); pages not listed
+# have no per-axis indices (element-wise, global or dense operations).
+PER_AXIS = {
+    "correlate": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `p_hi`, `n` and `L` are per axis",
+    "convolve": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `p_hi`, `n` and `L` are per axis",
+    "depthwise_separable": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `p_hi`, `n` and `L` are per axis",
+    "conv_transpose": "`i`, `j`, `o`, `t`, `s`, `d`, `k`, `a`, `p_lo`, `p_hi`, `n` and `L` are per axis",
+    "max_pool": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `n` and `T(o)` are per axis (a window's taps are the product of each axis' taps)",
+    "avg_pool": "`o`, `t`, `s`, `k`, `p_lo`, `p_hi` and `n` are per axis; `D(o)` is the product of each axis' count",
+    "max_unpool": "`j` is the flat position in the output plane, as the indices record it",
+    "avg_unpool": "`j`, `o`, `s`, `k` and `L` are per axis",
+    "first_unpool": "`j`, `o`, `s` and `L` are per axis",
+    "upsample": "`t`, `src(t)`, `s(t)`, `i_0`, `i_1` and `λ` are per axis; the linear modes multiply the axes' weights",
+    "fft_convolve": "the transforms are multi-dimensional, and `L`, `k` and `s` are per axis",
+    "fft_correlate": "the transforms are multi-dimensional, and `k` is per axis",
+}
 
 DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     # op -> [(caption, LaTeX)]
     "correlate": [
         ("", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{q \in G(c)} \sum_{t=0}^{k-1} " + _PADDED + r"\; w_{c,\,q - q_0(c),\,t}"),
-        ("for every output position", r"0 \le o < L, \quad G(c) = \left\{ q_0(c), \dots, q_0(c) + \frac{C_{\mathrm{in}}}{g} - 1 \right\}, \quad q_0(c) = \left\lfloor \frac{c\, g}{C_{\mathrm{out}}} \right\rfloor \frac{C_{\mathrm{in}}}{g}"),
+        ("for every output position 0 ≤ o < L; G(c) the input channels of output channel c's group", _GROUPS),
+        _PADDED_DEFINITION,
     ],
     "convolve": [
         ("", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{q \in G(c)} \sum_{t=0}^{k-1} " + _PADDED + r"\; w_{c,\,q - q_0(c),\,k - 1 - t}"),
         ("the kernel flipped: the same as", r"\mathrm{convolve}(x, w) = \mathrm{correlate}(x, w_{:,\,:,\,k-1-t})"),
+        ("for every output position 0 ≤ o < L; G(c) the input channels of output channel c's group", _GROUPS),
+        _PADDED_DEFINITION,
     ],
     "depthwise_separable": [
         ("depthwise stage (channel multiplier m)", r"z_{b,\,q m + j,\,o} = \sum_{t=0}^{k-1} \tilde{x}_{b,\,q,\,s o + d t}\; w^{\mathrm{dw}}_{q m + j,\,0,\,t}, \quad 0 \le j < m"),
         ("pointwise stage", r"y_{b,c,o} = \mathrm{bias}_c + \sum_{r=0}^{C_{\mathrm{in}} m - 1} w^{\mathrm{pw}}_{c,\,r}\; z_{b,\,r,\,o}"),
+        _PADDED_DEFINITION,
     ],
     "conv_transpose": [
         ("scatter: each input adds a weighted copy of the kernel", r"u_{b,c,j} = \sum_{q \in G(c)} \sum_{i s + d t = j} x_{b,q,i}\; w_{q,\,c - c_0(c),\,t}"),
@@ -85,9 +112,9 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("per image b, scaled by the normalisation's c", r"\mathrm{gram}_{b,k,k'} = c \sum_{p} a_{b,k,p}\, a_{b,k',p}, \qquad c = \begin{cases} 1 & \text{none} \\ \frac{1}{2 C M} & \text{gatys, seed 004} \\ \frac{1}{C M} & \text{per_element} \end{cases}"),
     ],
     "style_loss": [
-        ("per image, over layers l with weights lambda", r"E_b = \sum_l \lambda_l \sum_{k,k'} \left( \mathrm{gram}^{(l)}_{b,k,k'}(G) - \mathrm{gram}^{(l)}_{b,k,k'}(S) \right)^2"),
+        ("per image, over layers l with weights lambda; G the generated image, S the style image", r"E_b = \sum_l \lambda_l \sum_{k,k'} \left( \mathrm{gram}^{(l)}_{b,k,k'}(G) - \mathrm{gram}^{(l)}_{b,k,k'}(S) \right)^2"),
         ("with the Gatys / seed 004 scale, one layer", r"E = \frac{1}{4 C^2 M^2} \sum_{k,k'} (F_{kk'}(G) - F_{kk'}(S))^2 = \frac{1}{(2 I J K)^2} \sum_{k,k'} (F_{kk'}(G) - F_{kk'}(S))^2"),
-        ("its gradient (raw grams G, A; a the C x M features)", r"\frac{\partial E}{\partial a_{j,p}} = 4 c^2 \sum_{k'} (G - A)_{j k'}\, a_{k',p}"),
+        ("its gradient with respect to the generated image's features a (C x M), F the raw grams", r"\frac{\partial E}{\partial a_{j,p}} = 4 c^2 \sum_{k'} \left( F_{j k'}(G) - F_{j k'}(S) \right) a_{k',p}"),
     ],
     "content_loss": [
         ("per image (seed 004; Gatys et al. put 1/2 in front)", r"E_b = \sum_{k,p} \left( a_{b,k,p}(G) - a_{b,k,p}(C) \right)^2"),

@@ -50,6 +50,13 @@ FAMILY_FIGURES = {
     "unpool": [("unpooling.svg", "The three unpoolings of a 2x2 map with 2x2 blocks (seed 004's pictures, computed by the reference).")],
 }
 
+# The shapes the counts of an operation page are shown for (only where a count depends on them).
+_SQUARE = "; counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output."
+COUNTS_SHOWN_FOR = {
+    **dict.fromkeys(("correlate", "convolve", "depthwise_separable", "conv_transpose", "max_pool", "avg_pool"), _SQUARE),
+    "upsample": "; the multiply-adds are shown for a 2-D `o x o` output.",
+}
+
 # Descriptions for parameters whose reference docstring has no Args entry (used only then).
 PARAMETER_HELP = {
     ("pool", "count_include_pad"): "whether the padded cells of a window count in the divisor (`True`, the default, as PyTorch).",
@@ -142,10 +149,21 @@ def conventions_markdown(op) -> str:
         parts.append(f"From the docstring of `spec/{op.family}.py`; layout, dtypes and errors as in [Conventions](../conventions.md).\n")
         parts.append(_docstring_markdown(spec_module(op).__doc__, op, heading="####"))
     checker = _argument_checker(op)
-    if checker is not None and checker.__doc__:
+    if checker is not None and _states_a_rule(checker.__doc__):
         parts.append(f"\n#### Argument rules (`{checker.__module__}.{checker.__name__}`)\n")
         parts.append(docs_rst.to_markdown(inspect.cleandoc(checker.__doc__)))
     return "\n".join(parts)
+
+
+def _states_a_rule(doc: str | None) -> bool:
+    """Whether a checker's docstring states a rule, not only "Check the arguments ..." and who checks dtypes."""
+    def boilerplate(block: str) -> bool:
+        block = " ".join(block.split())
+        if block.startswith("Check") and block.count(". ") == 0:  # the one-sentence summary
+            return True
+        return block.startswith(("Shapes only", "Dtype and container checks")) and "``" not in block
+
+    return any(not boilerplate(b) for b in docs_rst.blocks(inspect.cleandoc(doc or "")))
 
 
 def _argument_checker(op):
@@ -209,8 +227,8 @@ def formulas_markdown(op) -> str:
     symbols = symbols_text(op)
     if symbols:
         out.append(symbols + "\n")
-    out.append("Each formula below is the spec function called with its symbolic defaults when these pages are built; "
-               "counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output.\n")
+    out.append("Each formula below is the spec function called with its symbolic defaults when these pages are built"
+               + COUNTS_SHOWN_FOR.get(op.name, ".") + "\n")
     for formula in formulas.formulas_for(op):
         expr = formula.expression()
         name = f"{formula.spec.__module__}.{formula.spec.__name__}"
@@ -234,7 +252,8 @@ def definition_markdown(op) -> str:
         if caption:
             out.append(f"*{plain(caption)}*\n")
         out.append(docs_math.math_token(latex) + "\n")
-    out.append(f"One spatial axis is shown; with several, `o`, `t`, `s`, `d`, `k` and `p` are per axis.\n")
+    if op.name in definitions.PER_AXIS:
+        out.append(f"One spatial axis is shown; with several, {definitions.PER_AXIS[op.name]}.\n")
     doc = inspect.getdoc(op.reference)
     out.append('<details class="cs-docstring" markdown="1"><summary>The reference docstring</summary>\n')
     out.append(docs_rst.to_markdown(doc))

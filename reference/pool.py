@@ -20,7 +20,7 @@ from .windows import pool_window_starts, resolve_padding, span
 
 
 def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Max pooling: the largest input value under each window, and where it is.
+    r"""Max pooling: the largest input value under each window, and where it is.
 
     Definition (per window, for every batch entry and channel separately): the
     window at output position ``o`` has taps ``o*stride - pad_lo + dilation*tap``
@@ -44,7 +44,7 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
         stride: positive int, one per axis, or ``None`` (the default): ``kernel_size``.
         padding: any padding form of :mod:`convspec.spec.conventions`; every window
             must still hold an input cell (at most ``dilation*(kernel_size-1)`` per side).
-        ceil_mode: keep a last, overhanging window that starts inside the input.
+        ceil_mode: keep a last, overhanging window that starts inside the input or the left padding.
         return_indices: also return the int64 indices.
 
     Returns:

@@ -55,8 +55,9 @@ Errors
 ------
 Bad arguments raise ``TypeError`` (wrong kind of value) or ``ValueError`` (right
 kind, value breaks a rule). The message names the operation, the argument, the
-value received and the rule broken. The helpers below produce those messages,
-so that the reference and the accelerated implementation raise the same error.
+value received and the rule broken. This module's ``check_*`` helpers
+(``check_size``, ``check_padding_form``, ``check_conv_arguments``, ...) produce those
+messages, so that the reference and the accelerated implementation raise the same error.
 """
 
 from __future__ import annotations

@@ -174,3 +174,58 @@ def test_identities_are_formulas_not_sympy_strings(site):
         assert raw not in text, f"identities page prints {raw!r} as text"
     displays = len(re.findall(r'<math\b[^>]*display="block"', markup))
     assert displays >= len(identities.PROOFS), f"{displays} display formulas for {len(identities.PROOFS)} identities"
+
+
+# ---- 6. notation: defined where used, said only where it applies -----------------------------------
+
+
+def test_padded_input_is_defined_where_it_is_used(site):
+    pages = operation_pages(site)
+    for name in ("correlate", "convolve", "depthwise_separable"):
+        maths = math_text(pages[name])
+        assert "x~b,q,s" in maths or "x~b,q,so" in maths, f"{name}: no x~ in the definition"
+        assert "x~b,q,i={" in maths, f"{name}: x~ is used but never defined"
+
+
+def test_per_axis_and_square_kernel_notes_only_where_they_apply(site):
+    import definitions
+    from convspec.conformance.catalog import CATALOG
+
+    pages = operation_pages(site)
+    for op in CATALOG:
+        text = page_text(site, f"operations/{op.name}")
+        assert ("One spatial axis is shown; with several" in text) == (op.name in definitions.PER_AXIS), op.name
+        square = "square 2-D kernel" in text
+        assert square == (op.family in ("conv", "conv_transpose") or op.name in ("max_pool", "avg_pool")), op.name
+    for name in ("relu", "box_iou", "style_loss"):
+        text = page_text(site, f"operations/{name}")
+        assert "are per axis" not in text and "square 2-D kernel" not in text, name
+    assert pages  # every page was read
+
+
+def test_style_loss_uses_g_only_for_the_generated_image(site):
+    maths = math_text(operation_pages(site)["style_loss"])
+    assert "(G−A)" not in maths and "(G-A)" not in maths
+    assert "Fjk′(G)−Fjk′(S)" in maths
+
+
+def test_argument_rules_sections_state_a_rule(site):
+    import docs_pages
+    from convspec.conformance.catalog import CATALOG
+
+    shown = {}
+    for op in CATALOG:
+        shown[op.name] = "Argument rules" in page_text(site, f"operations/{op.name}")
+        checker = docs_pages._argument_checker(op)
+        if shown[op.name]:
+            assert docs_pages._states_a_rule(checker.__doc__), op.name
+    assert not shown["correlate"] and not shown["convolve"] and not shown["upsample"]
+    assert shown["max_pool"] and shown["conv_transpose"] and shown["max_unpool"]
+    assert not docs_pages._states_a_rule("Check the arguments of a call and normalise them.\n\n"
+                                         "Shapes only: dtype and container checks belong to each implementation.")
+
+
+def test_ceil_mode_row_and_conventions_page_read_complete(site):
+    row = re.search(r"<td><code>ceil_mode</code></td>(.*?)</tr>", page_html(site, "operations/max_pool"), re.S)
+    assert row and "or the left padding" in row.group(1)
+    assert "helpers below" not in page_text(site, "conventions")
