@@ -150,3 +150,64 @@ def more_errata() -> str:
             f"    *Shown by:* {shown}\n"
         )
     return "\n".join(entries)
+
+
+# Seed 000's LeNet: its Keras code (padding='same' in the first convolution) against its diagram.
+LENET_KERAS_CODE = """\
+model = keras.Sequential([
+    keras.Input(shape=(32, 32, 1)),
+    layers.Conv2D(filters=6, kernel_size=(5, 5), activation='relu', padding='same'),
+    layers.AveragePooling2D(pool_size=(2, 2), strides=2),
+    layers.Conv2D(filters=16, kernel_size=(5, 5), activation='relu'),
+    layers.AveragePooling2D(pool_size=(2, 2), strides=2),
+    layers.Flatten(),
+    layers.Dense(120, activation='relu'),
+    layers.Dense(84, activation='relu'),
+    layers.Dense(10, activation='softmax'),
+])"""
+
+
+def _lenet(padding: str):
+    from convspec.spec import layers as L
+    from convspec.spec.summary import summary
+
+    return summary([L.Conv(6, 5, padding=padding), L.Activation("relu"), L.AvgPool(2, 2), L.Conv(16, 5), L.Activation("relu"),
+                    L.AvgPool(2, 2), L.Flatten(), L.Dense(120), L.Activation("relu"), L.Dense(84), L.Activation("relu"),
+                    L.Dense(10), L.Activation("softmax")], (1, 32, 32))
+
+
+def lenet_keras() -> str:
+    """Seed 000's LeNet Keras code in full, and what it computes next to what the slide's table implies."""
+    same, valid = _lenet("same"), _lenet("valid")
+    if (same.rows[0].output_shape, same.total_parameters, valid.rows[0].output_shape, valid.total_parameters) != (
+        (6, 32, 32), 82_826, (6, 28, 28), 61_706
+    ):
+        raise AssertionError("seed 000's LeNet: the spec no longer gives 32x32x6 / 82,826 and 28x28x6 / 61,706")
+    return "\n".join([
+        "The layers of seed 000's Keras code, in full (the first convolution has `padding='same'`):",
+        "",
+        "```python",
+        LENET_KERAS_CODE,
+        "```",
+        "",
+        f"With `padding='same'` the first map is **32×32×6**, not the diagram's 28×28×6, the second convolution "
+        f"gives 12×12×16, Flatten gives 6·6·16 = 576 values, and the model has **{same.total_parameters:,} parameters**. "
+        f"The slide's table (the diagram's 28×28×6, 400 flattened values) implies **{valid.total_parameters:,}**, "
+        "which is what the same code computes with `padding='valid'`. "
+        "Both summaries below are computed by `convspec.spec.summary.summary` when these pages are built "
+        "(and asserted in `tests/test_summary.py`).",
+        "",
+        "**The code as written (`padding='same'`)**",
+        "",
+        "```text",
+        same.to_text(),
+        "```",
+        "",
+        "**With `padding='valid'`: the slide's table**",
+        "",
+        "```text",
+        valid.to_text(),
+        "```",
+        "",
+    ])
+

@@ -527,6 +527,7 @@ SNIPPETS = {
     "supports-error-report": docs_reports.supports_error_report,
     "errata-examples": docs_errata.example_errata,
     "errata-more": docs_errata.more_errata,
+    "lenet-keras": docs_errata.lenet_keras,
     "proved-identities": docs_identities.proved_identities,
     "refuted-seed-claims": docs_identities.refuted_seed_claims,
     "grad-cam-example": docs_saliency.grad_cam_example,

@@ -295,7 +295,7 @@ def depthwise_separable_output_shape(
 def conv_parameter_count(c_in=c_in, c_out=c_out, kernel_size=(k, k), groups=1, bias=True):
     """Weights plus biases: ``C_out * (C_in / g) * prod(kernel) + C_out``.
 
-    Conditions: g divides C_in and C_out. Seed 004: ``(M^2 C + 1) C_out``; seed 003's
+    Conditions: g divides C_in and C_out. Seed 004: ``(M^2 C + 1) C_out``; seed 002's
     Keras summary: a 3x3 convolution from 32 to 64 channels has
     ``64 * 32 * 9 + 64 = 18496`` parameters.
 

@@ -229,3 +229,25 @@ def test_ceil_mode_row_and_conventions_page_read_complete(site):
     row = re.search(r"<td><code>ceil_mode</code></td>(.*?)</tr>", page_html(site, "operations/max_pool"), re.S)
     assert row and "or the left padding" in row.group(1)
     assert "helpers below" not in page_text(site, "conventions")
+
+
+# ---- 7. attribution ----------------------------------------------------------------------------------
+
+
+def test_the_18496_count_is_attributed_to_seed_002(site):
+    for name in ("correlate", "convolve"):
+        text = page_text(site, f"operations/{name}")
+        assert "18496" in text
+        assert "seed 003's Keras" not in text and "seed 002's Keras summary" in text, name
+
+
+def test_errata_give_seed_000_lenet_keras_code_and_both_counts(site):
+    import docs_errata
+
+    markup = page_html(site, "errata")
+    text = page_text(site, "errata")
+    code = " ".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<pre\b.*?</pre>", markup, re.S))
+    for line in docs_errata.LENET_KERAS_CODE.splitlines():
+        assert line.strip() in code, f"errata: the LeNet Keras code lacks {line.strip()!r}"
+    assert "padding='same'" in code and "(None, 6, 32, 32)" in code and "(None, 6, 28, 28)" in code
+    assert "82,826" in text and "61,706" in text
