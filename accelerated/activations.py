@@ -14,7 +14,8 @@ import torch.nn.functional as F
 
 from convspec.spec.activations import check_dense_arguments, check_flatten_arguments, check_softmax_axis
 from convspec.spec.conventions import dtype_error, dtype_mismatch_error
-from convspec.spec.limits import check_output_size
+
+from . import _plans
 
 
 def relu(x):
@@ -48,15 +49,24 @@ def flatten(x):
 def dense(x, weight, bias=None):
     """``x @ weight.T + bias``; see :func:`convspec.reference.activations.dense`."""
     op = "dense"
-    _check_tensor(op, "x", x)
-    _check_tensor(op, "weight", weight)
-    if bias is not None:
-        _check_tensor(op, "bias", bias)
-    for name, other in (("weight", weight), ("bias", bias)):
-        if other is not None and other.dtype != x.dtype:
-            raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
-    check_dense_arguments(op, tuple(x.shape), tuple(weight.shape), None if bias is None else tuple(bias.shape))
-    check_output_size(op, (x.shape[0], weight.shape[0]), x.dtype)
+    key = None
+    if isinstance(x, torch.Tensor) and isinstance(weight, torch.Tensor) and (bias is None or isinstance(bias, torch.Tensor)):
+        key = (op, x.shape, x.dtype, weight.shape, weight.dtype, None if bias is None else bias.shape,
+               None if bias is None else bias.dtype)
+    outputs = None if key is None else _plans.get(key)
+    if outputs is None:  # the checks, once per configuration (see convspec.accelerated._plans)
+        _check_tensor(op, "x", x)
+        _check_tensor(op, "weight", weight)
+        if bias is not None:
+            _check_tensor(op, "bias", bias)
+        for name, other in (("weight", weight), ("bias", bias)):
+            if other is not None and other.dtype != x.dtype:
+                raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
+        check_dense_arguments(op, tuple(x.shape), tuple(weight.shape), None if bias is None else tuple(bias.shape))
+        outputs = _plans.Outputs(op, [((x.shape[0], weight.shape[0]), "output")])
+        if key is not None:
+            _plans.store(key, outputs)
+    outputs.check(x.dtype)
     return F.linear(x, weight, bias)
 
 

@@ -14,13 +14,13 @@ strided views (slower, but any rank).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
 
 import torch
 import torch.nn.functional as F
 
 from convspec.spec.conv import conv_output_length, resolve_padding
-from convspec.spec.limits import check_output_size
 from convspec.spec.conventions import (
     ConvArguments,
     check_conv_arguments,
@@ -29,49 +29,126 @@ from convspec.spec.conventions import (
     dtype_mismatch_error,
 )
 
+from . import _plans
+
 _NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
 def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     """Cross-correlation; see :func:`convspec.reference.conv.correlate` for the definition."""
-    op = "correlate"
-    _check_tensors(op, x=x, weight=weight, bias=bias)
-    args = check_conv_arguments(
-        op, x.shape, weight.shape, None if bias is None else bias.shape,
-        stride=stride, padding=padding, dilation=dilation, groups=groups,
-    )
-    _check_output(op, x, weight.shape[0], args)
-    return _correlate(x, weight, bias, args)
+    plan = _conv_plan("correlate", x, weight, bias, stride, padding, dilation, groups)
+    plan.outputs.check(x.dtype)
+    return _correlate(x, weight, bias, plan)
 
 
 def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
     """True convolution (kernel flipped on every spatial axis); see :func:`convspec.reference.conv.convolve`."""
-    op = "convolve"
-    _check_tensors(op, x=x, weight=weight, bias=bias)
-    args = check_conv_arguments(
-        op, x.shape, weight.shape, None if bias is None else bias.shape,
-        stride=stride, padding=padding, dilation=dilation, groups=groups,
-    )
-    _check_output(op, x, weight.shape[0], args)
-    return _correlate(x, torch.flip(weight, dims=tuple(range(2, weight.dim()))), bias, args)
+    plan = _conv_plan("convolve", x, weight, bias, stride, padding, dilation, groups)
+    plan.outputs.check(x.dtype)
+    return _correlate(x, torch.flip(weight, dims=plan.flip_dims), bias, plan)
 
 
 def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):
     """Depthwise then pointwise correlation; see :func:`convspec.reference.conv.depthwise_separable`."""
     op = "depthwise_separable"
-    _check_tensors(op, x=x, depthwise_weight=depthwise_weight, pointwise_weight=pointwise_weight, bias=bias)
-    depthwise = check_depthwise_separable_arguments(
-        op, x.shape, depthwise_weight.shape, pointwise_weight.shape, None if bias is None else bias.shape,
-        stride=stride, padding=padding, dilation=dilation,
-    )
-    _check_output(op, x, depthwise.out_channels, depthwise, "depthwise stage's output")
-    _check_output(op, x, pointwise_weight.shape[0], depthwise)
-    intermediate = _correlate(x, depthwise_weight, None, depthwise)
-    if depthwise.spatial_dims in _NATIVE:
-        return _NATIVE[depthwise.spatial_dims](intermediate, pointwise_weight, bias)
+    try:
+        key = (
+            op, x.shape, x.dtype, depthwise_weight.shape, depthwise_weight.dtype, pointwise_weight.shape,
+            pointwise_weight.dtype, None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            _plans.params_key((stride, padding, dilation)),
+        ) if _are_tensors(x, depthwise_weight, pointwise_weight, bias) else None
+    except _plans.Uncacheable:
+        key = None
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_tensors(op, x=x, depthwise_weight=depthwise_weight, pointwise_weight=pointwise_weight, bias=bias)
+        depthwise = check_depthwise_separable_arguments(
+            op, x.shape, depthwise_weight.shape, pointwise_weight.shape, None if bias is None else bias.shape,
+            stride=stride, padding=padding, dilation=dilation,
+        )
+        plan = _ConvPlan.of(op, depthwise, [
+            (depthwise.out_channels, "depthwise stage's output"), (pointwise_weight.shape[0], "output"),
+        ])
+        if key is not None:
+            _plans.store(key, plan)
+    plan.outputs.check(x.dtype)
+    intermediate = _correlate(x, depthwise_weight, None, plan)
+    if plan.native is not None:
+        return plan.native(intermediate, pointwise_weight, bias)
     # a 1x1 kernel is a matrix product over channels at every position
     out = torch.einsum("oc,nc...->no...", pointwise_weight.reshape(pointwise_weight.shape[:2]), intermediate)
-    return out if bias is None else out + bias.reshape((1, -1) + (1,) * depthwise.spatial_dims)
+    return out if bias is None else out + bias.reshape((1, -1) + (1,) * plan.args.spatial_dims)
+
+
+@dataclass(frozen=True)
+class _ConvPlan:
+    """What one checked configuration needs: the arguments, the native call's, the output shapes."""
+
+    args: ConvArguments
+    native: object  # F.conv{1,2,3}d, or None for more than three spatial axes
+    pads: tuple[tuple[int, int], ...]  # resolved (lo, hi) per axis
+    symmetric: tuple[int, ...]  # min(lo, hi) per axis: the native call's padding
+    remainder: tuple[int, ...] | None  # F.pad's list (last axis first) for the unequal rest, or None
+    dilation: tuple[int, ...]  # the native call's dilation (1 on one-tap axes)
+    flip_dims: tuple[int, ...]  # convolve's kernel flip
+    outputs: _plans.Outputs
+
+    @classmethod
+    def of(cls, op: str, args: ConvArguments, channels_and_names) -> _ConvPlan:
+        pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+        out_size = tuple(
+            conv_output_length(n, k, s, lo, hi, d)
+            for n, k, s, (lo, hi), d in zip(args.input_size, args.kernel_size, args.stride, pads, args.dilation)
+        )
+        symmetric = tuple(min(lo, hi) for lo, hi in pads)
+        remainder = [(lo - m, hi - m) for (lo, hi), m in zip(pads, symmetric)]
+        # dilation means nothing on an axis whose kernel has one tap; pass 1 there, since torch 2.13's
+        # CPU float16 path segfaults on a one-tap axis with dilation > 1 and stride > 1 (see tests/test_conv.py)
+        dilation = tuple(d if k > 1 else 1 for k, d in zip(args.kernel_size, args.dilation))
+        return cls(
+            args=args,
+            native=_NATIVE.get(args.spatial_dims),
+            pads=pads,
+            symmetric=symmetric,
+            remainder=(
+                tuple(side for pair in reversed(remainder) for side in pair)  # F.pad: last axis first
+                if any(lo or hi for lo, hi in remainder) else None
+            ),
+            dilation=dilation,
+            flip_dims=tuple(range(2, 2 + args.spatial_dims)),
+            outputs=_plans.Outputs(op, [((args.batch, c, *out_size), what) for c, what in channels_and_names]),
+        )
+
+
+def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups) -> _ConvPlan:
+    """The checks of correlate/convolve, cached per configuration (see :mod:`._plans`), and what the call needs."""
+    try:
+        key = (
+            op, x.shape, x.dtype, weight.shape, weight.dtype,
+            None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            _plans.params_key((stride, padding, dilation, groups)),
+        ) if _are_tensors(x, weight, bias) else None
+    except _plans.Uncacheable:
+        key = None
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_tensors(op, x=x, weight=weight, bias=bias)
+        args = check_conv_arguments(
+            op, x.shape, weight.shape, None if bias is None else bias.shape,
+            stride=stride, padding=padding, dilation=dilation, groups=groups,
+        )
+        plan = _ConvPlan.of(op, args, [(weight.shape[0], "output")])
+        if key is not None:
+            _plans.store(key, plan)
+    return plan
+
+
+def _are_tensors(*values) -> bool:
+    """Every value a ``torch.Tensor`` (``None`` allowed: an absent optional tensor)."""
+    for value in values:
+        if value is not None and not isinstance(value, torch.Tensor):
+            return False
+    return True
 
 
 def _check_tensors(op: str, **tensors) -> None:
@@ -88,34 +165,16 @@ def _check_tensors(op: str, **tensors) -> None:
             raise dtype_mismatch_error(op, name, _dtype_name(value.dtype), _dtype_name(x.dtype))
 
 
-def _check_output(op: str, x, out_channels: int, args: ConvArguments, what: str = "output") -> None:
-    """The shared size guard, on the spec's closed-form output length per axis."""
-    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-    out_size = tuple(
-        conv_output_length(n, k, s, lo, hi, d)
-        for n, k, s, (lo, hi), d in zip(args.input_size, args.kernel_size, args.stride, pads, args.dilation)
-    )
-    check_output_size(op, (args.batch, out_channels, *out_size), x.dtype, what=what)
-
-
 def _dtype_name(dtype: torch.dtype) -> str:
     return str(dtype).removeprefix("torch.")
 
 
-def _correlate(x, weight, bias, args: ConvArguments):
-    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-    symmetric = tuple(min(lo, hi) for lo, hi in pads)
-    remainder = [(lo - m, hi - m) for (lo, hi), m in zip(pads, symmetric)]
-    if any(lo or hi for lo, hi in remainder):
-        # F.pad lists (lo, hi) from the last axis backwards
-        x = F.pad(x, [side for pair in reversed(remainder) for side in pair])
-    native = _NATIVE.get(args.spatial_dims)
-    if native is not None:
-        # dilation means nothing on an axis whose kernel has one tap; pass 1 there, since torch 2.13's
-        # CPU float16 path segfaults on a one-tap axis with dilation > 1 and stride > 1 (see tests/test_conv.py)
-        dilation = tuple(d if k > 1 else 1 for k, d in zip(args.kernel_size, args.dilation))
-        return native(x, weight, bias, args.stride, symmetric, dilation, args.groups)
-    return _correlate_any_rank(x, weight, bias, args, symmetric)
+def _correlate(x, weight, bias, plan: _ConvPlan):
+    if plan.remainder is not None:
+        x = F.pad(x, plan.remainder)
+    if plan.native is not None:
+        return plan.native(x, weight, bias, plan.args.stride, plan.symmetric, plan.dilation, plan.args.groups)
+    return _correlate_any_rank(x, weight, bias, plan.args, plan.symmetric)
 
 
 def _correlate_any_rank(x, weight, bias, args: ConvArguments, symmetric):

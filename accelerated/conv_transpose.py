@@ -17,6 +17,7 @@ the leading ones, adding each result into a strided view of the output (any rank
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import product
 
 import torch
@@ -29,9 +30,9 @@ from convspec.spec.conv_transpose import (
     full_length,
     resolve_crop,
 )
-from convspec.spec.limits import check_output_size
 
-from .conv import _check_tensors
+from . import _plans
+from .conv import _are_tensors, _check_tensors
 
 _NATIVE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 
@@ -39,38 +40,79 @@ _NATIVE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
     """Transposed convolution; see :func:`convspec.reference.conv_transpose.conv_transpose` for the definition."""
     op = "conv_transpose"
-    _check_tensors(op, x=x, weight=weight, bias=bias)
-    args = check_conv_transpose_arguments(
-        op, x.shape, weight.shape, None if bias is None else bias.shape,
-        stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups,
-    )
-    out_shape = conv_transpose_output_shape(
-        tuple(x.shape), tuple(weight.shape), stride=args.stride, padding=args.padding,
-        output_padding=args.output_padding, dilation=args.dilation, groups=args.groups,
-    )
-    check_output_size(op, out_shape, x.dtype)
-    native = _NATIVE.get(args.spatial_dims)
-    if native is not None and not isinstance(args.padding, str) and all(lo == hi for lo, hi in args.padding):
-        # the fast path: exactly torch's own call
-        symmetric = tuple(lo for lo, _ in args.padding)
-        return native(x, weight, bias, args.stride, symmetric, args.output_padding, args.groups, args.dilation)
-    crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-    if native is None:
-        return _conv_transpose_any_rank(x, weight, bias, args, crops)
-    # crop min(lo, hi) natively; the appended zero cells (output padding) first absorb the extra
-    # high-side crop, whatever remains of the unequal crop is sliced off afterwards
-    both = tuple(min(lo, hi) for lo, hi, _ in crops)
-    native_extra, slices = [], []
-    for (lo, hi, extra), a, m in zip(crops, args.output_padding, both):
-        appended = a + extra
-        native_extra.append(max(appended - (hi - m), 0))
-        slices.append((lo - m, max(hi - m - appended, 0)))
-    out = native(x, weight, bias, args.stride, both, tuple(native_extra), args.groups, args.dilation)
-    if any(start or end for start, end in slices):
+    try:
+        key = (
+            op, x.shape, x.dtype, weight.shape, weight.dtype,
+            None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            _plans.params_key((stride, padding, output_padding, dilation, groups)),
+        ) if _are_tensors(x, weight, bias) else None
+    except _plans.Uncacheable:
+        key = None
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_tensors(op, x=x, weight=weight, bias=bias)
+        args = check_conv_transpose_arguments(
+            op, x.shape, weight.shape, None if bias is None else bias.shape,
+            stride=stride, padding=padding, output_padding=output_padding, dilation=dilation, groups=groups,
+        )
+        plan = _ConvTransposePlan.of(op, args, tuple(x.shape), tuple(weight.shape))
+        if key is not None:
+            _plans.store(key, plan)
+    plan.outputs.check(x.dtype)
+    args = plan.args
+    if plan.native is None:
+        return _conv_transpose_any_rank(x, weight, bias, args, plan.crops)
+    out = plan.native(x, weight, bias, args.stride, plan.native_padding, plan.native_extra, args.groups, args.dilation)
+    if plan.slices is not None:
         out = out[(slice(None), slice(None)) + tuple(
-            slice(start, size - end) for (start, end), size in zip(slices, out.shape[2:])
+            slice(start, size - end) for (start, end), size in zip(plan.slices, out.shape[2:])
         )]
     return out
+
+
+@dataclass(frozen=True)
+class _ConvTransposePlan:
+    """What one checked configuration needs (cached per configuration, see :mod:`._plans`)."""
+
+    args: ConvTransposeArguments
+    native: object  # F.conv_transpose{1,2,3}d, or None for more than three spatial axes
+    crops: tuple  # resolve_crop's (lo, hi, extra) per axis
+    native_padding: tuple[int, ...]  # the crop done natively on both sides
+    native_extra: tuple[int, ...]  # the native output_padding
+    slices: tuple | None  # (start, end) cells sliced off each axis of the native output afterwards, or None
+    outputs: _plans.Outputs
+
+    @classmethod
+    def of(cls, op: str, args: ConvTransposeArguments, x_shape, weight_shape) -> _ConvTransposePlan:
+        out_shape = conv_transpose_output_shape(
+            x_shape, weight_shape, stride=args.stride, padding=args.padding,
+            output_padding=args.output_padding, dilation=args.dilation, groups=args.groups,
+        )
+        native = _NATIVE.get(args.spatial_dims)
+        crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+        if native is not None and not isinstance(args.padding, str) and all(lo == hi for lo, hi in args.padding):
+            # the fast path: exactly torch's own call
+            both, native_extra, slices = tuple(lo for lo, _ in args.padding), args.output_padding, None
+        else:
+            # crop min(lo, hi) natively; the appended zero cells (output padding) first absorb the extra
+            # high-side crop, whatever remains of the unequal crop is sliced off afterwards
+            both = tuple(min(lo, hi) for lo, hi, _ in crops)
+            native_extra, cut = [], []
+            for (lo, hi, extra), a, m in zip(crops, args.output_padding, both):
+                appended = a + extra
+                native_extra.append(max(appended - (hi - m), 0))
+                cut.append((lo - m, max(hi - m - appended, 0)))
+            native_extra = tuple(native_extra)
+            slices = tuple(cut) if any(start or end for start, end in cut) else None
+        return cls(
+            args=args,
+            native=native,
+            crops=crops,
+            native_padding=both,
+            native_extra=native_extra,
+            slices=slices,
+            outputs=_plans.Outputs(op, [(out_shape, "output")]),
+        )
 
 
 def _conv_transpose_any_rank(x, weight, bias, args: ConvTransposeArguments, crops):

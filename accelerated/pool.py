@@ -27,6 +27,7 @@ divisor of
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -41,7 +42,8 @@ from convspec.spec.pool import (
     pool_output_size,
     pool_padding,
 )
-from convspec.spec.limits import check_output_size
+
+from . import _plans
 
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -51,44 +53,99 @@ _HALF = (torch.float16, torch.bfloat16)
 def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """Max pooling; see :func:`convspec.reference.pool.max_pool` for the definition and rules."""
     op = "max_pool"
-    _check_tensor(op, x)
-    args = check_pool_arguments(
-        op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation,
-        ceil_mode=ceil_mode, return_indices=return_indices,
-    )
-    check_output_size(op, pool_output_shape(args), x.dtype)
-    pads = pool_padding(args)
-    native = _MAX.get(args.spatial_dims)
-    if native is not None and _torch_accepts(args, pads):
-        return native(x, args.kernel_size, args.stride, [lo for lo, _ in pads], args.dilation, args.ceil_mode, return_indices)
-    return _max_pool_composed(x, args, pads)
+    params = (kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+    plan = _cached_plan(op, x, params)
+    if plan is None:
+        _check_tensor(op, x)
+        args = check_pool_arguments(
+            op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation,
+            ceil_mode=ceil_mode, return_indices=return_indices,
+        )
+        plan = _store_plan(op, x, params, _PoolPlan.of(op, args, _MAX.get(args.spatial_dims)))
+    plan.outputs.check(x.dtype)
+    args = plan.args
+    if plan.native is not None:
+        return plan.native(x, args.kernel_size, args.stride, plan.native_padding, args.dilation, args.ceil_mode, return_indices)
+    return _max_pool_composed(x, args, plan.pads)
 
 
 def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
     """Average pooling; see :func:`convspec.reference.pool.avg_pool` for the definition and divisors."""
     op = "avg_pool"
-    _check_tensor(op, x)
-    args = check_pool_arguments(
-        op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
-        count_include_pad=count_include_pad, divisor_override=divisor_override,
-    )
-    check_output_size(op, pool_output_shape(args), x.dtype)
-    pads = pool_padding(args)
-    # avg_pool3d also refuses an input shorter than the window (even when the padding makes it fit)
-    fits = args.spatial_dims < 3 or all(n >= k for n, k in zip(args.input_size, args.kernel_size))
-    if args.spatial_dims <= 3 and fits and _torch_accepts(args, pads):
-        symmetric = [lo for lo, _ in pads]
-        if args.spatial_dims == 1 and divisor_override is None:
-            return F.avg_pool1d(x, args.kernel_size, args.stride, symmetric, ceil_mode, count_include_pad)
-        return _native_avg(x, args.kernel_size, args.stride, symmetric, ceil_mode, count_include_pad, divisor_override)
-    return _avg_pool_composed(x, args, pads)
+    params = (kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    plan = _cached_plan(op, x, params)
+    if plan is None:
+        _check_tensor(op, x)
+        args = check_pool_arguments(
+            op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+            count_include_pad=count_include_pad, divisor_override=divisor_override,
+        )
+        # avg_pool3d also refuses an input shorter than the window (even when the padding makes it fit)
+        fits = args.spatial_dims < 3 or all(n >= k for n, k in zip(args.input_size, args.kernel_size))
+        native = None
+        if args.spatial_dims <= 3 and fits:
+            native = F.avg_pool1d if args.spatial_dims == 1 and args.divisor_override is None else _native_avg
+        plan = _store_plan(op, x, params, _PoolPlan.of(op, args, native))
+    plan.outputs.check(x.dtype)
+    args = plan.args
+    if plan.native is F.avg_pool1d:
+        return F.avg_pool1d(x, args.kernel_size, args.stride, plan.native_padding, args.ceil_mode, args.count_include_pad)
+    if plan.native is not None:
+        return _native_avg(
+            x, args.kernel_size, args.stride, plan.native_padding, args.ceil_mode, args.count_include_pad,
+            args.divisor_override,
+        )
+    return _avg_pool_composed(x, args, plan.pads)
+
+
+@dataclass(frozen=True)
+class _PoolPlan:
+    """What one checked max_pool/avg_pool configuration needs (cached, see :mod:`._plans`)."""
+
+    args: PoolArguments
+    pads: tuple[tuple[int, int], ...]  # resolved (lo, hi) per axis
+    native: object  # the native call when torch computes convspec's rules here, else None (composed)
+    native_padding: tuple[int, ...]  # its symmetric padding
+    outputs: _plans.Outputs
+
+    @classmethod
+    def of(cls, op: str, args: PoolArguments, native) -> _PoolPlan:
+        pads = pool_padding(args)
+        return cls(
+            args=args,
+            pads=pads,
+            native=native if native is not None and _torch_accepts(args, pads) else None,
+            native_padding=tuple(lo for lo, _ in pads),
+            outputs=_plans.Outputs(op, [(pool_output_shape(args), "output")]),
+        )
+
+
+def _pool_key(op, x, params):
+    if not isinstance(x, torch.Tensor):
+        return None
+    try:
+        return (op, x.shape, x.dtype, _plans.params_key(params))
+    except _plans.Uncacheable:
+        return None
+
+
+def _cached_plan(op, x, params):
+    key = _pool_key(op, x, params)
+    return None if key is None else _plans.get(key)
+
+
+def _store_plan(op, x, params, plan):
+    key = _pool_key(op, x, params)
+    return plan if key is None else _plans.store(key, plan)
 
 
 def global_max_pool(x):
     """Maximum over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_max_pool`."""
     op = "global_max_pool"
-    _check_tensor(op, x)
-    check_global_pool_arguments(op, x.shape)
+    if _cached_plan(op, x, ()) is None:
+        _check_tensor(op, x)
+        check_global_pool_arguments(op, x.shape)
+        _store_plan(op, x, (), True)
     if torch.is_grad_enabled() and x.requires_grad:
         # amax's backward shares a tie's gradient among the tied cells; the spec routes it to the one
         # maximum max_pool names (the first, or the last NaN): max_pool over the whole plane does that
@@ -99,8 +156,10 @@ def global_max_pool(x):
 def global_avg_pool(x):
     """Mean over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_avg_pool`."""
     op = "global_avg_pool"
-    _check_tensor(op, x)
-    check_global_pool_arguments(op, x.shape)
+    if _cached_plan(op, x, ()) is None:
+        _check_tensor(op, x)
+        check_global_pool_arguments(op, x.shape)
+        _store_plan(op, x, (), True)
     return torch.mean(x, dim=tuple(range(2, x.dim())), keepdim=True)
 
 

@@ -25,13 +25,13 @@ Conventions: :mod:`convspec.spec.conventions`; sizes: :mod:`convspec.spec.unpool
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from itertools import product
 
 import torch
 import torch.nn.functional as F
 
 from convspec.spec.conventions import dtype_error
-from convspec.spec.limits import check_output_size
 from convspec.spec.unpool import (
     UnpoolArguments,
     check_unpool_arguments,
@@ -39,6 +39,8 @@ from convspec.spec.unpool import (
     indices_dtype_error,
     unpool_output_size,
 )
+
+from . import _plans
 
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -48,32 +50,41 @@ _SAME_SIZE_INT = {1: torch.int8, 2: torch.int16, 4: torch.int32, 8: torch.int64}
 def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=None):
     """Max unpooling with switches; see :func:`convspec.reference.unpool.max_unpool` for the definition."""
     op = "max_unpool"
-    _check_x(op, x)
-    if not isinstance(indices, torch.Tensor):
-        raise TypeError(
-            f"{op}: indices must be a torch.Tensor, got {type(indices).__name__}; "
-            "wrap it with torch.as_tensor(indices, dtype=torch.int64)"
+    params = (kernel_size, stride, padding, output_size)
+    key = _key(op, x, indices, params)
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_x(op, x)
+        if not isinstance(indices, torch.Tensor):
+            raise TypeError(
+                f"{op}: indices must be a torch.Tensor, got {type(indices).__name__}; "
+                "wrap it with torch.as_tensor(indices, dtype=torch.int64)"
+            )
+        if indices.dtype not in _INTEGER_DTYPES:
+            raise indices_dtype_error(op, _dtype_name(indices.dtype))
+        args = check_unpool_arguments(
+            op, x.shape, kernel_size=kernel_size, stride=stride, padding=padding,
+            output_size=output_size, indices_shape=indices.shape,
         )
-    if indices.dtype not in _INTEGER_DTYPES:
-        raise indices_dtype_error(op, _dtype_name(indices.dtype))
-    args = check_unpool_arguments(
-        op, x.shape, kernel_size=kernel_size, stride=stride, padding=padding,
-        output_size=output_size, indices_shape=indices.shape,
-    )
-    size = unpool_output_size(args)
-    check_output_size(op, x.shape[:2] + size, x.dtype)
-    _check_index_range(op, indices, size)  # before any kernel sees an index: CUDA would assert
-    return _max_unpool(x, indices.long(), size)
+        plan = _store(key, _UnpoolPlan.of(op, args))
+    plan.outputs.check(x.dtype)
+    _check_index_range(op, indices, plan.size)  # per call (values): before any kernel sees an index, CUDA would assert
+    return _max_unpool(x, indices.long(), plan.size)
 
 
 def avg_unpool(x, kernel_size, *, stride=None, output_size=None):
     """Average unpooling (copy into every cell of the block; overlaps add); see
     :func:`convspec.reference.unpool.avg_unpool` for the definition."""
     op = "avg_unpool"
-    _check_x(op, x)
-    args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
-    size = unpool_output_size(args)
-    check_output_size(op, x.shape[:2] + size, x.dtype)
+    params = (kernel_size, stride, output_size)
+    key = _key(op, x, None, params)
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_x(op, x)
+        args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
+        plan = _store(key, _UnpoolPlan.of(op, args))
+    plan.outputs.check(x.dtype)
+    args, size = plan.args, plan.size
     if args.stride == args.kernel_size:
         if _nearest_is_exact(x, args.kernel_size):
             return _pad_to(F.interpolate(x, scale_factor=args.kernel_size, mode="nearest"), size)
@@ -95,13 +106,47 @@ def first_unpool(x, kernel_size, *, stride=None, output_size=None):
     """Unpooling into the first (top-left) cell of every block; see
     :func:`convspec.reference.unpool.first_unpool` for the definition."""
     op = "first_unpool"
-    _check_x(op, x)
-    args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
-    size = unpool_output_size(args)
-    check_output_size(op, x.shape[:2] + size, x.dtype)
-    y = x.new_zeros(x.shape[:2] + size)
-    y[_strided_view((0,) * args.spatial_dims, args)] = x
+    params = (kernel_size, stride, output_size)
+    key = _key(op, x, None, params)
+    plan = None if key is None else _plans.get(key)
+    if plan is None:
+        _check_x(op, x)
+        args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
+        plan = _store(key, _UnpoolPlan.of(op, args))
+    plan.outputs.check(x.dtype)
+    y = x.new_zeros(x.shape[:2] + plan.size)
+    y[_strided_view((0,) * plan.args.spatial_dims, plan.args)] = x
     return y
+
+
+@dataclass(frozen=True)
+class _UnpoolPlan:
+    """A checked unpooling configuration (cached, see :mod:`._plans`): the arguments and the output size."""
+
+    args: UnpoolArguments
+    size: tuple[int, ...]
+    outputs: _plans.Outputs
+
+    @classmethod
+    def of(cls, op: str, args: UnpoolArguments) -> _UnpoolPlan:
+        size = unpool_output_size(args)
+        return cls(args, size, _plans.Outputs(op, [((args.batch, args.channels) + size, "output")]))
+
+
+def _key(op, x, indices, params):
+    """The cache key (x, and ``indices`` unless ``None``, must be tensors), or ``None``."""
+    if not isinstance(x, torch.Tensor) or (indices is not None and not isinstance(indices, torch.Tensor)):
+        return None
+    try:
+        if indices is None:
+            return (op, x.shape, x.dtype, _plans.params_key(params))
+        return (op, x.shape, x.dtype, indices.shape, indices.dtype, _plans.params_key(params))
+    except _plans.Uncacheable:
+        return None
+
+
+def _store(key, plan):
+    return plan if key is None else _plans.store(key, plan)
 
 
 def _check_x(op: str, x) -> None:

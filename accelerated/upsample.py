@@ -24,14 +24,13 @@ Conventions: :mod:`convspec.spec.conventions`, :mod:`convspec.spec.upsample`.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 
 import torch
 
 from convspec.spec.conventions import dtype_error
-from convspec.spec.limits import check_output_size
 from convspec.spec.upsample import (
     LINEAR_MODES,
     UpsampleArguments,
@@ -39,6 +38,8 @@ from convspec.spec.upsample import (
     nearest_exact_source,
     nearest_source,
 )
+
+from . import _plans
 
 _nn = torch._C._nn
 _NEAREST = {
@@ -65,7 +66,7 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
     if not x.dtype.is_floating_point:
         raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
     plan = _plan(op, tuple(x.shape), scale_factor, size, mode, align_corners)
-    check_output_size(op, tuple(x.shape[:2]) + plan.output_size, x.dtype)  # before any index or kernel
+    plan.outputs.check(x.dtype)  # the output-size limit, per call: before any index or kernel
     if plan.mode in LINEAR_MODES:
         for axis in plan.copied_axes:
             # torch's linear kernels copy an axis whose length does not change, ignoring the scale
@@ -75,7 +76,7 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
             x = torch.cat([x, last], dim=2 + axis)
         return _LINEAR[plan.mode](x, plan.output_size, plan.align_corners, *plan.scales)
     native = _NEAREST[plan.mode].get(plan.spatial_dims)
-    if native is not None and _native_indices_are_exact(x, plan):
+    if native is not None and _native_is_exact(x, plan):
         return native(x, plan.output_size, *plan.scales)
     return _gather(x, plan)
 
@@ -90,6 +91,8 @@ class _Plan:
     output_size: tuple[int, ...]
     scales: tuple[float | None, ...]  # what torch's kernels take: the scale factor, or None for a size
     steps: tuple[Fraction, ...]
+    outputs: _plans.Outputs  # (N, C, *output_size), checked against the limit on every call
+    exact: dict = field(default_factory=dict, compare=False)  # (device, dtype) -> _native_indices_are_exact
 
     @property
     def spatial_dims(self) -> int:
@@ -103,9 +106,10 @@ class _Plan:
         return tuple(a for a, (n, o, r) in enumerate(zip(self.input_size, self.output_size, self.steps)) if n == o and r != 1)
 
     @classmethod
-    def of(cls, args: UpsampleArguments) -> _Plan:
+    def of(cls, op: str, shape: tuple[int, ...], args: UpsampleArguments) -> _Plan:
         scales = (None,) * args.spatial_dims if args.scale_factor is None else tuple(map(float, args.scale_factor))
-        return cls(args.mode, args.align_corners, args.input_size, args.output_size, scales, args.steps)
+        outputs = _plans.Outputs(op, [(tuple(shape[:2]) + args.output_size, "output")])
+        return cls(args.mode, args.align_corners, args.input_size, args.output_size, scales, args.steps, outputs)
 
 
 _PLANS: dict[tuple, _Plan] = {}
@@ -130,7 +134,7 @@ def _plan(op, shape, scale_factor, size, mode, align_corners) -> _Plan:
         args = check_upsample_arguments(
             op, shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
         )
-        plan = _Plan.of(args)
+        plan = _Plan.of(op, shape, args)
         if key is not None and len(_PLANS) < 4096:
             _PLANS[key] = plan
     return plan
@@ -141,6 +145,15 @@ def _exact_indices(mode: str, n: int, o: int, step: Fraction) -> tuple[int, ...]
     """The spec's source index for every output index along one axis (exact rational arithmetic)."""
     source = nearest_source if mode == "nearest" else nearest_exact_source
     return tuple(source(t, n, step) for t in range(o))
+
+
+def _native_is_exact(x: torch.Tensor, plan: _Plan) -> bool:
+    """:func:`_native_indices_are_exact`, remembered in the plan per (device, dtype)."""
+    key = (x.device, x.dtype)
+    exact = plan.exact.get(key)
+    if exact is None:
+        exact = plan.exact[key] = _native_indices_are_exact(x, plan)
+    return exact
 
 
 def _native_indices_are_exact(x: torch.Tensor, plan: _Plan) -> bool:
