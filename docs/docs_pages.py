@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import json
 import inspect
 import re
 from pathlib import Path
@@ -307,10 +308,32 @@ def source_markdown(op) -> str:
     return text + "```\n"
 
 
+def framework_aliases(op) -> list[str]:
+    """The frameworks' own names for the operation (``nn.MaxPool2d``, ``MaxPool``, ...), from the table's
+    "operation" row; a cell that qualifies its names ("when stride = kernel", "with a flipped kernel") gives none."""
+    parameters = list(inspect.signature(op.reference).parameters)
+    cells = framework_names.mapping_for(op.name, parameters).rows.get("operation", ())
+    names = []
+    for cell in cells:
+        if re.search(r"\b(when|with|two|no native|flip)\b", cell):
+            continue
+        names += [n for n in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[\w./]+", n)]
+    return list(dict.fromkeys(names))
+
+
+def search_tags(op) -> list[str]:
+    """What the search index boosts for this page: its plain name ("Max pooling") and the frameworks' names."""
+    head, colon, _ = op.summary.partition(":")
+    return ([head.strip()] if colon and len(head) <= 40 else []) + framework_aliases(op)
+
+
 def operation_page(op) -> str:
-    return "\n".join([
+    aliases = framework_aliases(op)
+    front = "---\ntags:\n" + "".join(f"  - {json.dumps(tag)}\n" for tag in search_tags(op)) + "---\n\n"
+    return front + "\n".join([
         f"# {op.name}\n",
         f'<p class="cs-summary">{html_text(op.summary)}</p>\n',
+        *([f"*In the frameworks:* {', '.join(f'`{a}`' for a in aliases)} (see [Framework names](#framework-names)).\n"] if aliases else []),
         f"`convspec.reference.{op.name}` · `convspec.accelerated.{op.name}` · family "
         f"[{family_title(op.family)}](index.md) (`spec/{op.family}.py`, `reference/{op.family}.py`, `accelerated/{op.family}.py`)\n",
         "## Definition\n", definition_markdown(op),

@@ -8,7 +8,8 @@ localhost, every formula rendered as MathML with a real size (at least one on ea
 operation page), every figure loaded, every same-origin link answering 200, and no
 page wider than the window at 1280 px or at 390 px (formulas, tables and code scroll
 inside their own box; an operation page's formulas fit a 1280 px window unscrolled). The
-search box must find an operation by name. A screenshot of one operation page is
+search box must find an operation by name, and rank it first for a framework's
+name of it ("MaxPool2d", "Conv2d") or its plain name ("transposed convolution"). A screenshot of one operation page is
 saved to ``reports/docs-operation-page.png``.
 
 Needs the system Chromium (``/usr/bin/chromium``, the Debian package); playwright's
@@ -270,6 +271,24 @@ def test_search_finds_an_operation_by_name(visits, server):
     result = page.locator('.md-search-result__item a[href*="operations/conv_transpose/"]').first
     result.wait_for(state="attached", timeout=15000)
     assert "conv_transpose" in result.inner_text()
+
+
+@pytest.mark.parametrize("query, first", [
+    ("MaxPool2d", "operations/max_pool/"),
+    ("nn.MaxPool2d", "operations/max_pool/"),
+    ("Conv2d", "operations/correlate/"),
+    ("transposed convolution", "operations/conv_transpose/"),
+])
+def test_search_ranks_the_operation_first(visits, server, query, first):
+    """A framework's name or an operation's plain name finds that operation's page first."""
+    _, page, _ = visits
+    page.goto(server, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=15000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    assert urlparse(hrefs[0]).path.lstrip("/") == first, f"search {query!r}: {hrefs[:4]}"
 
 
 def test_screenshot_of_an_operation_page(visits, server):

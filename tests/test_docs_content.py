@@ -251,3 +251,19 @@ def test_errata_give_seed_000_lenet_keras_code_and_both_counts(site):
         assert line.strip() in code, f"errata: the LeNet Keras code lacks {line.strip()!r}"
     assert "padding='same'" in code and "(None, 6, 32, 32)" in code and "(None, 6, 28, 28)" in code
     assert "82,826" in text and "61,706" in text
+
+
+# ---- 8. search: framework names are words of the index -----------------------------------------------
+
+
+def test_search_index_splits_dotted_names_and_tags_operations(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    separator = re.compile(index["config"]["separator"])
+    assert [t for t in separator.split("nn.MaxPool2d") if t] == ["nn", "MaxPool2d"]
+    assert [t for t in separator.split("conv_transpose") if t] == ["conv_transpose"]
+    tags = {doc["location"]: doc.get("tags", []) for doc in index["docs"] if doc.get("tags")}
+    assert "nn.MaxPool2d" in tags.get("operations/max_pool/", [])
+    assert "nn.Conv2d" in tags.get("operations/correlate/", [])
+    assert "Transposed convolution" in tags.get("operations/conv_transpose/", [])
+    assert not any("errata" in location for location in tags)
+    assert "nn.MaxPool2d" in page_text(site, "operations/max_pool")
