@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FAMILY_TITLES = {
     "conv": "Convolution",
     "conv_transpose": "Transposed convolution",
+    "fft": "FFT",
     "pool": "Pooling",
     "unpool": "Unpooling",
     "upsample": "Upsampling",
@@ -529,6 +530,11 @@ def convolution_theorem() -> str:
     )
 
 
+def vectors_example_source() -> str:
+    """The vectors example program, whole (the page explains it; nothing is left out)."""
+    return "```python\n" + (ROOT / "docs" / "vectors_example" / "correlate1d.py").read_text().rstrip() + "\n```\n"
+
+
 def tutorial_source() -> str:
     return "```python\n" + (ROOT / "docs" / "tutorials" / "myconv.py").read_text().rstrip() + "\n```\n"
 
@@ -542,6 +548,7 @@ SNIPPETS = {
     "correlation-demo": correlation_demo,
     "convolution-theorem": convolution_theorem,
     "myconv-source": tutorial_source,
+    "vectors-example-source": vectors_example_source,
     "myconv-report": docs_reports.myconv_report,
     "mutant-report": docs_reports.mutant_report,
     "mutant-name": docs_reports.mutant_name,

@@ -267,3 +267,32 @@ def test_search_index_splits_dotted_names_and_tags_operations(site):
     assert "Transposed convolution" in tags.get("operations/conv_transpose/", [])
     assert not any("errata" in location for location in tags)
     assert "nn.MaxPool2d" in page_text(site, "operations/max_pool")
+
+
+# ---- 9. words explained, families named, names unbroken, programs whole -----------------------------
+
+
+def test_the_overview_explains_the_seeds(site):
+    text = page_text(site, "")
+    assert "The seeds" in text and "five sets of lecture notes" in text and "seed 000" in text
+
+
+def test_family_titles(site):
+    import docs_pages
+
+    assert docs_pages.family_title("fft") == "FFT"
+    assert "Fft" not in page_text(site, "operations") and "Fft" not in page_text(site, "")
+
+
+def test_operation_names_in_table_first_columns_do_not_break():
+    css = (DOCS / "stylesheets" / "convspec.css").read_text()
+    rule = re.search(r"\.md-typeset td:first-child code[^{]*\{([^}]*)\}", css)
+    assert rule and "white-space: nowrap" in rule.group(1)
+
+
+def test_the_vectors_example_program_is_shown_whole(site):
+    markup = page_html(site, "vectors")
+    code = "\n".join(html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<pre\b.*?</pre>", markup, re.S))
+    program = (DOCS / "vectors_example" / "correlate1d.py").read_text()
+    missing = [line for line in program.splitlines() if line.strip() and line.rstrip() not in code]
+    assert not missing, f"vectors page lacks {len(missing)} lines of the example, e.g. {missing[:3]}"
