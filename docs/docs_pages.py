@@ -535,6 +535,14 @@ def vectors_example_source() -> str:
     return "```python\n" + (ROOT / "docs" / "vectors_example" / "correlate1d.py").read_text().rstrip() + "\n```\n"
 
 
+def version_line() -> str:
+    """The version, read from pyproject.toml when these pages are built."""
+    match = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M)
+    if not match:
+        raise AssertionError("pyproject.toml has no version line")
+    return f"This is convspec **{match.group(1)}** (the `version` of `pyproject.toml`)."
+
+
 def tutorial_source() -> str:
     return "```python\n" + (ROOT / "docs" / "tutorials" / "myconv.py").read_text().rstrip() + "\n```\n"
 
@@ -549,6 +557,7 @@ SNIPPETS = {
     "convolution-theorem": convolution_theorem,
     "myconv-source": tutorial_source,
     "vectors-example-source": vectors_example_source,
+    "version": version_line,
     "myconv-report": docs_reports.myconv_report,
     "mutant-report": docs_reports.mutant_report,
     "mutant-name": docs_reports.mutant_name,

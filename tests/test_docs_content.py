@@ -296,3 +296,13 @@ def test_the_vectors_example_program_is_shown_whole(site):
     program = (DOCS / "vectors_example" / "correlate1d.py").read_text()
     missing = [line for line in program.splitlines() if line.strip() and line.rstrip() not in code]
     assert not missing, f"vectors page lacks {len(missing)} lines of the example, e.g. {missing[:3]}"
+
+
+# ---- the version and changelog page ------------------------------------------------------------------
+
+
+def test_changelog_page_gives_the_version_of_pyproject(site):
+    version = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    text = page_text(site, "changelog")
+    assert f"convspec {version}" in text
+    assert "changelog.md" in (ROOT / "mkdocs.yml").read_text()
