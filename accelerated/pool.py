@@ -217,7 +217,9 @@ def _max_pool_composed(x, args: PoolArguments, pads):
     padded, out_size = _padded(x, args, pads, float("-inf"))
     # The native values on the padded input are convspec's: a -inf padding cell never beats an input cell
     # (a window is -inf exactly when all its input cells are) and NaN wins either way.
-    gradient = torch.is_grad_enabled() and x.requires_grad
+    # Only a window whose first tap is padding can pick a padding cell (see below), so with no padding before
+    # the input on any axis the native gradient already reaches the cell the index names: no routing.
+    gradient = torch.is_grad_enabled() and x.requires_grad and any(lo for lo, _ in pads)
     if not args.return_indices:
         values = native(padded, args.kernel_size, args.stride, 0, args.dilation)
         return _route_neg_inf_gradient(values, x, args, pads, out_size) if gradient else values

@@ -68,8 +68,19 @@ def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=N
         )
         plan = _store(key, _UnpoolPlan.of(op, args))
     plan.outputs.check(x.dtype)
-    _check_index_range(op, indices, plan.size)  # per call (values): before any kernel sees an index, CUDA would assert
-    return _max_unpool(x, indices.long(), plan.size)
+    if indices.device.type != "cpu":
+        # per call (values): before any kernel sees an index, since a CUDA kernel would assert
+        _check_index_range(op, indices, plan.size)
+        return _max_unpool(x, indices.long(), plan.size)
+    # On the CPU the first scatter/gather refuses an index outside the plane itself (a RuntimeError, no harm
+    # done), so the range check costs no pass of its own: on any error, the check runs and raises the spec's
+    # message for a bad index; an error it does not explain is raised as it was.
+    try:
+        return _max_unpool(x, indices.long(), plan.size)
+    except RuntimeError as error:
+        failure = error
+    _check_index_range(op, indices, plan.size)  # outside the except clause: the ValueError comes unchained
+    raise failure
 
 
 def avg_unpool(x, kernel_size, *, stride=None, output_size=None):
