@@ -4,7 +4,8 @@ Each script builds a list of :class:`Case` rows (a native torch call and the
 ``convspec.accelerated`` call that means the same) and hands it to
 :func:`run_benchmark`, which parses ``--quick`` / ``--threads`` / ``--block-ms``,
 checks every pair's outputs, times the pairs and prints the table and the rows over
-the target. The scripts import this module as ``timing``: run as
+the target. ``--device cuda`` creates every case's tensors on the GPU (torch's default
+device) and ends each timed block with ``torch.cuda.synchronize()``. The scripts import this module as ``timing``: run as
 ``python benchmarks/bench_X.py``, Python puts ``benchmarks/`` first on ``sys.path``.
 
 How it is timed
@@ -119,10 +120,21 @@ def control(name: str, shape: str, native: Callable[[], object]) -> Case:
 # Timing
 
 
+def _no_sync() -> None:
+    pass
+
+
+# ``torch.cuda.synchronize`` when the run is on a GPU (``--device cuda``): a block of calls
+# ends when the device has finished them, not when the launches return
+_sync: Callable[[], None] = _no_sync
+
+
 def seconds_per_call(fn: Callable[[], object], calls: int) -> float:
+    _sync()
     start = time.perf_counter()
     for _ in range(calls):
         fn()
+    _sync()
     return (time.perf_counter() - start) / calls
 
 
@@ -159,7 +171,7 @@ def time_side_by_side(first: Callable[[], object], second: Callable[[], object],
 def _as_tensor(value: object) -> torch.Tensor:
     if isinstance(value, torch.Tensor):
         return value.detach().cpu()
-    return torch.as_tensor(np.asarray(value))
+    return torch.as_tensor(np.asarray(value), device="cpu")
 
 
 def check_outputs_match(name: str, expected: object, actual: object, tolerance: float = 1e-5) -> None:
@@ -202,11 +214,17 @@ class Table:
         return self.name_width + self.shape_width + 2 * 11 + 2 * 8 + 14
 
 
-def print_header(title: str, settings: Settings, quick: bool, table: Table) -> None:
+def device_name(device: str) -> str:
+    if device == "cpu":
+        return "CPU"
+    return f"{device} ({torch.cuda.get_device_name(torch.device(device))})"
+
+
+def print_header(title: str, settings: Settings, quick: bool, table: Table, device: str = "cpu") -> None:
     print(f"{title}: convspec.accelerated vs native torch  ({'--quick' if quick else 'full run'})")
     print(
         f"torch {torch.__version__}, torch.get_num_threads() = {torch.get_num_threads()}, "
-        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, float32, CPU"
+        f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, float32, {device_name(device)}"
     )
     print(
         f"{settings.repeats} alternating repetitions per side, blocks of >= {settings.block_seconds * 1e3:.0f} ms; "
@@ -262,7 +280,30 @@ def parse_arguments(description: str, argv: list[str] | None) -> argparse.Namesp
     parser.add_argument("--quick", action="store_true", help="smaller batches, fewer repetitions (under a minute)")
     parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's own)")
     parser.add_argument("--block-ms", type=float, default=None, help="minimum length of one timed block")
+    parser.add_argument(
+        "--device", default="cpu",
+        help="where the tensors live: cpu (default) or cuda[:N]; blocks are timed to the device's completion",
+    )
     return parser.parse_args(argv)
+
+
+def use_device(device: str) -> None:
+    """Make ``device`` torch's default (every case's tensors are created there) and time to its completion.
+
+    Exits with a clear message when a CUDA device is asked for and torch has none.
+    """
+    global _sync
+    kind = torch.device(device).type
+    if kind == "cuda":
+        if not torch.cuda.is_available():
+            sys.exit(
+                f"--device {device}: torch {torch.__version__} sees no CUDA device "
+                "(torch.cuda.is_available() is False); run on a machine with a GPU and a CUDA build of torch"
+            )
+        _sync = torch.cuda.synchronize
+    elif kind != "cpu":
+        sys.exit(f"--device {device}: only cpu and cuda are supported")
+    torch.set_default_device(device)
 
 
 def settings_from(arguments: argparse.Namespace) -> Settings:
@@ -284,11 +325,12 @@ def run_benchmark(
     settings = settings_from(arguments)
     if arguments.threads is not None:
         torch.set_num_threads(arguments.threads)
+    use_device(arguments.device)
     torch.manual_seed(0)
     started = time.perf_counter()
     cases = make_cases(settings)
     table = Table.fitted(cases)
-    print_header(title, settings, arguments.quick, table)
+    print_header(title, settings, arguments.quick, table, arguments.device)
     rows = [(case, run_case(case, settings, table)) for case in cases]
     if after is not None:
         after(settings)
