@@ -10,6 +10,7 @@ the spec fails the build).
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 
@@ -23,6 +24,30 @@ PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#e
 INK = "#222"
 MUTED = "#888"
 PAD_FILL = "#e6e6e6"
+
+
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a #rrggbb (or #rgb) colour."""
+    def channel(v: int) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    if len(color) == 4:  # #rgb
+        color = "#" + "".join(ch * 2 for ch in color[1:])
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """Dark ink on a light cell, white on a dark one: whichever contrasts more."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3}", fill):
+        return INK
+    return INK if contrast(INK, fill) >= contrast("#ffffff", fill) else "#ffffff"
 
 
 class Svg:
@@ -63,7 +88,8 @@ class Svg:
                 fill = fills[r][c] if fills is not None else "#fff"
                 is_bold = bool(bold is not None and bold[r][c])
                 self.rect(x0 + c * size, y0 + r * size, size, size, fill=fill, width=2.6 if is_bold else 1.0)
-                self.text(x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, v, size=font, weight="bold" if is_bold else "normal")
+                self.text(x0 + (c + 0.5) * size, y0 + (r + 0.5) * size, v, size=font, weight="bold" if is_bold else "normal",
+                          fill=text_on(fill))
 
     def render(self) -> str:
         defs = (
@@ -217,16 +243,19 @@ def pooling(seed_map: np.ndarray) -> str:
         bold[np.unravel_index(flat, plane.shape)] = True
     fills = _block_fills(plane.shape, 2, 2)
     out_fills = [[_tint(PALETTE[(r * 2 + c) % len(PALETTE)]) for c in range(2)] for r in range(2)]
-    svg = Svg(520, 200, "Max and average pooling, 2x2 windows, stride 2 (seed 000's map)")
+    # x on the left; max_pool top right, avg_pool below it; each arrow ends at its grid's left edge.
+    x_right = 20 + 4 * CELL
+    max_at, avg_at, avg_size = (260, 40), (260, 150), CELL + 12
+    svg = Svg(520, avg_at[1] + 2 * avg_size + 20, "Max and average pooling, 2x2 windows, stride 2 (seed 000's map)")
     svg.grid(20, 40, [[_fmt(v) for v in row] for row in plane], fills=fills, bold=bold)
     svg.text(20 + 2 * CELL, 22, "x (4×4), first maxima in bold", size=12)
-    svg.line(170, 108, 250, 75, marker=True)
-    svg.line(170, 108, 250, 150, marker=True)
-    svg.grid(260, 40, [[_fmt(v) for v in row] for row in values[0, 0]], fills=out_fills)
-    svg.text(260 + CELL, 22, "max_pool", size=12)
-    svg.grid(390, 110, [[_fmt(v) for v in row] for row in averages[0, 0]], fills=out_fills, size=CELL + 12)
-    svg.text(390 + CELL + 12, 94, "avg_pool", size=12)
-    svg.text(260, 126, f"indices {indices[0, 0].tolist()}", size=11, anchor="start", fill=MUTED)
+    svg.line(x_right + 8, 40 + 1.5 * CELL, max_at[0] - 6, max_at[1] + CELL, marker=True)
+    svg.line(x_right + 8, 40 + 2.5 * CELL, avg_at[0] - 6, avg_at[1] + avg_size, marker=True)
+    svg.grid(*max_at, [[_fmt(v) for v in row] for row in values[0, 0]], fills=out_fills)
+    svg.text(max_at[0] + CELL, 22, "max_pool", size=12)
+    svg.text(max_at[0] + 2 * CELL + 14, max_at[1] + CELL, f"indices {indices[0, 0].tolist()}", size=11, anchor="start", fill=MUTED)
+    svg.grid(*avg_at, [[_fmt(v) for v in row] for row in averages[0, 0]], fills=out_fills, size=avg_size)
+    svg.text(avg_at[0] + avg_size, avg_at[1] - 14, "avg_pool", size=12)
     return svg.render()
 
 

@@ -37,7 +37,7 @@ def _panel(svg: Svg, x0: float, y0: float, values: np.ndarray, title: str, size:
     svg.text(x0 + values.shape[1] * size / 2, y0 - 14, title, size=13, weight="bold")
     fills = [[_grey(float(v), top) for v in row] for row in values]
     labels = [["" if v == 0 else f"{v:g}" for v in row] for row in values]
-    svg.grid(x0, y0, labels, fills=fills, size=size, font=10)
+    svg.grid(x0, y0, labels, fills=fills, size=size, font=12 if size >= 40 else 10)  # grid picks dark or white text per cell
 
 
 def grad_cam_figure() -> str:
