@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 BENCHMARKS := $(sort $(wildcard benchmarks/bench_*.py))
 BENCH_ARGS ?=
 
-.PHONY: check test bench docs browser clean
+.PHONY: check test bench docs browser clean mutants-sweep
 # Material for MkDocs prints an end-of-life banner for MkDocs 2 unless told not to
 export NO_MKDOCS_2_WARNING := 1
 
@@ -30,6 +30,10 @@ browser:
 
 bench: $(STAMP)  ## accelerated vs native torch ratios, measured side by side (BENCH_ARGS=--quick: shorter)
 	for script in $(BENCHMARKS); do $(BIN)/python $$script $(BENCH_ARGS) || exit 1; echo; done
+
+# Not part of `make test` (which runs the meta-test at seed 0 only): minutes per seed.
+mutants-sweep: $(STAMP)  ## the planted-bug meta-test (tests/mutants/) at seeds 0-5: kill rate, examples to detection, survivors
+	$(BIN)/python tests/mutant_sweep.py --seeds 0 1 2 3 4 5
 
 $(STAMP): pyproject.toml requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
