@@ -8,6 +8,7 @@ entry in :data:`CATALOG`. ``tests/test_catalog.py`` fails if a piece is missing.
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -48,10 +49,46 @@ class Operation:
     examples: tuple[WorkedExample, ...]
     summary: str
 
+    def __post_init__(self):
+        # the closed forms and tolerance models read every keyword: give them the signature's
+        # defaults for the keywords a case leaves out (a region checks the defaults by omitting them)
+        object.__setattr__(self, "tolerance", _WithDefaults(self.tolerance, self.reference))
+        object.__setattr__(self, "output_shape", _WithDefaults(self.output_shape, self.reference))
+
+    def complete(self, case: Case) -> Case:
+        """The case with every keyword it leaves out set to the reference signature's default."""
+        return with_defaults(case, self.reference)
+
     @property
     def accelerated(self) -> Callable:
         """The torch implementation (imported on first use: torch is optional)."""
         return getattr(importlib.import_module(f"convspec.accelerated.{self.family}"), self.name)
+
+
+def with_defaults(case: Case, function: Callable) -> Case:
+    """``case`` with the keyword-only parameters it leaves out set to ``function``'s defaults."""
+    missing = {
+        name: parameter.default
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in case.params
+        and parameter.default is not inspect.Parameter.empty
+    }
+    if not missing:
+        return case
+    return Case(case.op, case.inputs, {**case.params, **missing}, case.data_kind)
+
+
+class _WithDefaults:
+    """A function of a case, called with the case's omitted keywords set to their defaults."""
+
+    def __init__(self, function: Callable[[Case], object], reference_function: Callable):
+        if isinstance(function, _WithDefaults):
+            function = function.__wrapped__
+        self.__wrapped__ = function
+        self.reference_function = reference_function
+
+    def __call__(self, case: Case):
+        return self.__wrapped__(with_defaults(case, self.reference_function))
 
 
 def _magnitude(case: Case, fn: Callable) -> np.ndarray:

@@ -47,6 +47,7 @@ from typing import Callable, Iterable
 
 from .case import Case, TargetCrash
 from .catalog import Operation
+from .regions import region_cases
 from .runner import OperationResult, Report, run_gradient, run_operation
 from .targets import Target
 
@@ -153,7 +154,7 @@ def run_isolated(
     if not can_isolate():  # no fork: run here, unprotected
         for task in waiting:
             task.result = _search(plan, task.operation.name, task.grad, target,
-                                  progress(task.label, examples) if progress else None)
+                                  progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None)
             _publish(report, tasks, on_result)
         report.state = "complete"
         report.jobs = 1
@@ -203,7 +204,7 @@ def _publish(report: Report, tasks: list[_Task], on_result) -> None:
 def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) -> None:
     receive, send = multiprocessing.Pipe(duplex=False)
     task.output = tempfile.NamedTemporaryFile(prefix="convspec-worker-", suffix=".log")
-    task.tick = progress(task.label, examples) if progress else None
+    task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
     if plan.source is not None and not fork_safe():
         context = _fork_server()
         arguments = (send, plan, task.operation.name, task.grad, task.output.name, None)

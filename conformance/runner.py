@@ -24,6 +24,7 @@ differentiate is "no backward", neither passed nor failed.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from collections import Counter
@@ -37,6 +38,7 @@ from hypothesis.errors import Unsatisfiable
 
 from .case import Case, CaseFailure, TargetCrash, UserCodeError
 from .catalog import CATALOG, Operation
+from .regions import Coverage, region_cases
 from .targets import Target
 from .tolerance import Comparison, compare
 
@@ -100,6 +102,8 @@ class OperationResult:
     first_failure_example: int | None = None  # the example number at which the first failure appeared
     seconds: float = 0.0
     detail: str = ""  # what happened, where no case tells it (a crash before the first case, an internal error)
+    region_examples: int = 0  # of ``examples``: the explicit cases of the operation's named regions
+    coverage: dict[str, int] = field(default_factory=dict)  # region name -> checked cases in it (.regions)
 
     @property
     def failed(self) -> bool:
@@ -206,14 +210,20 @@ def _search(
     on_example: Callable[[], None] | None,
     entries: list,
     derandomize: bool,
+    explicit: list = (),
 ) -> OperationResult:
     """The hypothesis search of :func:`run_gradient`: ``check(drawn) -> Comparison`` raises :class:`CaseFailure`.
 
+    ``explicit`` (drawn values, as the strategy's) are checked first (the regions' cases).
     ``strategy`` draws a :class:`Case` or a tuple whose first entry is one. The same logic as
     :func:`run_operation`'s, which keeps its own copy: a derandomized search's cases derive from
     the source of the decorated function, so the forward check draws what it always drew.
     """
     started = time.perf_counter()
+    target = _counting_coverage(target, operation.name, result)
+    if _visit_regions(result, operation, target, check, explicit, entries=entries, on_example=on_example):
+        result.seconds = time.perf_counter() - started
+        return result
 
     @settings(
         max_examples=examples,
@@ -285,6 +295,11 @@ def run_operation(
     entries = [d for d in divergences if d.applies_to(operation.name)]
     strategy = target.strategies.get(operation.name, operation.strategy)()
     started = time.perf_counter()
+    target = _counting_coverage(target, operation.name, result)
+    if _visit_regions(result, operation, target, lambda case: check_case(operation, target_fn, case),
+                      [case for _, case in region_cases(operation.name)], entries=entries, on_example=on_example):
+        result.seconds = time.perf_counter() - started
+        return result
 
     @settings(
         max_examples=examples,
@@ -392,9 +407,11 @@ def run_gradient(
         case, grad_seed = drawn
         return check_gradient_case(operation, vjp, case, draw_grad_out(operation, case, grad_seed))
 
+    # each region's case with an upstream gradient of its own (seeded by its position: the same on every run)
+    explicit = [(case, index) for index, (_, case) in enumerate(region_cases(operation.name))]
     return _search(
         OperationResult(operation.name, "passed"), operation, target, strategy, check, examples=examples,
-        random_seed=random_seed, on_example=on_example, entries=entries, derandomize=derandomize,
+        random_seed=random_seed, on_example=on_example, entries=entries, derandomize=derandomize, explicit=explicit,
     )
 
 
@@ -428,7 +445,7 @@ def run_check(
         versions=dict(target.versions), device=target.device,
     )
     for operation in operations:
-        callback = progress(operation.name, examples) if progress and target.provides(operation.name) else None
+        callback = progress(operation.name, examples + len(region_cases(operation.name))) if progress and target.provides(operation.name) else None
         report.results.append(
             run_operation(
                 operation, target, examples=examples, random_seed=random_seed, on_example=callback,
@@ -441,7 +458,7 @@ def run_check(
             from .gradients import GRADIENT_OP_NAMES
 
             checked = target.provides_vjp(operation.name) and operation.name in GRADIENT_OP_NAMES
-            callback = progress(f"{operation.name} (grad)", examples) if progress and checked else None
+            callback = progress(f"{operation.name} (grad)", examples + len(region_cases(operation.name))) if progress and checked else None
             report.grad_results.append(
                 run_gradient(
                     operation, target, examples=examples, random_seed=random_seed, on_example=callback,
@@ -449,6 +466,62 @@ def run_check(
                 )
             )
     return report
+
+
+def _counting_coverage(target: Target, op: str, result: OperationResult) -> Target:
+    """The target with ``op``'s ``SUPPORTS`` predicate wrapped to count, in ``result.coverage``, the
+    regions of every case the target supports (the runner asks before it checks a case)."""
+    coverage = Coverage(op)
+    result.coverage = coverage.as_dict()
+    own = target.supports.get(op)
+
+    def predicate(case: Case):
+        verdict = True if own is None else own(case)
+        if verdict is True:
+            coverage.count(case)
+            result.coverage = coverage.as_dict()
+        return verdict
+
+    return dataclasses.replace(target, supports={**target.supports, op: predicate})
+
+
+def _visit_regions(result: OperationResult, operation: Operation, target: Target, check: Callable, explicit: list,
+                   *, entries: list, on_example: Callable[[], None] | None) -> bool:
+    """Check the operation's region cases (:mod:`.regions`) before the random search.
+
+    ``explicit`` holds what ``check`` takes (a case, or a tuple whose first entry is one). Unsupported
+    cases are counted and skipped; a failure that an expected divergence matches is recorded; any
+    other failure ends the operation's check (status from the failure) and returns True."""
+    for drawn in explicit:
+        case = drawn[0] if isinstance(drawn, tuple) else drawn
+        try:
+            reason = target.unsupported_reason(operation.name, case)
+        except CaseFailure as failure:
+            result.status, result.failure = _status_of(failure), failure
+            return True
+        if reason is not None:
+            result.unsupported += 1
+            result.unsupported_reasons[reason] += 1
+            continue
+        result.examples += 1
+        result.region_examples += 1
+        if on_example is not None:
+            on_example()
+        try:
+            comparison = check(drawn)
+        except CaseFailure as failure:
+            entry = next((d for d in entries if d.matches(case, failure.reason)), None)
+            if entry is None:
+                result.first_failure_example = result.examples
+                result.status, result.failure = _status_of(failure), failure
+                return True
+            result.expected_count += 1
+            if not any(e.entry is entry for e in result.expected):
+                result.expected.append(ExpectedDivergence(case, failure.reason, entry))
+            continue
+        result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
+        result.exact_examples += comparison.exact
+    return False
 
 
 def _finish(run: Callable[[], None], result, started: float):

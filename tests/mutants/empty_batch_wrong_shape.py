@@ -13,7 +13,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "an empty batch returns zeros of shape (0, C_out, *input_spatial) instead of the output's spatial shape."
 BUGGY_OPS = ("correlate", "convolve")
-SURVIVES_TODAY = "the region it needs: batch 0 (the conv strategy draws batch 1 or 2)"
 
 
 def _t(a):

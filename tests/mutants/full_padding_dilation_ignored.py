@@ -12,7 +12,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "padding='full' pads k-1 zeros per side instead of dilation*(k-1): dilation is left out of the span."
 BUGGY_OPS = ("correlate", "convolve", "depthwise_separable")
-SURVIVES_TODAY = "the region it needs: correlate/convolve with padding='full', dilation > 1 and a kernel longer than one tap on the same axis (seed 0 reaches it for depthwise_separable only)"
 
 
 def _t(a):

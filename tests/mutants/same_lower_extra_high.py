@@ -12,7 +12,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "padding='same_lower' with an odd total puts the extra zero after the input (as 'same') instead of before."
 BUGGY_OPS = ("correlate", "convolve", "depthwise_separable")
-SURVIVES_TODAY = "the region it needs: depthwise_separable with padding='same_lower' and an odd total padding (seed 0 reaches it for correlate and convolve only)"
 
 
 def _t(a):
