@@ -14,7 +14,6 @@ from convspec.spec.conv_transpose import check_conv_transpose_arguments, resolve
 
 PLANTED_BUG = "conv_transpose padding='same' with an odd crop surplus crops the extra cell low instead of high."
 BUGGY_OPS = ("conv_transpose",)
-SURVIVES_TODAY = "the region it needs: conv_transpose with padding='same' and an odd crop surplus d*(k-1)+1-s (not drawn at seed 0)"
 
 
 def _t(a):
