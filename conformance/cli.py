@@ -31,7 +31,7 @@ from .catalog import CATALOG, get
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
 from .outputs import OutputError, check_output_paths
-from .report import exit_status, print_report, write_json, write_junit
+from .report import exit_status, print_coverage, print_report, write_json, write_junit
 from .runner import PROFILES
 from .targets import ADAPTERS, DEVICES, load_target
 
@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, metavar="SECONDS", default=DEFAULT_TIMEOUT,
                        help=f"the longest one example may run before its worker is killed and the operation reported "
                        f"as timed out (default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--coverage", action="store_true", help="also print, per operation, how many checked cases "
+                       "fell in each of its named regions (the corners every run visits: padding forms, defaults "
+                       "omitted, NaN/inf, ...); the JSON report always carries these counts")
     check.set_defaults(handler=_check)
     from . import matrix
 
@@ -187,6 +190,8 @@ def _check(args: argparse.Namespace) -> int:
             grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.target, args.device),
         )
     print_report(report, target, console)
+    if args.coverage:
+        print_coverage(report, console)
     for option, label in (("--report", "JSON report"), ("--junit", "JUnit XML")):
         if option in outputs:
             console.print(f"{label}: {outputs[option]}", highlight=False)

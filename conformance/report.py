@@ -101,6 +101,34 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     console.print(f"[{'bold green' if good else 'bold red'}]{summary_line(report)}[/]")
 
 
+def print_coverage(report: Report, console: Console) -> None:
+    """``convspec check --coverage``: per operation, how many checked cases (the regions' explicit cases and
+    the random draws, shrinking steps included) fell in each named region (:mod:`.regions`)."""
+    results = [r for r in report.results + (report.grad_results or []) if r.coverage]
+    table = Table(title="coverage: checked cases per named region (--coverage)", title_justify="left")
+    table.add_column("operation", no_wrap=True)
+    table.add_column("region")
+    table.add_column("cases", justify="right")
+    unvisited = []
+    for result in results:
+        label = result.op if result in report.results else f"{result.op} (grad)"
+        for index, (region, count) in enumerate(result.coverage.items()):
+            if count == 0:
+                unvisited.append(f"{label}: {region}")
+            shown = f"[bold red]{count}[/]" if count == 0 else str(count)
+            table.add_row(label if index == 0 else "", region, shown, end_section=index == len(result.coverage) - 1)
+    if not results:
+        console.print("[dim]coverage: no operation with named regions was checked[/]")
+        return
+    console.print(table)
+    regions = sum(len(r.coverage) for r in results)
+    if unvisited:
+        console.print(f"[bold red]{len(unvisited)} of {regions} regions not visited[/] (the target declared their "
+                      f"cases unsupported, or the check stopped early): {'; '.join(unvisited)}", highlight=False)
+    else:
+        console.print(f"[green]every one of the {regions} named regions was visited[/]")
+
+
 def _print_forward_legend(console: Console, any_unsupported: bool, any_expected: bool) -> None:
     console.print(
         "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
@@ -404,6 +432,8 @@ def _result_json(result: OperationResult, target: Target) -> dict:
         "worst_ratio": _finite(result.worst_ratio),
         "seconds": round(result.seconds, 3),
         "first_failure_example": result.first_failure_example,
+        "region_examples": result.region_examples,
+        "coverage": dict(result.coverage),
         "detail": result.detail or None,
         "failure": None,
         "expected_divergence_examples": [

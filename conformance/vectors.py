@@ -2,7 +2,8 @@
 
 :func:`export` writes, per operation, cases drawn from the catalog strategy (seeded, so
 the same arguments give byte-identical files), every literal worked example of the
-catalog (the symbolic ones left out) and a few explicit edge cases. Each case is a
+catalog (the symbolic ones left out), a few explicit edge cases and the explicit cases of
+the operation's named regions (:mod:`.regions`). Each case is a
 directory ``OP/CASE_ID/`` holding:
 
 * ``case.json``: the operation, the parameters (in the spec's conventions, as JSON),
@@ -42,6 +43,7 @@ from hypothesis import HealthCheck, Phase, given, seed as hypothesis_seed, setti
 from . import vectors_folder
 from .case import Case
 from .catalog import CATALOG, Operation
+from .regions import regions_of
 from .runner import PROFILES
 from .vectors_format import (  # noqa: F401  (the format's names, re-exported)
     CASE_FILE, FORMAT, FORMAT_VERSION, MANIFEST, SOURCES, DamagedExport, ManifestError, VectorsError, _dumps,
@@ -63,7 +65,7 @@ class Vector:
     """One exported case: the call, where it comes from, the expected outputs and their bounds."""
 
     case: Case
-    source: str  # drawn | example | edge
+    source: str  # drawn | example | edge | region
     index: int
     title: str = ""
     note: str = ""
@@ -352,10 +354,21 @@ def export(
     return ExportSummary(Path(out), len(entries), len(files) + 1, size, per_operation)
 
 
+def region_vectors(operation: Operation) -> list[Vector]:
+    """The explicit cases of the operation's named regions (:mod:`.regions`), titled by region, in order."""
+    return [
+        Vector(case, "region", index, region.name, region.rule)
+        for index, (region, case) in enumerate(
+            (region, case) for region in regions_of(operation.name) for case in region.cases
+        )
+    ]
+
+
 def operation_vectors(operation: Operation, count: int, random_seed: int) -> list[Vector]:
-    """The cases of one operation: ``count`` drawn ones (seeded), the worked examples, the edge cases."""
+    """The cases of one operation: ``count`` drawn ones (seeded), the worked examples, the edge cases and
+    the named regions' cases."""
     drawn = [Vector(case, "drawn", i) for i, case in enumerate(draw_cases(operation, count, random_seed))] if count else []
-    return drawn + example_vectors(operation) + edge_vectors(operation)
+    return drawn + example_vectors(operation) + edge_vectors(operation) + region_vectors(operation)
 
 
 def write_case(folder: Path, operation: Operation, vector: Vector) -> dict:

@@ -33,7 +33,7 @@ FORMAT_VERSION = 2
 REPLACEABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 CASE_FILE = "case.json"
-SOURCES = ("drawn", "example", "edge")
+SOURCES = ("drawn", "example", "edge", "region")
 
 
 class VectorsError(ValueError):
@@ -169,7 +169,7 @@ def sha256(data: bytes) -> str:
 # --------------------------------------------------------------------------- the manifest's schema
 
 _OP_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
-_CASE_ID = re.compile(r"(drawn|example|edge)-[0-9]{3,}\Z")
+_CASE_ID = re.compile(r"(drawn|example|edge|region)-[0-9]{3,}\Z")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_]+\.(npy|json)\Z")
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 
