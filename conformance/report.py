@@ -131,7 +131,8 @@ def print_coverage(report: Report, console: Console) -> None:
 
 def _print_forward_legend(console: Console, any_unsupported: bool, any_expected: bool) -> None:
     console.print(
-        "[dim]bit-exact: examples with integer-valued data, compared for exact equality. "
+        "[dim]examples: the named regions' explicit cases, then the random draws (--coverage: per region). "
+        "bit-exact: examples with integer-valued data, compared for exact equality. "
         "worst err/tol: the largest |target - reference| as a fraction of the "
         "rounding-error bound of each output element (must be <= 1)."
         + (" unsupported: drawn cases the target declares it does not handle (skipped, neither passed nor failed)."

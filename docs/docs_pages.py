@@ -328,6 +328,24 @@ def search_tags(op) -> list[str]:
     return ([head.strip()] if colon and len(head) <= 40 else []) + framework_aliases(op)
 
 
+def regions_markdown(op) -> str:
+    """The operation's named regions (conformance/regions_<family>.py): the corners every check visits."""
+    from convspec.conformance.regions import regions_of
+
+    declared = regions_of(op.name)
+    if not declared:
+        return "This operation declares no named regions.\n"
+    cell = lambda text: text.replace("|", "\\|")  # noqa: E731
+    rows = "".join(f"| {cell(r.name)} | {cell(r.rule)} | {len(r.cases)} |\n" for r in declared)
+    return (
+        f"`convspec check` runs the explicit cases of these {len(declared)} regions (from "
+        f"`conformance/regions_{op.family}.py`) before its random draws, so every run visits each of them, "
+        "whatever the seed; `convspec check --coverage` counts how many checked cases fell in each, and the "
+        "conformance vectors carry them as `region-NNN` cases.\n\n"
+        "| region | what must hold there | cases |\n|---|---|---:|\n" + rows
+    )
+
+
 def operation_page(op) -> str:
     aliases = framework_aliases(op)
     front = "---\ntags:\n" + "".join(f"  - {json.dumps(tag)}\n" for tag in search_tags(op)) + "---\n\n"
@@ -347,6 +365,7 @@ def operation_page(op) -> str:
         f"{len(op.examples)} literal examples from `conformance/examples_{op.family}.py`. Each is run through the reference "
         "when these pages are built; the build stops if the output differs from the literal.\n",
         examples_markdown(op),
+        "## Corners every check visits\n", regions_markdown(op),
         "## Reference implementation\n", source_markdown(op),
     ])
 
