@@ -17,6 +17,9 @@ from convspec.spec.conventions import dtype_error, dtype_mismatch_error
 
 from . import _plans
 
+#: below it sigmoid(x) is exp(x) to within float64 rounding (exp(-40) = 4.2e-18 < 2^-57)
+_EXP_TAIL = -40.0
+
 
 def relu(x):
     """``max(0, x)`` element-wise, NaN propagating; see :func:`convspec.reference.activations.relu`."""
@@ -27,7 +30,12 @@ def relu(x):
 def sigmoid(x):
     """``1 / (1 + exp(-x))`` element-wise; see :func:`convspec.reference.activations.sigmoid`."""
     _check_tensor("sigmoid", "x", x)
-    return torch.sigmoid(x)
+    # torch.sigmoid is 1 / (1 + exp(-x)): exp(-x) overflows below -88.7 (float32, bfloat16) or -709.8
+    # (float64) and the result becomes 0 where sigmoid(x) is still a positive (subnormal) number.
+    # Below _EXP_TAIL, sigmoid(x) = exp(x) / (1 + exp(x)) is exp(x) to within a rounding (exp(x) < 2^-57);
+    # the minimum keeps exp finite in the branch torch.where discards (no inf * 0 = NaN in its gradient).
+    tail = torch.exp(torch.clamp(x, max=_EXP_TAIL))
+    return torch.where(x < _EXP_TAIL, tail, torch.sigmoid(x))
 
 
 def softmax(x, *, axis=-1):

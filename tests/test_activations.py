@@ -97,6 +97,23 @@ def test_relu_and_sigmoid_propagate_nan_and_handle_infinities(implementation):
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
+def test_sigmoid_where_exp_of_minus_x_overflows_is_a_tiny_positive_number_not_zero(implementation):
+    # regression (issue 14, named regions): torch.sigmoid is 1 / (1 + exp(-x)), so exp(89) = inf in float32
+    # and exp(720) = inf in float64 made accelerated return 0 where sigmoid(x) = exp(x) / (1 + exp(x)) is a
+    # representable (subnormal) number
+    x32 = np.array([-89.0, -100.0, -1000.0], dtype=np.float32)
+    np.testing.assert_array_equal(run(implementation, "sigmoid", x32),
+                                  np.array([2.2273639090442967e-39, 3.783505853677006e-44, 0.0], dtype=np.float32))
+    x64 = np.array([-720.0, -100.0], dtype=np.float64)
+    np.testing.assert_allclose(run(implementation, "sigmoid", x64), [2.0322308024e-313, 3.720075976020836e-44],
+                               rtol=1e-11)
+    if implementation == "accelerated":  # the gradient sigmoid (1 - sigmoid) too, and no NaN from the discarded branch
+        t = torch.tensor([-89.0, 0.0, 1000.0, -np.inf, np.inf], dtype=torch.float32, requires_grad=True)
+        accelerated.sigmoid(t).sum().backward()
+        np.testing.assert_array_equal(t.grad.numpy(), np.array([2.2273639090442967e-39, 0.25, 0, 0, 0], np.float32))
+
+
+@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_softmax_special_slices(implementation):
     x = np.array([[0, -np.inf, 0], [-np.inf, -np.inf, -np.inf], [np.nan, 0, 0], [np.inf, 0, 0]], dtype=np.float32)
     y = run(implementation, "softmax", x, axis=1)
