@@ -52,3 +52,10 @@ def current() -> dict[str, object]:
         owner, _ = _resolve(path + ".fp32_precision")
         state[path + ".fp32_precision"] = getattr(owner, "fp32_precision", None) if owner is not None else None
     return state
+
+
+def checking_flags():
+    """The cuDNN settings of :data:`SETTINGS` as a context manager, for code that checks a torch implementation
+    (``convspec check``): ``torch.backends.cudnn.flags`` sets every flag it takes, and its defaults would turn
+    TF32 on and determinism off inside the block."""
+    return torch.backends.cudnn.flags(enabled=True, benchmark=False, deterministic=True, allow_tf32=False)

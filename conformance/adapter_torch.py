@@ -189,6 +189,9 @@ def target(device: str | None = None) -> Target:
     import torch
     import torch.nn.functional as F
 
+    def checking_flags():  # IEEE float32 and deterministic algorithms (cudnn.flags' defaults are TF32, not deterministic)
+        return torch.backends.cudnn.flags(enabled=True, benchmark=False, deterministic=True, allow_tf32=False)
+
     device = torch_device(device, "cpu")
     _DEVICE["name"] = device
     conv = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -217,7 +220,7 @@ def target(device: str | None = None) -> Target:
 
     def run(fn: Callable) -> Callable:
         def on_numpy(*arrays, **params):
-            with torch.no_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False), \
+            with torch.no_grad(), checking_flags(), \
                     warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # e.g. 'same' with an even kernel copies the input
                 return out(fn(*arrays, **params))
@@ -233,7 +236,7 @@ def target(device: str | None = None) -> Target:
             leaves.update({id(a): tensor for a, tensor in zip(arrays, tensors)
                            if tensor is not None and tensor.requires_grad})
             try:
-                with torch.enable_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False), \
+                with torch.enable_grad(), checking_flags(), \
                         warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)
                     return torch_gradients(fn(*arrays, **params), tensors, grad_out)

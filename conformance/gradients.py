@@ -125,8 +125,10 @@ def torch_vjp(forward: Callable, device: str = "cpu") -> Callable:
     def vjp(grad_out, *arrays, **params):
         import torch
 
+        from convspec.accelerated._backend import checking_flags
+
         tensors = torch_leaves(arrays, device)
-        with torch.enable_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False):
+        with torch.enable_grad(), checking_flags():
             return torch_gradients(forward(*tensors, **params), tensors, grad_out)
 
     vjp.__name__ = f"{getattr(forward, '__name__', 'forward')}_vjp"

@@ -272,6 +272,7 @@ def _accelerated_target(device: str | None = None) -> Target:
     except ImportError:
         raise ValueError("target 'accelerated' needs torch: pip install 'convspec[torch]'") from None
     from convspec import accelerated
+    from convspec.accelerated._backend import checking_flags
 
     device = torch_device(device, "auto")
 
@@ -279,7 +280,7 @@ def _accelerated_target(device: str | None = None) -> Target:
         def on_numpy(*arrays, **params):
             tensors = [None if a is None else torch.from_numpy(np.ascontiguousarray(a)).to(device) for a in arrays]
             # TF32 would round float32 inputs to 10-bit mantissas; the float32 tolerance assumes float32 arithmetic
-            with torch.no_grad(), torch.backends.cudnn.flags(enabled=True, allow_tf32=False):
+            with torch.no_grad(), checking_flags():
                 result = fn(*tensors, **params)
             if isinstance(result, tuple):  # e.g. max_pool(..., return_indices=True)
                 return tuple(part.cpu().numpy() for part in result)
