@@ -27,7 +27,9 @@ def test_unsupported_cases_are_skipped_and_counted():
     one_d = lambda case: True if case.inputs["x"].ndim == 3 else "only 1-D"  # noqa: E731
     result = run_operation(CORRELATE, _reference_target(supports={"correlate": one_d}), examples=10)
     assert result.status == "passed", result.failure
-    assert result.examples == 10 and result.unsupported > 0
+    # the supported region cases (the 1-D ones), then 10 drawn cases
+    assert result.examples == 10 + result.region_examples and result.unsupported > 0
+    assert result.coverage["1-D"] >= 1 and result.coverage["3-D"] == 0
     assert set(result.unsupported_reasons) == {"only 1-D"}
     assert sum(result.unsupported_reasons.values()) == result.unsupported
 
@@ -58,7 +60,7 @@ def test_expected_divergences_are_reported_apart_and_the_search_goes_on(tmp_path
     """))
     result = run_operation(CORRELATE, target, examples=30, divergences=load(path))
     assert result.status == "expected divergence", result.failure
-    assert result.expected_count > 0 and result.examples == 30
+    assert result.expected_count > 0 and result.examples == 30 + result.region_examples
     assert all(e.case.inputs["weight"].shape[-1] % 2 == 0 for e in result.expected)
     # an entry that does not cover every failure leaves the others failing
     narrow = parse({"divergences": [{"op": "correlate", "dtype": "float64", "expression":
