@@ -200,7 +200,8 @@ def _max_unpool(x, indices, size):
     """
     n, c = x.shape[:2]
     if not x.numel():  # an empty batch: nothing to place (and reshape(-1) would be ambiguous)
-        return x.new_zeros((n, c, *size))
+        # derived from x (not new_zeros), so that autograd reaches x: its (empty) gradient, not an error
+        return x.sum(dim=tuple(range(2, x.dim())), keepdim=True).expand(n, c, *size).clone()
     plane = math.prod(size)
     flat_x = x.reshape(n, c, -1)
     flat_indices = indices.reshape(n, c, -1)

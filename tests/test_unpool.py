@@ -609,6 +609,18 @@ def test_accelerated_backward_gives_gradients_of_the_input_dtype(op, dtype):
     assert x.grad is not None and x.grad.dtype == dtype and x.grad.shape == x.shape
 
 
+@pytest.mark.parametrize("op", OPS)
+def test_accelerated_backward_of_an_empty_batch_is_an_empty_gradient(op):
+    """Regression (issue 14, region "empty batch"): max_unpool returned new zeros for a batch of 0, off the
+    autograd graph, so torch.autograd.grad raised "element 0 of tensors does not require grad"."""
+    x = torch.ones(0, 2, 2, 3, requires_grad=True)
+    extra = [torch.zeros(0, 2, 2, 3, dtype=torch.int64)] if op == "max_unpool" else []
+    out = getattr(accelerated, op)(x, *extra, 2, output_size=(5, 6))
+    assert tuple(out.shape) == (0, 2, 5, 6) and out.requires_grad
+    (grad,) = torch.autograd.grad(out, x, grad_outputs=torch.ones_like(out))
+    assert tuple(grad.shape) == (0, 2, 2, 3) and grad.dtype == x.dtype
+
+
 # --------------------------------------------------------------------------------------
 # 5. Bad input
 # --------------------------------------------------------------------------------------

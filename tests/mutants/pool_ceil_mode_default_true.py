@@ -12,7 +12,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "max_pool's ceil_mode defaults to True instead of False."
 BUGGY_OPS = ("max_pool",)
-SURVIVES_TODAY = "the region it needs: max_pool calls that leave ceil_mode at its default (the strategy always passes it)"
 
 
 def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=True,  # BUG: default False

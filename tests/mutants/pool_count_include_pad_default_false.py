@@ -12,7 +12,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "avg_pool's count_include_pad defaults to False instead of True."
 BUGGY_OPS = ("avg_pool",)
-SURVIVES_TODAY = "the region it needs: avg_pool calls that leave count_include_pad at its default (the strategy always passes it)"
 
 
 def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=False,  # BUG: default True
