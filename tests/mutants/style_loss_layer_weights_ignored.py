@@ -11,7 +11,6 @@ from convspec import accelerated
 
 PLANTED_BUG = "style_loss accepts weights (one per layer, or a number) but sums the layers with weight 1."
 BUGGY_OPS = ("style_loss",)
-SURVIVES_TODAY = "the region it needs: style_loss called with weights (the strategy never passes weights or lists of layers)"
 
 
 def _t(a):
