@@ -4,7 +4,8 @@ Same names, signatures and semantics as :mod:`convspec.reference.activations`;
 takes and returns ``torch.Tensor`` on the input's device, float16, bfloat16,
 float32 and float64, autograd flowing through. Rules: :mod:`convspec.spec.activations`.
 Each is the native torch call (``torch.relu``, ``torch.sigmoid``, ``torch.softmax``,
-``torch.flatten(x, 1)``, ``F.linear``) after convspec's argument checks.
+``torch.flatten(x, 1)``, ``F.linear``) after convspec's argument checks; sigmoid takes
+``exp(x)`` below -40, where ``torch.sigmoid``'s ``1 / (1 + exp(-x))`` overflows to 0.
 """
 
 from __future__ import annotations
