@@ -510,7 +510,10 @@ def _visit_regions(result: OperationResult, operation: Operation, target: Target
         try:
             comparison = check(drawn)
         except CaseFailure as failure:
-            entry = next((d for d in entries if d.matches(case, failure.reason)), None)
+            try:
+                entry = next((d for d in entries if d.matches(case, failure.reason)), None)
+            except CaseFailure as error:  # the divergence file's own expression raised (UserCodeError)
+                failure, entry = error, None
             if entry is None:
                 result.first_failure_example = result.examples
                 result.status, result.failure = _status_of(failure), failure
