@@ -79,6 +79,9 @@ class Case:
         for name, array in self.inputs.items():
             if array is None:
                 continue
+            if array.size == 0:  # np.array([]) would lose the shape
+                lines.append(f"{name} = np.empty({tuple(array.shape)!r}, dtype=np.{array.dtype})")
+                continue
             values = np.array2string(
                 array.astype(np.float64), separator=", ", threshold=np.inf, floatmode="unique", max_line_width=100
             )

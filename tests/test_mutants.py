@@ -32,6 +32,7 @@ import pytest
 pytest.importorskip("torch")  # most mutants wrap convspec.accelerated
 
 from convspec.conformance import catalog
+from convspec.conformance.regions import region_cases
 from convspec.conformance.report import reproduction_snippet
 from convspec.conformance.runner import run_check
 from convspec.conformance.targets import load_target
@@ -150,4 +151,6 @@ def test_control_correct_targets_pass(target_name, op):
     report = run_check(target, [catalog.get(op)], examples=CONTROL_EXAMPLES[target_name], random_seed=SEED)
     (result,) = report.results
     assert result.status == "passed", f"{target.name}: {op}: {result.failure.case.describe()}: {result.failure.reason}"
-    assert result.examples == CONTROL_EXAMPLES[target_name]
+    # every region case, then the drawn ones
+    assert result.region_examples == len(region_cases(op))
+    assert result.examples == CONTROL_EXAMPLES[target_name] + result.region_examples
