@@ -95,6 +95,14 @@ def _ceil_drops_candidate(case: Case) -> bool:
                for a in geometry(case))
 
 
+def _ceil_adds_nothing(case: Case) -> bool:
+    """Ceil mode with exactly floor mode's windows on every axis."""
+    if not case.params.get("ceil_mode", False):
+        return False
+    return all(a["out"] == (a["n"] + a["lo"] + a["hi"] - a["d"] * (a["k"] - 1) - 1) // a["s"] + 1
+               for a in geometry(case))
+
+
 def _has_padding(case: Case) -> bool:
     return any(a["lo"] or a["hi"] for a in geometry(case))
 
@@ -124,8 +132,12 @@ def _float32_general(case: Case) -> bool:
 
 
 def _beyond_float16(case: Case) -> bool:
+    """float16 data whose window (global pools: plane) sums can pass float16's largest finite value, 65504."""
     x = _x(case)
-    return x.size > 0 and float(np.abs(x[np.isfinite(x)]).sum(initial=0)) > 65504 and case.dtype == "float16"
+    if case.dtype != "float16" or x.size == 0:
+        return False
+    cells = math.prod(a["k"] for a in geometry(case)) if case.op == "avg_pool" else math.prod(x.shape[2:])
+    return float(np.abs(x[np.isfinite(x)]).max(initial=0)) * cells > 65504
 
 
 # --------------------------------------------------------------------------- data
@@ -175,6 +187,7 @@ def _windowed_regions(op: str) -> list[Region]:
     """The regions max_pool and avg_pool share: the window geometry, defaults, ranks, dtypes."""
     c = lambda tag, *args, **kw: pool_case(op, tag, *args, **kw)  # noqa: E731
     dilated = op == "max_pool"
+    indices = {"return_indices": True} if dilated else {}  # the composed (non-native) paths map indices back too
     regions = [
         Region("keywords left at their defaults",
                "stride = kernel_size, padding 0, ceil_mode False (a leftover cell is dropped), "
@@ -211,7 +224,7 @@ def _windowed_regions(op: str) -> list[Region]:
                lambda case: _odd_extra(case, "same_lower", "low"),
                (c("same-lower-odd", (4, 5), {"kernel_size": (2, 4), "stride": 1, "padding": "same_lower"}),
                 c("same-lower-odd-strided", (7,), {"kernel_size": 2, "stride": 3, "padding": "same_lower"}))),
-        Region("'same' with an even total", "equal padding on both sides",
+        Region("'same'/'same_lower' with an even total", "equal padding on both sides",
                lambda case: _padding(case) in ("same", "same_lower")
                and all(a["lo"] == a["hi"] > 0 for a in geometry(case)),
                (c("same-even", (5, 4), {"kernel_size": 3, "stride": 1, "padding": "same"}),)),
@@ -240,7 +253,7 @@ def _windowed_regions(op: str) -> list[Region]:
                _ceil_drops_candidate,
                (c("ceil-dropped", (5, 4), {"kernel_size": 2, "stride": 2, "padding": 1, "ceil_mode": True}),)),
         Region("ceil mode without leftover", "ceil mode adds nothing when the windows tile the padded input",
-               lambda case: case.params.get("ceil_mode", False) and not _overhangs(case),
+               _ceil_adds_nothing,
                (c("ceil-exact", (6, 4), {"kernel_size": 2, "stride": 2, "ceil_mode": True}),)),
         Region("empty batch", "a batch of 0 gives an empty output of the right shape",
                lambda case: _x(case).shape[0] == 0,
@@ -248,9 +261,11 @@ def _windowed_regions(op: str) -> list[Region]:
         Region("1-D", "one spatial axis", lambda case: _rank(case) == 1,
                (c("1d", (9,), {"kernel_size": 3, "stride": 2, "padding": 1}),)),
         Region("3-D", "three spatial axes", lambda case: _rank(case) == 3,
-               (c("3d", (4, 3, 5), {"kernel_size": (2, 2, 3), "stride": (2, 1, 2), "padding": ((1, 0), 0, (0, 1))}),)),
+               (c("3d", (4, 3, 5), {"kernel_size": (2, 2, 3), "stride": (2, 1, 2), "padding": ((1, 0), 0, (0, 1)),
+                                      **indices}),)),
         Region("4-D", "four spatial axes (no native kernel)", lambda case: _rank(case) == 4,
-               (c("4d", (3, 2, 3, 4), {"kernel_size": (2, 1, 2, 3), "stride": (1, 1, 2, 1), "padding": (1, 0, 0, 1)},
+               (c("4d", (3, 2, 3, 4), {"kernel_size": (2, 1, 2, 3), "stride": (1, 1, 2, 1), "padding": (1, 0, 0, 1),
+                                     **indices},
                   channels=1),)),
         Region("float32, general data", "float32 accuracy: no float16 or bfloat16 computation inside",
                _float32_general,

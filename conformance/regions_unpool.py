@@ -35,7 +35,7 @@ def window_indices(rng: np.random.Generator, shape, kernel, stride, pairs, size)
 
 
 def unpool_case(op: str, tag: str, size, params: dict, *, batch: int = 1, channels: int = 2, dtype: str = "float32",
-                fill=distinct_values, nonfinite: bool = False, indices=None) -> Case:
+                fill=distinct_values, nonfinite: bool = False, indices=None, indices_dtype: str = "int64") -> Case:
     """One explicit call: input ``(batch, channels, *size)``; for max_unpool, ``indices`` (an array, a function of
     ``(rng, shape, plane)``, or by default one recorded cell per pooling window)."""
     rng = rng_for(op, tag)
@@ -50,7 +50,7 @@ def unpool_case(op: str, tag: str, size, params: dict, *, batch: int = 1, channe
             indices = window_indices(rng, x.shape, args.kernel_size, args.stride, args.padding, out)
         elif callable(indices):
             indices = indices(rng, x.shape, int(np.prod(out)))
-        inputs["indices"] = np.asarray(indices).reshape(x.shape)
+        inputs["indices"] = np.asarray(indices).reshape(x.shape).astype(indices_dtype)
     return Case(op, inputs, dict(params), data_kind(x))
 
 
@@ -225,6 +225,10 @@ def _max_unpool_regions() -> list[Region]:
                (c("duplicates", (3, 3), {"kernel_size": 2, "stride": 1}, indices=_repeat_cells),
                 c("duplicates-overlapping-peak", (4,), {"kernel_size": 3, "stride": 1}, indices=overlapping_peak),
                 c("duplicates-planes", (2, 3), {"kernel_size": 2}, batch=2, channels=2, indices=_repeat_cells))),
+        Region("indices of another integer dtype", "any integer dtype names the same cells as int64",
+               lambda case: case.inputs["indices"].dtype != np.int64,
+               (c("int32-indices", (3, 2), {"kernel_size": 2, "stride": (1, 2)}, indices_dtype="int32"),
+                c("uint8-indices", (2, 2), {"kernel_size": 3, "padding": 1}, indices_dtype="uint8"))),
         Region("switches outside their own window", "each value goes where its index says, wherever that is",
                _outside_window,
                (c("anywhere", (2, 3), {"kernel_size": 2, "stride": 2}, batch=2, indices=_anywhere),)),
