@@ -231,7 +231,8 @@ def _windowed_regions(op: str) -> list[Region]:
         Region("'full'", "k-1 (max_pool: d(k-1)) padded cells per side: every window that overlaps the input",
                lambda case: _padding(case) == "full",
                (c("full", (4, 3), {"kernel_size": (3, 2), "stride": (2, 1), "padding": "full"}),)),
-        Region("stride > 1 with a remainder, floor mode", "the window count rounds down: the leftover cells are dropped",
+        Region("stride > 1 with a remainder, floor mode",
+               "the window count rounds down: the leftover cells are dropped",
                _stride_remainder,
                (c("stride-remainder", (8, 7), {"kernel_size": (3, 2), "stride": (3, 2), "padding": 1}),)),
         Region("per-axis strides, unequal", "stride (s0, s1) steps axis 0 by s0 and axis 1 by s1",
@@ -343,7 +344,8 @@ def _avg_pool_regions() -> list[Region]:
     c = lambda tag, *args, **kw: pool_case(op, tag, *args, **kw)  # noqa: E731
 
     def include_pad(value):
-        return lambda case: case.params.get("count_include_pad", True) is value and "divisor_override" not in case.params
+        return lambda case: (case.params.get("count_include_pad", True) is value
+                             and "divisor_override" not in case.params)
 
     return _windowed_regions(op) + [
         Region("count_include_pad left at its default, with padding",
@@ -386,7 +388,8 @@ def _avg_pool_regions() -> list[Region]:
                has_nonfinite,
                (c("nonfinite", (5, 6), {"kernel_size": 2, "stride": 1, "padding": 1}, nonfinite=True),
                 c("nonfinite-1d", (9,), {"kernel_size": 3, "stride": 2}, nonfinite=True, dtype="float64"))),
-        Region("float16 sums beyond float16's range", "the sum is not held in float16: averages of large values stay finite",
+        Region("float16 sums beyond float16's range",
+               "the sum is not held in float16: averages of large values stay finite",
                _beyond_float16,
                (c("float16-large", (4, 4), {"kernel_size": 2, "stride": 1}, dtype="float16", fill=_near_float16_max),)),
     ]
