@@ -101,5 +101,17 @@ def style_tolerance(case: Case) -> SumOfProducts:
     both = reference.gram_matrix(g) + reference.gram_matrix(s)  # broadcasts a style batch of 1
     magnitude = scale**2 * (both**2).sum(axis=(1, 2))
     terms = 3 * (positions + 3) + 4 * channels**2 + 1
-    exact = case.data_kind == "integers" and normalization == "none"
+    weight = _layer_weight(case.params.get("weights"))
+    exact = case.data_kind == "integers" and normalization == "none" and weight == 1
+    if weight != 1:  # lambda * E: the sum's bound scaled by |lambda|, and one more rounding
+        magnitude, terms = abs(weight) * magnitude, terms + 1
     return SumOfProducts(terms, magnitude, case.dtype, exact)
+
+
+def _layer_weight(weights) -> float:
+    """The one layer's lambda: ``None`` is 1, a number, or a one-element sequence."""
+    if weights is None:
+        return 1.0
+    if isinstance(weights, (list, tuple, np.ndarray)):
+        (weights,) = list(np.ravel(np.asarray(weights, dtype=np.float64)))
+    return float(weights)
