@@ -13,7 +13,6 @@ from convspec.spec.upsample import LINEAR_MODES
 
 PLANTED_BUG = "upsample's align_corners defaults to True (for the linear modes) instead of False."
 BUGGY_OPS = ("upsample",)
-SURVIVES_TODAY = "the region it needs: linear-mode upsample calls that leave align_corners out (the strategy always passes it)"
 
 
 def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=None):
