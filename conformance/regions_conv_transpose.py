@@ -134,7 +134,7 @@ def REGIONS() -> dict[str, list[Region]]:
         Region("int padding > 0", "p cells cropped from both ends of every spatial axis",
                lambda case: isinstance(_padding(case), int) and _padding(case) > 0,
                (c("int-padding", (3, 4), (3, 2), {"padding": 1, "stride": 2}),)),
-        Region("per-axis padding, unequal values", "padding (p0, p1) crops axis 0 by p0 and axis 1 by p1, in that order",
+        Region("per-axis padding, unequal values", "padding (p0, p1) crops axis 0 by p0 and axis 1 by p1",
                lambda case: _is_per_axis_ints(_padding(case)),
                (c("per-axis-padding", (4, 3), (3, 3), {"padding": (0, 2)}),)),
         Region("per-side padding, lo != hi", "each (lo, hi) pair crops lo cells from the start and hi from the end",

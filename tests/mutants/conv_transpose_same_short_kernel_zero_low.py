@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from convspec import accelerated
 from convspec.spec.conv_transpose import check_conv_transpose_arguments, full_length
 
-PLANTED_BUG = "conv_transpose padding='same' with d*(k-1)+1 < stride floors the negative surplus: the zero cell is added low."
+PLANTED_BUG = "conv_transpose 'same' with d*(k-1)+1 < stride floors a negative surplus: the zero cell goes low."
 BUGGY_OPS = ("conv_transpose",)
 
 

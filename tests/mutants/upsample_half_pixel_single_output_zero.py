@@ -14,7 +14,7 @@ import numpy as np
 
 from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
 
-PLANTED_BUG = "upsample align_corners=False with an output length of 1 reads s = 0 (ONNX pytorch_half_pixel), not n/2 - 1/2."
+PLANTED_BUG = "upsample align_corners=False with output length 1 reads s = 0 (ONNX pytorch_half_pixel), not n/2 - 1/2."
 BUGGY_OPS = ("upsample",)
 
 HALF = Fraction(1, 2)

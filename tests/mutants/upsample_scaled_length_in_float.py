@@ -14,7 +14,7 @@ import numpy as np
 
 from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
 
-PLANTED_BUG = "upsample's output length for a scale factor is floor(n * float(scale)) in float64: 100 * 0.29 gives 28, not 29."
+PLANTED_BUG = "upsample's output length for a scale factor is floor(n * float(scale)): 100 * 0.29 gives 28, not 29."
 BUGGY_OPS = ("upsample",)
 
 HALF = Fraction(1, 2)
