@@ -144,11 +144,14 @@ def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups) -> _ConvP
 
 
 def _are_tensors(*values) -> bool:
-    """Every value a ``torch.Tensor`` (``None`` allowed: an absent optional tensor)."""
-    for value in values:
-        if value is not None and not isinstance(value, torch.Tensor):
+    """Every value a ``torch.Tensor``; the last (the bias) may also be ``None``, an absent optional tensor.
+
+    A required tensor given as ``None`` is not cacheable: the full checks refuse it with their TypeError."""
+    *required, optional = values
+    for value in required:
+        if not isinstance(value, torch.Tensor):
             return False
-    return True
+    return optional is None or isinstance(optional, torch.Tensor)
 
 
 def _check_tensors(op: str, **tensors) -> None:

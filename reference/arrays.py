@@ -13,14 +13,14 @@ from convspec.spec.conventions import dtype_error, dtype_mismatch_error
 
 
 def check_array(op: str, name: str, value: object) -> np.ndarray:
-    """``value`` must be a numpy array of a floating dtype (or ``object`` for exact arithmetic)."""
+    """``value`` must be a numpy array of float16, float32 or float64 (or ``object`` for exact arithmetic)."""
     if not isinstance(value, np.ndarray):
         raise TypeError(
             f"{op}: {name} must be a numpy.ndarray, got {type(value).__name__}; "
             f"wrap it with numpy.asarray({name}, dtype=numpy.float32)"
         )
-    if value.dtype != object and not np.issubdtype(value.dtype, np.floating):
-        raise dtype_error(op, name, str(value.dtype))
+    if value.dtype != object and not (value.dtype.kind == "f" and value.dtype.itemsize in (2, 4, 8)):
+        raise dtype_error(op, name, str(value.dtype))  # longdouble too: not one of the spec's dtypes
     return value
 
 

@@ -195,11 +195,21 @@ def check_pair_shapes(op: str, name: str, shape: Sequence[int], generated_shape:
         )
 
 
+def _kind(value, is_array) -> str:
+    """``"array"`` (of the implementation's own kind) or the type's name, for a message both implementations share."""
+    return "array" if is_array(value) else type(value).__name__
+
+
 def check_layers(op: str, generated, style, weights, is_array) -> tuple[list, list, list[float]]:
     """One array per argument (one layer) or two lists of the same length; ``weights`` one finite real per layer."""
     single = is_array(generated)
-    if single != is_array(style):
-        raise TypeError(f"{op}: generated and style must both be arrays (one layer) or both be lists of arrays (one per layer)")
+    if single != is_array(style) or not single and not (
+        isinstance(generated, (list, tuple)) and isinstance(style, (list, tuple))
+    ):
+        raise TypeError(
+            f"{op}: generated and style must both be arrays (one layer) or both be lists of arrays (one per layer), "
+            f"got {_kind(generated, is_array)} and {_kind(style, is_array)}"
+        )
     gen, sty = ([generated], [style]) if single else (list(generated), list(style))
     if not gen:
         raise ValueError(f"{op}: generated must hold at least one layer, got an empty list")

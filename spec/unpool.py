@@ -222,10 +222,19 @@ def unpool_output_shape(args: UnpoolArguments) -> tuple[int, ...]:
     return (args.batch, args.channels, *unpool_output_size(args))
 
 
+def _count(lengths: range) -> int:
+    """How many lengths (``len()`` raises OverflowError past ``sys.maxsize``, as a huge stride gives)."""
+    return max(lengths.stop - lengths.start, 0) if isinstance(lengths, range) else len(lengths)
+
+
 def _describe_lengths(lengths: range) -> str:
-    if len(lengths) == 1:
-        return f"only {lengths[0]}"
-    return f"{lengths[0]} <= length <= {lengths[-1]} ({', '.join(map(str, lengths))})"
+    """The valid lengths for a message: every one when there are few, the ends of the run otherwise."""
+    count = _count(lengths)
+    first, last = lengths.start, lengths.start + count - 1
+    if count == 1:
+        return f"only {first}"
+    listed = ", ".join(map(str, lengths)) if count <= 10 else f"{first}, {first + 1}, ..., {last}: {count:,} lengths"
+    return f"{first} <= length <= {last} ({listed})"
 
 
 def check_unpool_arguments(
@@ -274,7 +283,7 @@ def check_unpool_arguments(
         pads = ((0, 0),) * spatial
     input_size = x_shape[2:]
     for axis, (n_, k_, s_, (lo, hi)) in enumerate(zip(input_size, kernel, strides, pads)):
-        if not unpool_valid_lengths(n_, k_, s_, lo, hi):
+        if not _count(unpool_valid_lengths(n_, k_, s_, lo, hi)):
             raise ValueError(
                 f"{op}: no output length pools to x's length {n_} along spatial dim {axis} with kernel "
                 f"{k_}, stride {s_} and padding ({lo}, {hi}): even one cell padded by {lo} + {hi} makes "
