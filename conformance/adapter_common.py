@@ -27,15 +27,22 @@ from .case import Case
 from .strategies import data_settings, random_array
 
 
+def params(case: Case) -> dict:
+    """The case's keyword parameters, with the ones it leaves out at the signature's defaults."""
+    from .catalog import get
+
+    return get(case.op).complete(case).params
+
+
 def conv_args(case: Case):
     x, weight, bias = case.arrays()
-    return check_conv_arguments(case.op, x.shape, weight.shape, None if bias is None else bias.shape, **case.params)
+    return check_conv_arguments(case.op, x.shape, weight.shape, None if bias is None else bias.shape, **params(case))
 
 
 def depthwise_args(case: Case):
     x, depthwise, pointwise, bias = case.arrays()
     return check_depthwise_separable_arguments(
-        case.op, x.shape, depthwise.shape, pointwise.shape, None if bias is None else bias.shape, **case.params
+        case.op, x.shape, depthwise.shape, pointwise.shape, None if bias is None else bias.shape, **params(case)
     )
 
 
@@ -47,12 +54,12 @@ def conv_pads(args) -> tuple[tuple[int, int], ...]:
 def conv_transpose_args(case: Case):
     x, weight, bias = case.arrays()
     return spec_conv_transpose.check_conv_transpose_arguments(
-        case.op, x.shape, weight.shape, None if bias is None else bias.shape, **case.params
+        case.op, x.shape, weight.shape, None if bias is None else bias.shape, **params(case)
     )
 
 
 def pool_args(case: Case):
-    return spec_pool.check_pool_arguments(case.op, case.inputs["x"].shape, **case.params)
+    return spec_pool.check_pool_arguments(case.op, case.inputs["x"].shape, **params(case))
 
 
 def pool_pads(args) -> tuple[tuple[int, int], ...]:
@@ -63,7 +70,7 @@ def unpool_args(case: Case):
     x = case.inputs["x"]
     indices = case.inputs.get("indices")
     return spec_unpool.check_unpool_arguments(
-        case.op, x.shape, **case.params, **({} if indices is None else {"indices_shape": indices.shape})
+        case.op, x.shape, **params(case), **({} if indices is None else {"indices_shape": indices.shape})
     )
 
 
@@ -180,6 +187,16 @@ def linear_axis_kept_unchanged(case: Case) -> bool:
     if args.scale_factor is None or args.align_corners:
         return False
     return any(n == o and Fraction(sigma) != 1 for n, o, sigma in zip(args.input_size, args.output_size, args.scale_factor))
+
+
+def float_scaled_length_differs(case: Case) -> bool:
+    """An upsample by a float ``scale_factor`` where ``floor(n * s)`` in binary floating point differs from the
+    spec's length ``floor(n * s)`` with ``s`` read as its shortest decimal (100 * 0.29: 28 against 29)."""
+    if case.op != "upsample" or case.params.get("scale_factor") is None:
+        return False
+    args = upsample_args(case)
+    return any(math.floor(n * float(sigma)) != o for n, o, sigma in zip(args.input_size, args.output_size,
+                                                                        args.scale_factor))
 
 
 def unpool_default_differs(case: Case) -> bool | str:

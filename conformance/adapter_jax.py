@@ -206,16 +206,20 @@ def target(device: str | None = None) -> Target:
         windows = _windows(args)
         pads = [(0, 0), (0, 0)] + [(lo, needed) for lo, _, needed in windows]
         dims, strides = (1, 1) + args.kernel_size, (1, 1) + args.stride
-        total = lax.reduce_window(put(x), jnp.zeros((), x.dtype), lax.add, dims, strides, pads)
+        # float16 windows are summed in float32 (as torch does): a float16 sum past 65504 would be inf
+        # although the mean is representable; the result is rounded back to float16 by out()
+        data = put(x)
+        wide = jnp.float32 if x.dtype == np.float16 else x.dtype
+        total = lax.reduce_window(data.astype(wide), jnp.zeros((), wide), lax.add, dims, strides, pads)
         if divisor_override is not None:
             return out(total / divisor_override, x)
         if count_include_pad:  # the input and its declared padding count, the ceil overhang does not
-            ones = jnp.ones((1, 1) + tuple(n + lo + hi for n, (lo, hi, _) in zip(args.input_size, windows)), x.dtype)
+            ones = jnp.ones((1, 1) + tuple(n + lo + hi for n, (lo, hi, _) in zip(args.input_size, windows)), wide)
             ones_pads = [(0, 0), (0, 0)] + [(0, needed - hi) for _, hi, needed in windows]
         else:
-            ones = jnp.ones((1, 1) + args.input_size, x.dtype)
+            ones = jnp.ones((1, 1) + args.input_size, wide)
             ones_pads = pads
-        count = lax.reduce_window(ones, jnp.zeros((), x.dtype), lax.add, dims, strides, ones_pads)
+        count = lax.reduce_window(ones, jnp.zeros((), wide), lax.add, dims, strides, ones_pads)
         return out(total / count, x)
 
     def global_max_pool(x):

@@ -377,6 +377,7 @@ def target(device: str | None = None) -> Target:
         default = unpool_default_differs(case)
         return first_reason(
             dtype_check("MaxUnpool", case), (bool(default), default),
+            (args.spatial_dims > 3, f"{args.spatial_dims}-D input (onnxruntime's MaxUnpool: 'Unsupported pooling size')"),
             (any((n - 1) * s + k - lo - hi <= 0 for n, k, s, (lo, hi) in
                  zip(args.input_size, args.kernel_size, args.stride, args.padding)),
              "(n-1)s + k - pads <= 0 (onnxruntime checks its default length even when output_shape is given)"),

@@ -42,7 +42,7 @@ from typing import Callable
 import numpy as np
 
 from .adapter_common import (
-    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, linear_axis_kept_unchanged, pool_args,
+    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float_scaled_length_differs, float32_index_rounds, linear_axis_kept_unchanged, pool_args,
     pool_pads, safely, symmetric, unpool_args, unpool_default_differs, upsample_args,
 )
 from .case import Case
@@ -77,6 +77,12 @@ KNOWN_DIVERGENCES = (
         "upsample", "with a scale factor that leaves an axis's length unchanged (2 samples scaled by 1.25), torch's "
         "linear modes copy that axis; convspec interpolates it with the step 1/scale_factor, as on every other "
         "axis (spec/upsample.py)", predicate=linear_axis_kept_unchanged,
+    ),
+    Divergence(
+        "upsample", "torch computes a scale factor's output length floor(n * scale_factor) in binary floating "
+        "point: 100 * 0.29 is 28.999999999999996, so 28 samples; convspec reads the scale factor as the decimal "
+        "it prints as (29/100) and gives 29 (spec/upsample.py)",
+        predicate=float_scaled_length_differs, failure_contains="output shape",
     ),
 )
 
@@ -176,6 +182,7 @@ def _supports_max_unpool(case: Case) -> bool | str:
     return first_reason(
         (args.spatial_dims not in _RANKS, f"{args.spatial_dims}-D input (torch: 1-3)"),
         (not symmetric(args.padding), "unequal (lo, hi) padding (torch's max_unpool takes ints)"),
+        (case.inputs["indices"].dtype != np.int64, "indices not int64 (torch's max_unpool takes int64 only)"),
         (bool(default), default),
     )
 

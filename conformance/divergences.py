@@ -58,6 +58,9 @@ class Divergence:
     def matches(self, case: Case, failure_reason: str) -> bool:
         if case.op != self.op:
             return False
+        from .catalog import get
+
+        case = get(case.op).complete(case)  # a keyword left out is its default, for `when:` and expressions alike
         for name, wanted in self.when.items():
             if name not in case.params:
                 return False
