@@ -54,3 +54,32 @@ def test_nan_where_the_reference_is_finite_fails_and_matching_nan_passes():
     model = _model([1.0, 1.0])
     assert not compare(np.float32([1, 2]), np.float32([1, np.nan]), model).passed
     assert compare(np.float32([1, np.nan]), np.float32([1, np.nan]), model).passed
+
+
+def test_sigmoid_bound_is_the_softmax_bound_of_the_pair_x_and_zero():
+    """One derivation: sigmoid(x) = softmax([x, 0])[0], and sigmoid's bound at x is softmax's at [x, 0], first element."""
+    from convspec.conformance.case import Case
+    from convspec.conformance.strategies_activations import sigmoid_tolerance, softmax_tolerance
+
+    rng = np.random.default_rng(14)
+    for dtype in ("float16", "float32", "float64"):
+        x = np.concatenate([rng.uniform(-30, 30, 40), [-100.0, -16.5, -1.0, -2.0**-20, 0.0, 2.0**-20, 0.75, 9.0, 40.0]])
+        x = x.astype(dtype)
+        sigmoid = sigmoid_tolerance(Case("sigmoid", {"x": x}, {}, "floats"))
+        pair = np.stack([x, np.zeros_like(x)], axis=-1)
+        softmax = softmax_tolerance(Case("softmax", {"x": pair}, {"axis": -1}, "floats"))
+        assert sigmoid.terms == softmax.terms == 10  # n = 2, both shifts exact, 8 for the two exps
+        np.testing.assert_allclose(sigmoid.bound(), softmax.bound()[:, 0], rtol=1e-15, atol=0)
+
+
+def test_softmax_counts_the_shift_error_only_where_the_shift_is_inexact():
+    from convspec.conformance.strategies_activations import softmax_terms
+
+    assert softmax_terms(np.array([[1.0, 2.0, -7.0]]), -1, "float32") == 3 + 8  # integer shifts: exact
+    assert softmax_terms(np.array([[-np.inf, 5.0, np.nan]]), -1, "float32") == 3 + 8  # non-finite entries: no shift
+    # the slice maximum is 2.3: 2.3 - 2.3 and 1.1 - 2.3 are exact in both dtypes, -7.9 - 2.3 is not (R = 10.2)
+    x32 = np.float32([[1.1, 2.3, -7.9]]).astype(np.float64)
+    assert softmax_terms(x32, -1, "float32") == 3 + 2 * 11 + 8
+    assert softmax_terms(x32, -1, "float64") == 3 + 8  # float32 values: every difference exact in float64
+    assert softmax_terms(np.array([[1.1, 2.3, -7.9]]), -1, "float64") == 3 + 2 * 11 + 8
+    assert softmax_terms(np.array([[1.1, 2.3, -7.9]]), 0, "float64") == 1 + 8  # one-element slices: x_j = m
