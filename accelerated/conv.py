@@ -14,7 +14,7 @@ strided views (slower, but any rank).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 import torch
@@ -28,6 +28,8 @@ from convspec.spec.conventions import (
     dtype_error,
     dtype_mismatch_error,
 )
+
+from convspec.spec.limits import padded_shape
 
 from . import _plans
 
@@ -106,7 +108,11 @@ class _ConvPlan:
         # CPU float16 path segfaults on a one-tap axis with dilation > 1 and stride > 1 (see tests/test_conv.py)
         dilation = tuple(d if k > 1 else 1 for k, d in zip(args.kernel_size, args.dilation))
         return cls(
-            args=args,
+            # a stride longer than the padded input leaves one window, as the padded length does: torch's
+            # kernels take int64 strides (2**63 overflows them)
+            args=replace(args, stride=tuple(
+                min(s, lo + n + hi) for s, n, (lo, hi) in zip(args.stride, args.input_size, pads)
+            )),
             native=_NATIVE.get(args.spatial_dims),
             pads=pads,
             symmetric=symmetric,
@@ -116,8 +122,16 @@ class _ConvPlan:
             ),
             dilation=dilation,
             flip_dims=tuple(range(2, 2 + args.spatial_dims)),
-            outputs=_plans.Outputs(op, [((args.batch, c, *out_size), what) for c, what in channels_and_names]),
+            outputs=_plans.Outputs(op, _with_padded_input(
+                [((args.batch, c, *out_size), what) for c, what in channels_and_names],
+                padded_shape((args.batch, args.in_channels, *args.input_size), pads),
+            )),
         )
+
+
+def _with_padded_input(shapes: list, padded) -> list:
+    """The guarded shapes in the reference's order: the first stage's output, then its padded input, then the rest."""
+    return shapes if padded is None else [shapes[0], (padded, "padded input"), *shapes[1:]]
 
 
 def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups) -> _ConvPlan:

@@ -17,7 +17,7 @@ the leading ones, adding each result into a strided view of the output (any rank
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import product
 
 import torch
@@ -105,14 +105,36 @@ class _ConvTransposePlan:
             native_extra = tuple(native_extra)
             slices = tuple(cut) if any(start or end for start, end in cut) else None
         return cls(
-            args=args,
+            args=_in_torch_range(args),
             native=native,
             crops=crops,
             native_padding=both,
             native_extra=native_extra,
             slices=slices,
-            outputs=_plans.Outputs(op, [(out_shape, "output")]),
+            outputs=_plans.Outputs(op, [(out_shape, "output"), ((*out_shape[:2], *(
+                full_length(n, k, s, d) + a + extra  # the scatter buffer before the crop, as the reference guards it
+                for n, k, s, d, a, (_, _, extra) in zip(
+                    args.input_size, args.kernel_size, args.stride, args.dilation, args.output_padding, crops
+                )
+            )), "uncropped output")]),
         )
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def _in_torch_range(args: ConvTransposeArguments) -> ConvTransposeArguments:
+    """The same scatter with the strides and dilations torch's kernels take (int32; 10**12 overflows them).
+
+    Once the crops are resolved (the plan keeps them), a one-element axis never uses its stride and a
+    one-tap axis never uses its dilation (the scatter buffer is ``(n - 1) s + d (k - 1) + 1``); a value
+    over int32 there becomes 2**31 - 1, still larger than any output padding torch compares it with.
+    Elsewhere such a value makes the buffer longer than the output limit, which refused it already."""
+    stride = tuple(min(s, _INT32_MAX) if n == 1 else s for s, n in zip(args.stride, args.input_size))
+    dilation = tuple(min(d, _INT32_MAX) if k == 1 else d for d, k in zip(args.dilation, args.kernel_size))
+    if (stride, dilation) == (args.stride, args.dilation):
+        return args
+    return replace(args, stride=stride, dilation=dilation)
 
 
 def _conv_transpose_any_rank(x, weight, bias, args: ConvTransposeArguments, crops):

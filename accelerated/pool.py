@@ -27,12 +27,13 @@ divisor of
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
 
 from convspec.spec.conventions import dtype_error
+from convspec.spec.limits import padded_shape
 from convspec.spec.pool import (
     PoolArguments,
     avg_pool_window_count,
@@ -112,12 +113,28 @@ class _PoolPlan:
     def of(cls, op: str, args: PoolArguments, native) -> _PoolPlan:
         pads = pool_padding(args)
         return cls(
-            args=args,
+            args=_in_torch_range(args, pads),
             pads=pads,
             native=native if native is not None and _torch_accepts(args, pads) else None,
             native_padding=tuple(lo for lo, _ in pads),
-            outputs=_plans.Outputs(op, [(pool_output_shape(args), "output")]),
+            outputs=_plans.Outputs(op, [(pool_output_shape(args), "output")] + [
+                (padded, "padded input")  # guarded as the reference does (see convspec.spec.limits)
+                for padded in [padded_shape((args.batch, args.channels, *args.input_size), pads)] if padded is not None
+            ]),
         )
+
+
+def _in_torch_range(args: PoolArguments, pads) -> PoolArguments:
+    """The same windows with the strides and dilations torch's kernels take (int32; 10**12 overflows them).
+
+    A stride longer than the padded input leaves one window on its axis (at least one fits, and ceil
+    mode adds none: the next would start past the input), which the padded length as stride leaves
+    too; a one-tap axis never uses its dilation, which 1 replaces."""
+    stride = tuple(min(s, lo + n + hi) for s, n, (lo, hi) in zip(args.stride, args.input_size, pads))
+    dilation = tuple(d if k > 1 else 1 for k, d in zip(args.kernel_size, args.dilation))
+    if (stride, dilation) == (args.stride, args.dilation):
+        return args
+    return replace(args, stride=stride, dilation=dilation)
 
 
 def _pool_key(op, x, params):

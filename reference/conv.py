@@ -12,10 +12,10 @@ from itertools import product
 import numpy as np
 
 from convspec.spec.conventions import ConvArguments, check_conv_arguments, check_depthwise_separable_arguments
-from convspec.spec.limits import check_output_size
+from convspec.spec.limits import check_output_size, padded_shape
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
-from .windows import resolve_padding, span, window_starts, zero_pad
+from .windows import count, resolve_padding, span, window_starts, zero_pad
 
 
 def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
@@ -130,8 +130,11 @@ def _correlate(x, weight, bias, args: ConvArguments, op: str = "correlate", what
         window_starts(lo + n + hi, span(k, d), s)
         for n, (lo, hi), k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
-    out_shape = (x.shape[0], args.out_channels, *map(len, starts))
+    out_shape = (x.shape[0], args.out_channels, *map(count, starts))
     check_output_size(op, out_shape, x.dtype, what=what)  # before any padding or loop
+    padded = padded_shape(x.shape, pads)
+    if padded is not None:  # the padded copy below is an array too
+        check_output_size(op, padded, x.dtype, what="padded input")
     x, weight = accumulator(x), accumulator(weight)
     x_padded = zero_pad(x, pads)
     out = zeros(out_shape, like=x)

@@ -88,6 +88,8 @@ def _conv_transpose(x, weight, bias, args: ConvTransposeArguments):
     grown_size = tuple(size + more for size, more in zip(full_size, appended))
     out_size = tuple(size - lo - hi for (lo, hi, _), size in zip(crops, grown_size))
     check_output_size("conv_transpose", (x.shape[0], args.out_channels, *out_size), x.dtype)
+    # the scatter buffer is allocated before the crop: guarded too (a huge dilation under "same")
+    check_output_size("conv_transpose", (x.shape[0], args.out_channels, *grown_size), x.dtype, what="uncropped output")
     x, weight = accumulator(x), accumulator(weight)
     full = zeros((x.shape[0], args.out_channels, *full_size), like=x)
     in_per_group = args.in_channels // args.groups

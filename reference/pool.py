@@ -12,11 +12,11 @@ from itertools import product
 
 import numpy as np
 
-from convspec.spec.limits import check_output_size
+from convspec.spec.limits import check_output_size, padded_shape
 from convspec.spec.pool import check_global_pool_arguments, check_pool_arguments
 
 from .arrays import accumulator, check_array, incomparable_error, zeros
-from .windows import pool_window_starts, resolve_padding, span
+from .windows import count, pool_window_starts, resolve_padding, span
 
 
 def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -69,7 +69,8 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
         pool_window_starts(n, pad, span(k, d), s, args.ceil_mode)
         for n, pad, k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
-    check_output_size(op, (args.batch, args.channels, *map(len, starts)), x.dtype)  # counted, not yet walked
+    check_output_size(op, (args.batch, args.channels, *map(count, starts)), x.dtype)  # counted, not yet walked
+    _check_padded_size(op, x, pads)
     values = np.empty((args.batch, args.channels, *map(len, starts)), dtype=x.dtype)
     indices = np.empty(values.shape, dtype=np.int64)
     for out_position in product(*(range(len(axis_starts)) for axis_starts in starts)):
@@ -118,7 +119,8 @@ def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_i
         pool_window_starts(n, pad, k, s, args.ceil_mode)
         for n, pad, k, s in zip(args.input_size, pads, args.kernel_size, args.stride)
     ]
-    check_output_size(op, (args.batch, args.channels, *map(len, starts)), x.dtype)  # counted, not yet walked
+    check_output_size(op, (args.batch, args.channels, *map(count, starts)), x.dtype)  # counted, not yet walked
+    _check_padded_size(op, x, pads)
     values = accumulator(x)
     out = zeros((args.batch, args.channels, *map(len, starts)), like=x)
     for out_position in product(*(range(len(axis_starts)) for axis_starts in starts)):
@@ -170,6 +172,14 @@ def global_avg_pool(x):
     cells = list(product(*map(range, x.shape[2:])))
     total = sum(values[(slice(None), slice(None)) + cell] for cell in cells)
     return (total / len(cells)).reshape(x.shape[:2] + (1,) * (x.ndim - 2)).astype(x.dtype)
+
+
+def _check_padded_size(op: str, x: np.ndarray, pads) -> None:
+    """The padded input is guarded as an intermediate (:mod:`convspec.spec.limits`): the windows walk it,
+    and the accelerated implementation pads a copy; a huge window under "same" or "full" padding is refused."""
+    padded = padded_shape(x.shape, pads)
+    if padded is not None:
+        check_output_size(op, padded, x.dtype, what="padded input")
 
 
 def _window_cells(window_start, kernel_size, dilation, region) -> list[tuple[int, ...]]:

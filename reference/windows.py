@@ -34,6 +34,16 @@ def window_starts(padded_length: int, window_span: int, stride: int) -> range:
     return range(0, padded_length - window_span + 1, stride)
 
 
+def count(starts: range) -> int:
+    """``len(starts)`` for a range of any size (``len`` raises OverflowError past ``sys.maxsize``,
+    which a huge padding or stride reaches): the number of windows, to check before walking them.
+
+    >>> count(range(0, 10, 3)), count(range(0, 10**30, 1))
+    (4, 1000000000000000000000000000000)
+    """
+    return max(-(-(starts.stop - starts.start) // starts.step), 0)
+
+
 def padding_for_mode(mode: str, length: int, window_span: int, stride: int) -> tuple[int, int]:
     """``(lo, hi)`` that a padding mode adds to an axis of ``length``, from its promise.
 

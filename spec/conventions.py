@@ -264,7 +264,7 @@ def int_per_axis(op: str, name: str, value: object, spatial_dims: int, *, minimu
     for v in values:
         if v < minimum:
             rule = "positive" if minimum == 1 else f">= {minimum}"
-            shown = value if isinstance(value, int) else tuple(value)  # type: ignore[arg-type]
+            shown = tuple(value) if isinstance(value, (tuple, list)) else value  # a numpy int is no tuple
             raise ValueError(f"{op}: {name} must be {rule}, got {shown!r}")
     return values
 

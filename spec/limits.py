@@ -22,6 +22,19 @@ The limit
 
 Operations whose output is never larger than one of their inputs (``relu``, ``sigmoid``,
 ``softmax``, ``flatten``, the global pools, ``content_loss``) do not ask.
+
+Intermediates
+-------------
+An array that an operation may allocate on the way and that grows with its arguments is
+guarded the same way, right after the output, under its own name: the **padded input** of
+the correlations (``correlate``, ``convolve``, ``depthwise_separable``'s depthwise stage) and
+of the pools (``max_pool``, ``avg_pool``) whenever the padding is not zero
+(:func:`padded_shape`); the **uncropped output** of ``conv_transpose`` (the scatter buffer
+with its output padding, before the crop); ``style_loss``'s **gram matrices**. A huge padding
+or dilation with a huge stride (``correlate(x, w, padding=10**12, stride=10**12)``), a huge
+window under ``padding="same"`` or ``"full"`` (``max_pool(x, 10**12, padding="same")``)
+therefore has a small output but is refused, the same way in both implementations, instead
+of allocating terabytes in one of them.
 """
 
 from __future__ import annotations
@@ -103,6 +116,18 @@ def _bytes(count: int) -> str:
     units = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
     exponent = min(int(math.log(count, 1024)), len(units))
     return f"{count:,} bytes ({count / 1024**exponent:.3g} {units[exponent - 1]})"
+
+
+def padded_shape(shape: Sequence[int], pads: Sequence[tuple[int, int]]) -> tuple[int, ...] | None:
+    """``(N, C, *(lo + n + hi))``: the shape of an ``(N, C, *spatial)`` input padded by one ``(lo, hi)``
+    per spatial axis, to guard with ``what="padded input"``; ``None`` when the padding is zero (no copy).
+
+    >>> padded_shape((1, 2, 5), ((1, 2),)), padded_shape((1, 2, 5), ((0, 0),))
+    ((1, 2, 8), None)
+    """
+    if not any(lo or hi for lo, hi in pads):
+        return None
+    return (*shape[:2], *(lo + n + hi for n, (lo, hi) in zip(shape[2:], pads)))
 
 
 def check_output_size(op: str, shape: Sequence[int], dtype: object, *, what: str = "output") -> None:

@@ -55,7 +55,8 @@ Conventions (RFC 2119 words; layout and padding forms: :mod:`convspec.spec.conve
   and ``max_unpool*d`` use them.
 * avg_pool divisor of the window at output position ``o`` (one factor per axis;
   :func:`avg_pool_window_count`): ``divisor_override`` when given (any positive
-  int, whatever the window holds); else with ``count_include_pad=True`` the number
+  int up to ``2**63 - 1``, PyTorch's int64, whatever the window holds; a larger one
+  is refused, as PyTorch refuses it); else with ``count_include_pad=True`` the number
   of the window's cells that lie inside the *padded* input ``[-p_lo, n + p_hi)``,
   and with ``count_include_pad=False`` the number inside the input ``[0, n)``.
   The part of a ceil-mode window beyond the padded input counts in neither. With
@@ -387,6 +388,10 @@ def check_pool_arguments(
         if isinstance(divisor_override, (tuple, list)):
             raise TypeError(f"{op}: divisor_override must be None or one int, got {divisor_override!r}")
         (divisor_override,) = int_per_axis(op, "divisor_override", divisor_override, 1, minimum=1)
+        if divisor_override > 2**63 - 1:
+            raise ValueError(
+                f"{op}: divisor_override must be at most 2**63 - 1 (an int64, as PyTorch's), got {divisor_override!r}"
+            )
     input_size = x_shape[2:]
     check_windows_fit(op, input_size, kernel, padding_n, dilations)
     args = PoolArguments(

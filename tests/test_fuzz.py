@@ -88,6 +88,11 @@ def to_torch(value):
     return value
 
 
+def to_numpy(value):
+    """The reference's copy of a tensor drawn as garbage for an array input (the same call in both)."""
+    return value.numpy().copy() if isinstance(value, torch.Tensor) else value
+
+
 @dataclass
 class Call:
     """One call of an operation: the reference's arguments, the accelerated implementation's, the keywords.
@@ -202,9 +207,10 @@ def check(op, call: Call) -> None:
                 f"{name}'s message does not name the operation: {shown}"
             )
     if call.expect == "reference only":
-        assert acc.error is TypeError and "must be a torch.Tensor, got ndarray" in acc.message, shown
-        if call.reference_refuses:  # a floating dtype outside the spec's (longdouble): the shared dtype message
-            assert ref.error is TypeError and "must have a floating-point dtype" in ref.message, shown
+        # accelerated: "x must be a torch.Tensor, got ndarray" (style_loss: "... got ndarray and array")
+        assert acc.error is TypeError and "ndarray" in acc.message, shown
+        if call.reference_refuses:  # longdouble, not a spec dtype: the shared dtype message (max_unpool: indices')
+            assert ref.error is TypeError and re.search(r"must have an? [\w-]+ dtype .* got float128", ref.message), shown
         elif ref.kind == "ok":
             assert ref.dtypes[0] == "object", shown
         return
@@ -242,6 +248,10 @@ BAD_VALUES = [
     sympy.Symbol("n"), sympy.oo, "xyxy", "cxcywh", "xywh", "none", "gatys", "per_element", "nearest", "linear",
     "bilinear", "trilinear", "nearest_exact", "bicubic", 1.5, 0.5, 1e-12,
 ]
+
+#: values for keywords changed together: large sizes and the padding modes that grow with the window
+LARGE_VALUES = [10**12, 2**63, 10**30, 1e300, 2**31, 10**6, 10**4, "same", "full", "same_lower", "valid", 1, 2, 0.5,
+                (10**12, 1), (1, 10**12), ((0, 10**12),), ((10**12, 0),), (10**6, 10**6), True, None]
 
 
 def _per_axis(draw, spatial: int):
@@ -316,10 +326,11 @@ def mutated_calls(draw, op) -> Call:
     ref_args = list(case.inputs.values())
     params = dict(case.params)
     present = [i for i, a in enumerate(ref_args) if a is not None]
-    kind = draw(st.sampled_from(["keyword", "keyword", "keyword", "per-axis keyword", "numpy scalars", "list",
-                                 "dtype", "rank", "shape", "layout", "values", "signature", "signature"]))
+    kind = draw(st.sampled_from(["keyword", "keyword", "keyword", "per-axis keyword", "two keywords", "two keywords",
+                                 "numpy scalars", "list", "dtype", "rank", "shape", "layout", "values", "signature",
+                                 "signature"]))
     keywords = _keywords(op, case)
-    if kind in ("keyword", "per-axis keyword", "list") and not keywords:
+    if kind in ("keyword", "per-axis keyword", "list", "two keywords") and not keywords:
         kind = "dtype"
     with limits.output_limit(OUTPUT_LIMIT):
         try:
@@ -338,6 +349,11 @@ def mutated_calls(draw, op) -> Call:
         name = draw(st.sampled_from(keywords))
         params[name] = draw(st.sampled_from(BAD_VALUES))
         return done(f"{name}={params[name]!r}")
+    if kind == "two keywords":  # sizes that only together make a huge intermediate (a window, a padding)
+        names_ = draw(st.lists(st.sampled_from(keywords), min_size=1, max_size=2, unique=True))
+        for name in names_:
+            params[name] = draw(st.sampled_from(LARGE_VALUES))
+        return done(", ".join(f"{name}={params[name]!r}" for name in names_))
     if kind == "per-axis keyword":
         name = draw(st.sampled_from(keywords))
         params[name] = _per_axis(draw, _spatial(case))
@@ -489,8 +505,9 @@ def garbage_calls(draw, op) -> Call:
         params = {name: draw(_GARBAGE) for name in named if name not in keywords[: len(args)]}
         inputs = set(op.examples[0].inputs)  # an array input given by keyword is a tensor for accelerated
         acc_params = {name: to_torch(value) if name in inputs else value for name, value in params.items()}
-        return Call(f"garbage args {args!r}, {params!r}", args, [to_torch(a) for a in args], params,
-                    acc_params=acc_params)
+        params = {name: to_numpy(value) if name in inputs else value for name, value in params.items()}
+        return Call(f"garbage args {args!r}, {params!r}", [to_numpy(a) for a in args], [to_torch(a) for a in args],
+                    params, acc_params=acc_params)
     case = draw(op.strategy())  # a drawn case with some arguments replaced by garbage
     args = list(case.inputs.values())
     params = dict(case.params)
@@ -499,7 +516,8 @@ def garbage_calls(draw, op) -> Call:
     for name in draw(st.lists(st.sampled_from(_keywords(op, case) or ["bogus"]), unique=True, max_size=3)):
         params[name] = draw(_GARBAGE)
     shown = ", ".join(f"{type(a).__name__}{getattr(a, 'shape', '')}" if isinstance(a, np.ndarray) else repr(a)[:80] for a in args)
-    return Call(f"{shown}, {params!r}; drawn {case.describe()}", args, [to_torch(a) for a in args], params)
+    return Call(f"{shown}, {params!r}; drawn {case.describe()}", [to_numpy(a) for a in args], [to_torch(a) for a in args],
+                params)
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
@@ -543,7 +561,75 @@ REGRESSIONS = {
                                 ValueError, "(20000001, 20000002, ..., 30000000: 10,000,000 lengths)"),
     "avg_unpool stride 10**12": ("avg_unpool", (_X1,), {"kernel_size": 1, "stride": 10**12, "output_size": (3,)},
                                  ValueError, "1,000,000,000,000 lengths)"),
+    # reference: OverflowError (len() of a range of windows past sys.maxsize) before the output-size guard
+    "convolve padding 2**63, dilation 10**30": ("convolve", (np.ones((1, 4, 4, 4), np.float32), np.ones((2, 2, 1, 1), np.float32)),
+                                                {"padding": 2**63, "dilation": 10**30, "groups": 2}, ValueError,
+                                                "convolve: the output would have shape (1, 2, 18446744073709551620, 18446744073709551620)"),
+    # reference: MemoryError (it pads a copy of x); accelerated computed it: the padded input is guarded now
+    "correlate padding and stride 10**12": ("correlate", (_X1, _W1), {"padding": 10**12, "stride": 10**12}, ValueError,
+                                            "correlate: the padded input would have shape (1, 1, 2000000000003)"),
+    "correlate same, dilation 10**12": ("correlate", (_X1, _W1), {"padding": "same", "dilation": 10**12}, ValueError,
+                                        "the padded input would have shape (1, 1, 1000000000003)"),
+    "depthwise_separable full, dilation and stride 10**12": (
+        "depthwise_separable", (_X1, _W1, np.ones((1, 1, 1), np.float32)),
+        {"padding": "full", "dilation": 10**12, "stride": 10**12}, ValueError, "padded input would have shape"),
+    # both: MemoryError (reference) / RuntimeError "Storage size calculation overflowed" (accelerated)
+    "max_pool same, kernel 10**12": ("max_pool", (np.ones((1, 1, 4, 3), np.float64),),
+                                     {"kernel_size": 10**12, "padding": "same", "dilation": (2, 1)}, ValueError,
+                                     "max_pool: the padded input would have shape (1, 1, 1999999999999, 1000000000000)"),
+    "max_pool same, kernel and stride 10**12": ("max_pool", (_X1,), {"kernel_size": 10**12, "padding": "same",
+                                                                     "stride": 10**12}, ValueError,
+                                                "max_pool: the padded input would have shape (1, 1, 1000000000000)"),
+    "avg_pool full, kernel and stride 10**12": ("avg_pool", (_X1,), {"kernel_size": 10**12, "padding": "full",
+                                                                     "stride": 10**12}, ValueError,
+                                                "avg_pool: the padded input would have shape (1, 1, 2000000000001)"),
+    # both: MemoryError (reference's scatter buffer) / RuntimeError (torch's int32 dilation)
+    "conv_transpose same, dilation 10**12": ("conv_transpose", (_X1, _W1), {"padding": "same", "dilation": 10**12},
+                                             ValueError, "conv_transpose: the uncropped output would have shape (1, 1, 1000000000003)"),
+    # both: "TypeError: 'numpy.int8' object is not iterable" while writing the message (spec/conventions.py:int_per_axis)
+    "avg_pool kernel_size np.int8(-1)": ("avg_pool", (_X1,), {"kernel_size": np.int8(-1)}, ValueError,
+                                         "avg_pool: kernel_size must be positive, got np.int8(-1)"),
+    "max_pool stride np.int64(0)": ("max_pool", (_X1,), {"kernel_size": 2, "stride": np.int64(0)}, ValueError,
+                                    "max_pool: stride must be positive, got np.int64(0)"),
+    # accelerated: OverflowError / ValueError "Overflow when unpacking long long" from torch's int64 argument
+    "avg_pool divisor_override 10**30": ("avg_pool", (_X1,), {"kernel_size": 3, "padding": 1, "divisor_override": 10**30},
+                                         ValueError, "avg_pool: divisor_override must be at most 2**63 - 1"),
+    "avg_pool divisor_override 2**63": ("avg_pool", (np.ones((1, 1, 2, 2), np.float32),),
+                                        {"kernel_size": 2, "divisor_override": 2**63}, ValueError, "got 9223372036854775808"),
 }
+
+# valid calls with a stride or dilation past int32 that the output never sees: torch's kernels raised
+# RuntimeError ("value cannot be converted to type int without overflow", "stride should be greater than zero")
+INT32_CALLS = {
+    "max_pool 2-D, stride 10**12": ("max_pool", (np.ones((1, 1, 5, 5), np.float32),), {"kernel_size": 2, "stride": 10**12}),
+    "max_pool 1-D indices, stride 10**12": ("max_pool", (_X1,), {"kernel_size": 2, "stride": 10**12, "return_indices": True}),
+    "max_pool one tap, dilation 10**12": ("max_pool", (np.ones((1, 1, 3, 3), np.float32),),
+                                          {"kernel_size": (1, 2), "dilation": (10**12, 1), "padding": 0}),
+    "avg_pool 1-D ceil, stride 10**12": ("avg_pool", (_X1,), {"kernel_size": 2, "stride": 10**12, "ceil_mode": True, "padding": 1}),
+    "avg_pool 3-D, stride 10**12": ("avg_pool", (np.ones((1, 1, 3, 3, 3), np.float32),), {"kernel_size": 2, "stride": 10**12}),
+    "conv_transpose one input, stride 10**12": ("conv_transpose", (_X1[..., :1], _W1), {"stride": 10**12, "output_padding": 2}),
+    "conv_transpose one tap, dilation 10**12": ("conv_transpose", (_X1, _W1[..., :1]), {"dilation": 10**12}),
+    "conv_transpose 2-D one input, stride 10**12": ("conv_transpose", (np.ones((1, 1, 1, 1), np.float32),) * 2,
+                                                     {"stride": 10**12, "dilation": 10**12}),
+    # torch's conv1d: TypeError "argument 'stride' failed to unpack ... Overflow when unpacking long long"
+    "depthwise_separable stride 2**63": ("depthwise_separable", (_X1[:, :, :1], _W1[:, :, :1], _W1[:, :, :1]),
+                                         {"stride": 2**63, "padding": "valid"}),
+    "correlate 2-D stride 2**63": ("correlate", (np.ones((1, 1, 3, 3), np.float32), np.ones((1, 1, 2, 2), np.float32)),
+                                   {"stride": (2**63, 1)}),
+    "avg_pool divisor_override 2**63 - 1": ("avg_pool", (np.ones((1, 1, 2, 2), np.float32),),
+                                            {"kernel_size": 2, "divisor_override": 2**63 - 1}),
+}
+
+
+@pytest.mark.parametrize("rule", list(INT32_CALLS))
+def test_strides_past_int32_that_change_nothing_are_computed(rule):
+    name, arrays, params = INT32_CALLS[rule]
+    op = catalog.get(name)
+    check(op, Call(rule, list(arrays), [to_torch(a) for a in arrays], dict(params), "accept"))
+    want = op.reference(*arrays, **params)
+    got = op.accelerated(*(to_torch(a) for a in arrays), **params)
+    for expected, actual in zip(want if isinstance(want, tuple) else (want,), got if isinstance(got, tuple) else (got,)):
+        np.testing.assert_array_equal(actual.numpy(), expected)
 
 
 @pytest.mark.parametrize("rule", list(REGRESSIONS))
