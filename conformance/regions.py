@@ -152,3 +152,13 @@ def per_axis(value, rank: int) -> tuple:
 
 def has_nonfinite(case: Case) -> bool:
     return any(a is not None and a.dtype.kind == "f" and not np.all(np.isfinite(a)) for a in case.arrays())
+
+
+def is_per_axis_unequal(padding) -> bool:
+    """``padding`` is one int per axis, not all equal (``(0, 2)``): the axes cannot be mixed up unseen."""
+    return isinstance(padding, tuple) and all(isinstance(p, int) for p in padding) and len(set(padding)) > 1
+
+
+def is_per_side_unequal(padding) -> bool:
+    """``padding`` has a ``(lo, hi)`` pair with ``lo != hi``: the sides cannot be swapped unseen."""
+    return isinstance(padding, tuple) and any(isinstance(p, tuple) and p[0] != p[1] for p in padding)

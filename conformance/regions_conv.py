@@ -15,6 +15,7 @@ from convspec.spec.conventions import normalize_padding
 
 from .case import Case
 from .regions import (
+    is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, general_floats, has_nonfinite, per_axis, rng_for, with_nonfinite,
 )
 
@@ -63,14 +64,6 @@ def _padding(case: Case):
     return case.params.get("padding", 0)
 
 
-def _is_per_axis_ints(padding) -> bool:
-    return isinstance(padding, tuple) and all(isinstance(p, int) for p in padding) and len(set(padding)) > 1
-
-
-def _is_unequal_per_side(padding) -> bool:
-    return isinstance(padding, tuple) and any(isinstance(p, tuple) and p[0] != p[1] for p in padding)
-
-
 def _odd_extra(case: Case, mode: str, side: str) -> bool:
     if _padding(case) != mode:
         return False
@@ -116,10 +109,10 @@ def _shared_regions(op: str) -> list[Region]:
                lambda case: isinstance(_padding(case), int) and _padding(case) > 0,
                (c("int-padding", (4, 3), (3, 2), {"padding": 2}),)),
         Region("per-axis padding, unequal values", "padding (p0, p1) pads axis 0 by p0 and axis 1 by p1, in that order",
-               lambda case: _is_per_axis_ints(_padding(case)),
+               lambda case: is_per_axis_unequal(_padding(case)),
                (c("per-axis-padding", (4, 5), (2, 3), {"padding": (0, 2)}),)),
         Region("per-side padding, lo != hi", "each (lo, hi) pair pads the low side by lo and the high side by hi",
-               lambda case: _is_unequal_per_side(_padding(case)),
+               lambda case: is_per_side_unequal(_padding(case)),
                (c("per-side", (5, 4), (3, 2), {"padding": ((0, 2), (1, 0))}),
                 c("per-side-1d-strided", (7,), (3,), {"padding": ((2, 0),), "stride": 2}))),
         Region("'valid'", "no padding", lambda case: _padding(case) == "valid",

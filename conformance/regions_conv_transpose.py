@@ -17,6 +17,7 @@ from convspec.spec.conventions import normalize_padding
 
 from .case import Case
 from .regions import (
+    is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, general_floats, has_nonfinite, per_axis, rng_for, with_nonfinite,
 )
 
@@ -55,14 +56,6 @@ def geometry(case: Case) -> dict:
 
 def _padding(case: Case):
     return case.params.get("padding", 0)
-
-
-def _is_per_axis_ints(padding) -> bool:
-    return isinstance(padding, tuple) and all(isinstance(p, int) for p in padding) and len(set(padding)) > 1
-
-
-def _is_unequal_per_side(padding) -> bool:
-    return isinstance(padding, tuple) and any(isinstance(p, tuple) and p[0] != p[1] for p in padding)
 
 
 def _odd_surplus(case: Case, mode: str, side: str) -> bool:
@@ -135,10 +128,10 @@ def REGIONS() -> dict[str, list[Region]]:
                lambda case: isinstance(_padding(case), int) and _padding(case) > 0,
                (c("int-padding", (3, 4), (3, 2), {"padding": 1, "stride": 2}),)),
         Region("per-axis padding, unequal values", "padding (p0, p1) crops axis 0 by p0 and axis 1 by p1",
-               lambda case: _is_per_axis_ints(_padding(case)),
+               lambda case: is_per_axis_unequal(_padding(case)),
                (c("per-axis-padding", (4, 3), (3, 3), {"padding": (0, 2)}),)),
         Region("per-side padding, lo != hi", "each (lo, hi) pair crops lo cells from the start and hi from the end",
-               lambda case: _is_unequal_per_side(_padding(case)),
+               lambda case: is_per_side_unequal(_padding(case)),
                (c("per-side", (3, 4), (3, 2), {"padding": ((0, 2), (1, 0)), "stride": 2}),
                 c("per-side-1d", (4,), (3,), {"padding": ((2, 0),), "stride": 2, "output_padding": 1}))),
         Region("'valid'", "nothing cropped: the whole scatter buffer",

@@ -18,6 +18,7 @@ from convspec.spec.pool import check_pool_arguments, pool_output_size, pool_padd
 
 from .case import Case
 from .regions import (
+    is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, distinct_values, general_floats, has_nonfinite, rng_for, with_nonfinite,
 )
 
@@ -64,14 +65,6 @@ def _rank(case: Case) -> int:
 
 def _only_required(case: Case) -> bool:
     return set(case.params) <= {"kernel_size"}
-
-
-def _is_per_axis_ints(padding) -> bool:
-    return isinstance(padding, tuple) and all(isinstance(p, int) for p in padding) and len(set(padding)) > 1
-
-
-def _is_unequal_per_side(padding) -> bool:
-    return isinstance(padding, tuple) and any(isinstance(p, tuple) and p[0] != p[1] for p in padding)
 
 
 def _odd_extra(case: Case, mode: str, side: str) -> bool:
@@ -207,11 +200,11 @@ def _windowed_regions(op: str) -> list[Region]:
                lambda case: isinstance(_padding(case), int) and _padding(case) > 0,
                (c("int-padding", (4, 5), {"kernel_size": 3, "stride": 2, "padding": 1}),)),
         Region("per-axis padding, unequal values", "padding (p0, p1) pads axis 0 by p0 and axis 1 by p1, in that order",
-               lambda case: _is_per_axis_ints(_padding(case)),
+               lambda case: is_per_axis_unequal(_padding(case)),
                (c("per-axis-padding", (5, 4), {"kernel_size": (2, 3), "stride": 1, "padding": (0, 2)}),
                 c("per-axis-padding-3d", (3, 4, 3), {"kernel_size": 2, "padding": (1, 0, 1)}))),
         Region("per-side padding, lo != hi", "each (lo, hi) pair pads the low side by lo and the high side by hi",
-               lambda case: _is_unequal_per_side(_padding(case)),
+               lambda case: is_per_side_unequal(_padding(case)),
                (c("per-side", (5, 4), {"kernel_size": (3, 2), "stride": (2, 1), "padding": ((2, 0), (0, 1))}),
                 c("per-side-1d", (6,), {"kernel_size": 3, "stride": 2, "padding": ((0, 2),)}))),
         Region("'valid'", "no padding", lambda case: _padding(case) == "valid",
