@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import math
 import os
+from decimal import Decimal
 from contextlib import contextmanager
 from typing import Iterator, Sequence
 
@@ -115,7 +116,11 @@ def _bytes(count: int) -> str:
         return f"{count} bytes"
     units = ("KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
     exponent = min(int(math.log(count, 1024)), len(units))
-    return f"{count:,} bytes ({count / 1024**exponent:.3g} {units[exponent - 1]})"
+    try:
+        scaled = count / 1024**exponent
+    except OverflowError:  # past float's range (a 1e300 scale factor on two axes): decimal arithmetic
+        scaled = Decimal(count) / 1024**exponent
+    return f"{count:,} bytes ({scaled:.3g} {units[exponent - 1]})"
 
 
 def padded_shape(shape: Sequence[int], pads: Sequence[tuple[int, int]]) -> tuple[int, ...] | None:
