@@ -198,3 +198,31 @@ def check_dense_arguments(op: str, x_shape, weight_shape, bias_shape) -> None:
         )
     if bias_shape is not None and tuple(bias_shape) != (weight_shape[0],):
         raise ValueError(f"{op}: bias must have shape ({weight_shape[0]},), got shape {tuple(bias_shape)!r}")
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+NON_FINITE: dict[str, str] = {
+    "relu": (
+        "Elementwise, no arithmetic: ``relu(nan) = nan``, ``relu(+inf) = +inf``, ``relu(-inf) = 0``; "
+        "every other element is unaffected."
+    ),
+    "sigmoid": (
+        "Elementwise: ``sigmoid(nan) = nan``, ``sigmoid(+inf) = 1``, ``sigmoid(-inf) = 0`` (never "
+        "NaN from ``exp`` overflowing); every other element is unaffected."
+    ),
+    "softmax": (
+        "Per slice along ``axis``: a NaN or a ``+inf``, or a slice of only ``-inf``, **must** make "
+        "the whole slice NaN (``exp(inf - inf)``, as ``torch.softmax``); a ``-inf`` among finite "
+        "values gives exactly 0 there and leaves the others as without it. Other slices are not "
+        "affected. No finite input overflows (the maximum is subtracted first)."
+    ),
+    "flatten": "No arithmetic: NaN and ±inf are copied to their flattened position.",
+    "dense": (
+        "A NaN at ``x[b, i]`` **must** make the whole row ``y[b, :]`` NaN (``0 · NaN`` included); a "
+        "NaN at ``weight[o, i]`` the whole column ``y[:, o]``; a NaN ``bias[o]`` the column too. A "
+        "±inf reaches the same outputs as ±inf (the sign of ``inf · w``), NaN for a zero factor or "
+        "where opposite infinities meet. Other outputs stay finite. Finite inputs: the sums **may** "
+        "overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+}

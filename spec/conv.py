@@ -359,3 +359,38 @@ def depthwise_separable_multiply_adds(c_in=c_in, c_out=c_out, kernel_size=(k, k)
     multiplier = check_size(op, "multiplier", multiplier)
     middle = c_in * multiplier
     return batch * math.prod(output_size) * (middle * math.prod(kernel_size) + c_out * middle)
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+_CONV_NON_FINITE = (
+    "**x**: a NaN at ``x[b, c, p]`` **must** make NaN exactly the outputs ``y[b, o, q]`` of the "
+    "output channels ``o`` of ``c``'s group whose window holds ``p`` as one of its taps on the "
+    "input (not the padding), whatever the weight at that tap (``0 · NaN = NaN``); every other "
+    "output stays finite. A ±inf there makes those outputs ±inf (the sign of ``inf · w``), NaN "
+    "where the tap's weight is 0 or where infinities of opposite signs meet in one sum. "
+    "**weight**: a NaN in ``weight[o, c, k]`` makes every output of channel ``o`` NaN, in every "
+    "batch entry: the zero padding is multiplied too. A ±inf there makes channel ``o`` ±inf where "
+    "tap ``k`` lands on a nonzero input and NaN where it lands on a zero or on the padding. "
+    "**bias**: a non-finite ``bias[o]`` is added to every output of channel ``o`` (NaN where "
+    "``+inf`` meets ``-inf``). Finite inputs: the sums **may** overflow "
+    "(:data:`convspec.spec.non_finite.OVERFLOW`)."
+)
+
+NON_FINITE: dict[str, str] = {
+    "correlate": _CONV_NON_FINITE,
+    "convolve": _CONV_NON_FINITE.replace("whose window holds", "whose (flipped) window holds"),
+    "depthwise_separable": (
+        "**x**: a NaN at ``x[b, c, p]`` **must** make NaN exactly the outputs ``y[b, o, q]``, for "
+        "*every* output channel ``o``, at the positions ``q`` whose depthwise window holds ``p`` on "
+        "the input: the pointwise step sums every depthwise channel into every output channel, "
+        "zero pointwise weights included. A ±inf there reaches the same outputs as ±inf or NaN "
+        "(IEEE: the signs of the two weights on its path, NaN for a zero weight or opposite "
+        "infinities). **depthwise_weight**: a NaN in ``depthwise_weight[j, 0, k]`` makes every "
+        "output NaN (intermediate channel ``j`` is NaN everywhere, the padding is multiplied too, "
+        "and every output channel sums it). **pointwise_weight**: a NaN in "
+        "``pointwise_weight[o, j, ...]`` makes every output of channel ``o`` NaN. ±inf weights reach "
+        "the same outputs, ±inf or NaN by IEEE arithmetic. **bias**: as in ``correlate``. Finite "
+        "inputs: the sums **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+}

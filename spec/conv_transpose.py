@@ -480,3 +480,24 @@ def check_conv_transpose_arguments(
         dilation=dilation_t,
         groups=groups,
     )
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+NON_FINITE: dict[str, str] = {
+    "conv_transpose": (
+        "**x**: a NaN at ``x[b, c, p]`` **must** make NaN exactly the outputs ``y[b, o, q]`` of the "
+        "output channels ``o`` of ``c``'s group at the positions ``q = p·stride + k·dilation - "
+        "padding_lo`` (per axis, every tap ``k``, inside the cropped output) that it is scattered "
+        "to, whatever the weight (``0 · NaN = NaN``); every other output stays finite (the output "
+        "positions between the scattered copies too). A ±inf there reaches the same outputs as "
+        "±inf (the sign of ``inf · w``), NaN for a zero weight or where opposite infinities meet. "
+        "**weight**: a NaN in ``weight[c, o', k]`` makes NaN the outputs of channel ``o`` (``o'`` "
+        "within ``c``'s group) at ``q = p·stride + k·dilation - padding_lo`` for *every* input "
+        "position ``p``, in every batch entry; other positions of channel ``o`` stay finite. "
+        "**bias**: a non-finite ``bias[o]`` is added to every output of channel ``o``. No NaN "
+        "crosses from one group to another (torch 2.13's CPU bfloat16 grouped transposed "
+        "convolution leaks one across channels; the accelerated implementation **must** not). "
+        "Finite inputs: the sums **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+}

@@ -288,3 +288,21 @@ def check_scores_shape(op: str, name: str, shape: Sequence[int], boxes: int) -> 
 
 def nan_score_error(op: str, row: int) -> ValueError:
     return ValueError(f"{op}: scores[{row}] is NaN; every score must be a number")
+
+
+# NaN and ±inf (vocabulary: :mod:`convspec.spec.non_finite`) ----------------------------------------
+
+NON_FINITE: dict[str, str] = {
+    "box_iou": (
+        "A NaN or ±inf coordinate in either input **must** be refused with the ``ValueError`` of an "
+        "invalid box (it names the argument, the row and the box). Extreme finite coordinates: "
+        "IoU is in ``[0, 1]``, so it is always representable, and it **must** be exact up to "
+        "rounding wherever the coordinates (and, for ``cxcywh``/``xywh``, the corners computed in "
+        "float64) are finite: no area or width may overflow to inf or underflow to 0 on the way "
+        "(``box_iou(b, b) = 1`` for ``b = [[0, 0, 2e19, 2e19]]`` in float32, whose area ``4e38`` is "
+        "past float32's range; ``[[0, 0, 1e-30, 1e-30]]`` too). Both implementations scale each pair "
+        "by a power of two per axis (exact) where a value is outside the range that is safe in the "
+        "compute dtype; the accelerated path checks the range once per call and computes directly "
+        "otherwise."
+    ),
+}

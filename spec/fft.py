@@ -235,3 +235,27 @@ def check_circular_arguments(op: str, x_shape: Sequence[int], weight_shape: Sequ
                 f"{op}: the kernel must not be longer than the input (the period); "
                 f"spatial dim {axis} has n = {size} < k = {kernel}"
             )
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+_SPECTRAL = (
+    "A spectrum mixes every sample: a NaN or ±inf anywhere in ``x[b]`` **must** make every output "
+    "of batch entry ``b`` NaN (all output channels, every position: ``inf - inf`` in the inverse "
+    "transform), and one in ``weight[o]`` every output of channel ``o`` in every batch entry; other "
+    "entries and channels stay finite. Unlike ``{direct}``, whose NaN stays where its sum puts it. "
+    "Finite inputs: the spectra **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+)
+
+NON_FINITE: dict[str, str] = {
+    "fft_convolve": _SPECTRAL.format(direct="convolve"),
+    "fft_correlate": _SPECTRAL.format(direct="correlate"),
+    "circular_convolve": (
+        "Positional, as a direct sum (not through a spectrum): a NaN at ``x[b, c, p]`` **must** make "
+        "NaN exactly the outputs ``y[b, o, q]`` with ``q - p`` (mod ``n``) a tap offset of the "
+        "wrapped kernel, for every output channel ``o``, whatever the weight (``0 · NaN``); a ±inf "
+        "there ±inf by the sign of the weight, NaN for a zero weight. A NaN in ``weight[o, c, k]`` "
+        "makes every output of channel ``o`` NaN. Other outputs stay finite. Finite inputs: the "
+        "sums **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+}

@@ -248,3 +248,19 @@ def check_gabor_arguments(op: str, size: object, **parameters: object) -> tuple[
         if checked[name] < 0:
             raise ValueError(f"{op}: {name} is a decay rate and must be >= 0, got {parameters[name]!r}")
     return (rows, cols), checked
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+NON_FINITE: dict[str, str] = {
+    "sobel": (
+        "``G_x`` and ``G_y`` are convolutions with 3 x 3 kernels, as ``convolve``: a NaN at "
+        "``x[b, 0, i, j]`` **must** make NaN exactly the outputs of all three channels whose 3 x 3 "
+        "window holds ``(i, j)`` on the input, the kernels' zero taps included (``0 · NaN``); the "
+        "magnitude is NaN where ``G_x`` or ``G_y`` is. A ±inf there gives ±inf by the sign of the "
+        "tap, NaN on a zero tap (``G_x``'s middle column, ``G_y``'s middle row), and a magnitude of "
+        "``+inf`` where neither gradient is NaN. Other outputs stay finite. Finite inputs: the sums "
+        "**may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`): a float32 image of ``3e38`` "
+        "gives 0 in the reference (float64 sums) and NaN (``inf - inf``) in the accelerated path."
+    ),
+}

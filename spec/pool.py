@@ -443,3 +443,36 @@ def check_global_pool_arguments(op: str, x_shape: Sequence[int]) -> None:
     """``x`` is ``(N, C, *spatial)`` with at least one spatial axis and no empty axis."""
     check_input_rank(op, "x", tuple(x_shape))
 
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+NON_FINITE: dict[str, str] = {
+    "max_pool": (
+        "A NaN at ``x[b, c, p]`` **must** make NaN exactly the outputs ``y[b, c, o]`` whose window "
+        "holds ``p`` (an input cell, not padding), and their index **must** name the window's last "
+        "NaN in scan order. A ``+inf`` wins its windows: ``+inf``, index of the first ``+inf`` unless "
+        "a NaN is there. A ``-inf`` never wins unless every input cell of the window is ``-inf`` "
+        "(then ``-inf``, index of the first cell); padding never wins. No arithmetic: values are copied."
+    ),
+    "avg_pool": (
+        "A NaN at ``x[b, c, p]`` **must** make NaN exactly the outputs ``y[b, c, o]`` whose window "
+        "holds ``p`` on the input (padding cells add nothing); every other output stays finite. A "
+        "±inf there makes those outputs ±inf, NaN where ``+inf`` and ``-inf`` share a window; the "
+        "divisor (``count_include_pad``, ``divisor_override``) never changes which outputs are "
+        "reached. Finite inputs: the window sums **may** overflow "
+        "(:data:`convspec.spec.non_finite.OVERFLOW`, ``Σ|x|`` over the window)."
+    ),
+    "global_max_pool": (
+        "Per ``(b, c)`` plane: NaN if the plane holds a NaN, else ``+inf`` if it holds one, else its "
+        "maximum (``-inf`` only for a plane of ``-inf``). Other planes are not affected."
+    ),
+    "global_avg_pool": (
+        "Per ``(b, c)`` plane: NaN if the plane holds a NaN or both ``+inf`` and ``-inf``, else ±inf if "
+        "it holds that infinity; other planes are not affected. Finite inputs: the plane's sum "
+        "**may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`, ``Σ|x|`` over the plane): "
+        "a float32 plane of ``3e38`` averages to ``3e38`` in the reference and to ``inf`` in the "
+        "accelerated path, which sums in float32 (a float64 sum or a pre-scaled ``x / n`` would "
+        "cost it 2 to 4 times the time)."
+    ),
+}

@@ -225,3 +225,30 @@ def check_layers(op: str, generated, style, weights, is_array) -> tuple[list, li
     if not all(math.isfinite(float(v)) for v in values):
         raise ValueError(f"{op}: weights must be finite, got {weights!r}")
     return gen, sty, [float(v) for v in values]
+
+
+# NaN and ±inf (vocabulary and the overflow rule: :mod:`convspec.spec.non_finite`) -----------------
+
+NON_FINITE: dict[str, str] = {
+    "gram_matrix": (
+        "A NaN at ``features[b, k, p]`` **must** make NaN exactly row ``k`` and column ``k`` of "
+        "``gram[b]`` (``0 · NaN`` included); other images and entries stay finite. A ±inf there makes "
+        "``gram[b, k, k] = +inf`` and ``gram[b, k, k']`` ±inf by the sign of ``features[b, k', p]``, "
+        "NaN where that is 0 or where opposite infinities meet. Finite inputs: the sums **may** "
+        "overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+    "style_loss": (
+        "Per image: a NaN in ``generated[b]`` (any layer) **must** make ``loss[b]`` NaN; a NaN in a "
+        "style layer with batch 1 makes every image's loss NaN, with batch ``N`` image ``b``'s. A "
+        "±inf makes the loss ``+inf`` (a square) or NaN (``inf - inf`` between the two grams, or "
+        "``0 · inf`` inside a gram). Other images' losses stay finite. Finite inputs: the grams and "
+        "the sum of squares **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+    "content_loss": (
+        "Per image: a NaN in ``generated[b]`` or in ``content[b]`` (``content[0]`` when its batch is "
+        "1: every image) **must** make ``loss[b]`` NaN; a ±inf makes it ``+inf``, or NaN where the "
+        "two inputs hold the same infinity at one position (``inf - inf``). Other images' losses stay "
+        "finite. Finite inputs: the sum of squares **may** overflow "
+        "(:data:`convspec.spec.non_finite.OVERFLOW`)."
+    ),
+}

@@ -354,3 +354,25 @@ def index_range_error(op: str, value: int, position: Sequence[int], output_size:
         f"{op}: indices must lie in [0, {plane}) (flat positions in an output plane of size "
         f"{tuple(output_size)!r}), got {value} at indices{list(position)!r}"
     )
+
+
+# NaN and ±inf (vocabulary: :mod:`convspec.spec.non_finite`) ----------------------------------------
+
+NON_FINITE: dict[str, str] = {
+    "max_unpool": (
+        "No arithmetic: a non-finite ``x[b, c, p]`` (NaN, ±inf) **must** appear unchanged at the one "
+        "output cell ``indices[b, c, p]`` names, unless a pooled position later in row-major order "
+        "names the same cell (the last one wins); every other cell keeps its value (0 or another "
+        "``x``). ``indices`` are integers: they hold no NaN."
+    ),
+    "avg_unpool": (
+        "A non-finite ``x[b, c, p]`` **must** reach exactly the cells of its block (every cell of "
+        "pooled position ``p``'s window inside the output): a NaN makes them NaN; a ±inf makes them "
+        "±inf, NaN where overlapping blocks (stride < kernel) add ``+inf`` and ``-inf``. Other cells "
+        "stay finite."
+    ),
+    "first_unpool": (
+        "No arithmetic: a non-finite ``x[b, c, p]`` **must** appear unchanged at the first cell of "
+        "its block and nowhere else; every other cell keeps its value."
+    ),
+}

@@ -454,3 +454,21 @@ def check_upsample_arguments(
                 f"floor({n_} * {s_}) = 0; the output needs at least one sample (use a larger scale_factor, or size)"
             )
     return UpsampleArguments(mode, align_corners, input_size, None, sigmas)
+
+
+# NaN and ±inf (vocabulary: :mod:`convspec.spec.non_finite`) ----------------------------------------
+
+NON_FINITE: dict[str, str] = {
+    "upsample": (
+        "Nearest modes copy: a non-finite sample **must** appear unchanged at exactly the outputs "
+        "whose source it is. Linear modes: a NaN at ``x[b, c, i]`` **must** make NaN exactly the "
+        "outputs ``y[b, c, t]`` whose interpolation cell holds ``i``: per axis the two neighbours "
+        "``i0 = floor(s)`` and ``i1 = min(i0 + 1, n - 1)`` of the output's coordinate ``s``, **even "
+        "where the weight of ``i1`` is 0** (``s`` an integer: ``0 · NaN = NaN``, as torch's kernels "
+        "compute), except along an axis whose output length equals its input length with step 1 "
+        "(``s = t``; and every such axis under ``align_corners=True``): that axis is copied, its cell "
+        "is the one sample ``t``. A ±inf reaches the same outputs as ±inf, NaN where its weight is 0 "
+        "or where ``+inf`` and ``-inf`` meet. The weights are at most 1 and sum to 1: finite samples "
+        "give finite outputs (up to one rounding at the dtype's largest value)."
+    ),
+}
