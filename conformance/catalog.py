@@ -22,16 +22,26 @@ from convspec.spec import unpool as spec_unpool
 from convspec.spec import pool as spec_pool
 from convspec.spec.conventions import check_conv_arguments, check_depthwise_separable_arguments
 
-from . import examples_conv, strategies
-from . import examples_unpool, strategies_unpool
-from . import examples_pool, strategies_pool
-from . import examples_conv_transpose, strategies_conv_transpose
-from . import examples_upsample, strategies_upsample
-from . import examples_activations, strategies_activations
-from . import examples_detection, strategies_detection
-from . import examples_style, strategies_style
-from . import examples_filters, strategies_filters
-from . import examples_fft, strategies_fft
+from convspec.conformance.families.conv import strategies as strategies_conv
+from convspec.conformance.families.conv import examples as examples_conv
+from convspec.conformance.families.unpool import examples as examples_unpool
+from convspec.conformance.families.unpool import strategies as strategies_unpool
+from convspec.conformance.families.pool import examples as examples_pool
+from convspec.conformance.families.pool import strategies as strategies_pool
+from convspec.conformance.families.conv_transpose import examples as examples_conv_transpose
+from convspec.conformance.families.conv_transpose import strategies as strategies_conv_transpose
+from convspec.conformance.families.upsample import examples as examples_upsample
+from convspec.conformance.families.upsample import strategies as strategies_upsample
+from convspec.conformance.families.activations import examples as examples_activations
+from convspec.conformance.families.activations import strategies as strategies_activations
+from convspec.conformance.families.detection import examples as examples_detection
+from convspec.conformance.families.detection import strategies as strategies_detection
+from convspec.conformance.families.style import examples as examples_style
+from convspec.conformance.families.style import strategies as strategies_style
+from convspec.conformance.families.filters import examples as examples_filters
+from convspec.conformance.families.filters import strategies as strategies_filters
+from convspec.conformance.families.fft import examples as examples_fft
+from convspec.conformance.families.fft import strategies as strategies_fft
 from .case import Case, WorkedExample
 from .tolerance import Exact, SumOfProducts
 
@@ -193,7 +203,7 @@ CATALOG: tuple[Operation, ...] = (
         name="correlate",
         family="conv",
         reference=reference.correlate,
-        strategy=lambda: strategies.conv_cases("correlate"),
+        strategy=lambda: strategies_conv.conv_cases("correlate"),
         tolerance=_conv_tolerance,
         output_shape=_conv_output_shape,
         examples=examples_conv.CORRELATE_EXAMPLES,
@@ -203,7 +213,7 @@ CATALOG: tuple[Operation, ...] = (
         name="convolve",
         family="conv",
         reference=reference.convolve,
-        strategy=lambda: strategies.conv_cases("convolve"),
+        strategy=lambda: strategies_conv.conv_cases("convolve"),
         tolerance=_conv_tolerance,
         output_shape=_conv_output_shape,
         examples=examples_conv.CONVOLVE_EXAMPLES,
@@ -213,7 +223,7 @@ CATALOG: tuple[Operation, ...] = (
         name="depthwise_separable",
         family="conv",
         reference=reference.depthwise_separable,
-        strategy=lambda: strategies.depthwise_separable_cases(),
+        strategy=lambda: strategies_conv.depthwise_separable_cases(),
         tolerance=_depthwise_separable_tolerance,
         output_shape=_depthwise_separable_output_shape,
         examples=examples_conv.DEPTHWISE_SEPARABLE_EXAMPLES,

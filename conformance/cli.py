@@ -26,7 +26,9 @@ import sys
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import explain_command, summary_command, vectors_command
+from convspec.conformance.commands import explain as explain_command
+from convspec.conformance.commands import summary as summary_command
+from convspec.conformance.commands import vectors as vectors_command
 from .catalog import CATALOG, get
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
@@ -97,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
                        "fell in each of its named regions (the corners every run visits: padding forms, defaults "
                        "omitted, NaN/inf, ...); the JSON report always carries these counts")
     check.set_defaults(handler=_check)
-    from . import matrix
+    from convspec.conformance.commands import matrix
 
     matrix.add_parser(commands)
     summary_command.add_parser(commands)

@@ -38,7 +38,7 @@ from convspec.spec import style as spec_style
 from convspec.spec.activations import check_softmax_axis
 from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
 
-from . import catalog
+from convspec.conformance import catalog
 from .case import Case
 from .strategies import random_array
 from .tolerance import (
@@ -385,7 +385,7 @@ def _style_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
     * content: a rounded difference, a product by ``2 g``: ``T = 3``; plus ``N`` for a
       broadcast content's sum over the batch.
     * style: the computed ``D̂`` is within ``γ_{M+3} c E`` of ``D`` (the forward's model,
-      :mod:`convspec.conformance.strategies_style`); then ``2 g D̂`` and the division (2), the
+      :mod:`convspec.conformance.families.style.strategies`); then ``2 g D̂`` and the division (2), the
       gram's two ``C``-term sums and their sum (``C + 1``): ``T = M + C + 8``, plus ``N``
       for a broadcast style.
     """

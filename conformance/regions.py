@@ -3,7 +3,7 @@
 A random search reaches a rare corner (``padding="full"`` with a dilated kernel, an
 odd ``same_lower`` total, a keyword left at its default) only by luck, and a port's bug
 often lives in exactly one such corner. So each operation names its corners, once, in
-``regions_<family>.py``: a :class:`Region` is a name, the rule a port gets wrong there,
+``families/<family>/regions.py``: a :class:`Region` is a name, the rule a port gets wrong there,
 a predicate that says whether a case lies in it, and a few explicit cases that do.
 
 The check runs every region's explicit cases first, then the random draws
@@ -30,7 +30,7 @@ import numpy as np
 
 from .case import Case
 
-#: the family modules that declare regions (``regions_<family>.py``); each defines ``REGIONS``: a
+#: the family modules that declare regions (``families/<family>/regions.py``); each defines ``REGIONS``: a
 #: function returning ``{op: [Region, ...]}``
 FAMILIES = ("conv", "conv_transpose", "pool", "unpool", "upsample", "activations", "detection", "style", "filters",
             "fft")
@@ -55,9 +55,9 @@ def _all_regions() -> dict[str, tuple[Region, ...]]:
     found: dict[str, tuple[Region, ...]] = {}
     for family in FAMILIES:
         try:
-            module = importlib.import_module(f"{__package__}.regions_{family}")
+            module = importlib.import_module(f"{__package__}.families.{family}.regions")
         except ModuleNotFoundError as error:
-            if error.name != f"{__package__}.regions_{family}":
+            if error.name != f"{__package__}.families.{family}.regions":
                 raise
             continue
         for op, regions in module.REGIONS().items():

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
-from .case import Case
 
 DTYPES = ("float32", "float32", "float64", "float16")  # float32 most often
 DATA_KINDS = ("integers", "floats")
@@ -71,45 +70,3 @@ def data_settings(draw):
     kind = draw(st.sampled_from(DATA_KINDS))
     seed = draw(st.integers(0, 2**32 - 1))
     return dtype, kind, np.random.default_rng(seed)
-
-
-@st.composite
-def conv_cases(draw, op: str = "correlate"):
-    """A valid ``correlate``/``convolve`` call: groups, channels, bias, any padding form."""
-    config = draw(spatial_config())
-    groups = draw(st.integers(1, 3))
-    in_channels = groups * draw(st.integers(1, 3 if len(config["kernel"]) < 3 else 2))
-    out_channels = groups * draw(st.integers(1, 3))
-    batch = draw(st.integers(1, 2))
-    with_bias = draw(st.booleans())
-    dtype, kind, rng = draw(data_settings())
-    x = random_array((batch, in_channels, *config["input_size"]), dtype, kind, rng)
-    weight = random_array((out_channels, in_channels // groups, *config["kernel"]), dtype, kind, rng)
-    bias = random_array((out_channels,), dtype, kind, rng) if with_bias else None
-    params = {
-        "stride": config["stride"],
-        "padding": config["padding"],
-        "dilation": config["dilation"],
-        "groups": groups,
-    }
-    return Case(op, {"x": x, "weight": weight, "bias": bias}, params, kind)
-
-
-@st.composite
-def depthwise_separable_cases(draw, op: str = "depthwise_separable"):
-    """A valid ``depthwise_separable`` call: channel multiplier, pointwise channels, optional bias."""
-    config = draw(spatial_config())
-    in_channels = draw(st.integers(1, 3))
-    multiplier = draw(st.integers(1, 2))
-    out_channels = draw(st.integers(1, 3))
-    batch = draw(st.integers(1, 2))
-    with_bias = draw(st.booleans())
-    dtype, kind, rng = draw(data_settings())
-    spatial_dims = len(config["kernel"])
-    x = random_array((batch, in_channels, *config["input_size"]), dtype, kind, rng)
-    depthwise = random_array((in_channels * multiplier, 1, *config["kernel"]), dtype, kind, rng)
-    pointwise = random_array((out_channels, in_channels * multiplier) + (1,) * spatial_dims, dtype, kind, rng)
-    bias = random_array((out_channels,), dtype, kind, rng) if with_bias else None
-    params = {"stride": config["stride"], "padding": config["padding"], "dilation": config["dilation"]}
-    inputs = {"x": x, "depthwise_weight": depthwise, "pointwise_weight": pointwise, "bias": bias}
-    return Case(op, inputs, params, kind)

@@ -6,7 +6,7 @@ take and return numpy arrays. ``convspec check`` accepts:
 * ``accelerated`` — convspec's torch implementation (CUDA when available, else CPU);
 * ``reference`` — the reference itself (a self-check of the machinery);
 * ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage`` — adapters that call
-  a library's own operations (``conformance/adapter_<name>.py``) to show where its
+  a library's own operations (``conformance/adapters/<name>.py``) to show where its
   semantics agree with the specification, where they differ, and what it refuses;
 * a module name (``mypackage.myconv``) or a path to a ``.py`` file exposing any of
   ``correlate``, ``convolve``, ``depthwise_separable``, ... Operations the module
@@ -63,12 +63,12 @@ from .catalog import CATALOG
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
 ADAPTERS = {
-    "torch": ("adapter_torch", "torch"),
-    "numpy": ("adapter_numpy", None),
-    "scipy": ("adapter_scipy", "adapters"),
-    "jax": ("adapter_jax", "adapters"),
-    "onnxruntime": ("adapter_onnxruntime", "adapters"),
-    "skimage": ("adapter_skimage", "adapters"),
+    "torch": ("adapters.torch", "torch"),
+    "numpy": ("adapters.numpy", None),
+    "scipy": ("adapters.scipy", "adapters"),
+    "jax": ("adapters.jax", "adapters"),
+    "onnxruntime": ("adapters.onnxruntime", "adapters"),
+    "skimage": ("adapters.skimage", "adapters"),
 }
 DEVICES = ("cpu", "cuda")
 

@@ -2,7 +2,7 @@
 
 Two sources, both checked when the docs are built:
 
-* every worked example tagged ``seed-erratum`` in ``conformance/examples_*.py``: its
+* every worked example tagged ``seed-erratum`` in ``conformance/families/*/examples.py``: its
   note quotes what the seed printed, its ``expected`` is the right value, and the
   reference reproduces it on the operation page;
 * :data:`MORE`, the mistakes that are not an array: each names the spec function or

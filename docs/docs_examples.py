@@ -1,7 +1,7 @@
 """Worked examples on the operation pages: run through the reference at build time.
 
 Each :class:`~convspec.conformance.case.WorkedExample` of the catalog is shown with
-its inputs, the literal expected output written in ``conformance/examples_*.py`` and
+its inputs, the literal expected output written in ``conformance/families/*/examples.py`` and
 the output the reference returns when the docs are built. The build fails if the two
 differ (exactly for integer-valued and exact data; to a few units in the last place of
 the dtype otherwise).

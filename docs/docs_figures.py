@@ -372,7 +372,8 @@ def loop_direction() -> str:
 
 def all_figures() -> dict[str, str]:
     """file name -> SVG text. The pooled and unpooled maps are the worked examples' (seeds 000 and 004)."""
-    from convspec.conformance import examples_pool, examples_unpool
+    from convspec.conformance.families.pool import examples as examples_pool
+    from convspec.conformance.families.unpool import examples as examples_unpool
 
     switches = next(e for e in examples_unpool.MAX_UNPOOL_EXAMPLES if e.title.startswith("Seed 004")).inputs["indices"]
     return {

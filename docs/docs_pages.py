@@ -329,7 +329,7 @@ def search_tags(op) -> list[str]:
 
 
 def regions_markdown(op) -> str:
-    """The operation's named regions (conformance/regions_<family>.py): the corners every check visits."""
+    """The operation's named regions (conformance/families/<family>/regions.py): the corners every check visits."""
     from convspec.conformance.regions import regions_of
 
     declared = regions_of(op.name)
@@ -339,7 +339,7 @@ def regions_markdown(op) -> str:
     rows = "".join(f"| {cell(r.name)} | {cell(r.rule)} | {len(r.cases)} |\n" for r in declared)
     return (
         f"`convspec check` runs the explicit cases of these {len(declared)} regions (from "
-        f"`conformance/regions_{op.family}.py`) before its random draws, so every run visits each of them, "
+        f"`conformance/families/{op.family}/regions.py`) before its random draws, so every run visits each of them, "
         "whatever the seed; `convspec check --coverage` counts how many checked cases fell in each, and the "
         "conformance vectors carry them as `region-NNN` cases.\n\n"
         "| region | what must hold there | cases |\n|---|---|---:|\n" + rows
@@ -362,7 +362,7 @@ def operation_page(op) -> str:
         parameter_table(op) + "\n",
         "## Framework names\n", framework_table(op) + "\n",
         f"## Worked examples\n",
-        f"{len(op.examples)} literal examples from `conformance/examples_{op.family}.py`. Each is run through the reference "
+        f"{len(op.examples)} literal examples from `conformance/families/{op.family}/examples.py`. Each is run through the reference "
         "when these pages are built; the build stops if the output differs from the literal.\n",
         examples_markdown(op),
         "## Corners every check visits\n", regions_markdown(op),

@@ -24,9 +24,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convspec import accelerated, reference
-from convspec.conformance import examples_activations
+from convspec.conformance.families.activations import examples as examples_activations
 from convspec.conformance.catalog import BY_NAME
-from convspec.conformance.strategies_activations import softmax_cases
+from convspec.conformance.families.activations.strategies import softmax_cases
 from convspec.spec import activations as spec
 
 OPS = ("relu", "sigmoid", "softmax", "flatten", "dense")

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from convspec import accelerated, reference
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.strategies import random_array
-from convspec.conformance.strategies_conv_transpose import (
+from convspec.conformance.families.conv_transpose.strategies import (
     conv_transpose_cases,
     conv_transpose_output_shape,
     conv_transpose_tolerance,

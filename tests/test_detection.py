@@ -23,7 +23,7 @@ from hypothesis import given
 
 from convspec import accelerated, reference
 from convspec.conformance.catalog import BY_NAME
-from convspec.conformance.strategies_detection import nms_inputs
+from convspec.conformance.families.detection.strategies import nms_inputs
 from convspec.spec import detection as spec
 
 IMPLEMENTATIONS = ("reference", "accelerated")

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convspec import reference
-from convspec.conformance import explain_command
+from convspec.conformance.commands import explain as explain_command
 from convspec.spec import conv as spec_conv
 from convspec.spec import conv_transpose as spec_conv_transpose
 from convspec.spec import upsample as spec_upsample

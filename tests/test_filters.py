@@ -19,7 +19,7 @@ import sympy
 import torch
 
 from convspec import accelerated, reference
-from convspec.conformance import examples_conv
+from convspec.conformance.families.conv import examples as examples_conv
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.tolerance import compare
 from convspec.conformance.case import Case

@@ -37,11 +37,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from convspec import accelerated, reference
-from convspec.conformance import examples_pool
+from convspec.conformance.families.pool import examples as examples_pool
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.strategies import random_array
-from convspec.conformance.strategies_pool import global_pool_cases, max_pool_cases, pool_config
+from convspec.conformance.families.pool.strategies import global_pool_cases, max_pool_cases, pool_config
 from convspec.conformance.tolerance import Exact, SumOfProducts, compare
 from convspec.reference import windows
 from convspec.spec import pool as spec_pool

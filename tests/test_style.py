@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from convspec import accelerated, reference
-from convspec.conformance import examples_style
+from convspec.conformance.families.style import examples as examples_style
 from convspec.conformance.catalog import BY_NAME
 from convspec.spec import style as spec
 

@@ -1,4 +1,4 @@
-"""Model summaries (spec/summary.py) and ``convspec summary`` (conformance/summary_command.py).
+"""Model summaries (spec/summary.py) and ``convspec summary`` (conformance/commands/summary.py).
 
 Sections:
 
@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from convspec import accelerated
-from convspec.conformance import summary_command
+from convspec.conformance.commands import summary as summary_command
 from convspec.spec import layers as L
 from convspec.spec.summary import layers_from_file, layers_from_torch, parse_shape, summary
 

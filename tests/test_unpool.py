@@ -35,7 +35,7 @@ from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.strategies import random_array
-from convspec.conformance.strategies_unpool import block_unpool_cases, max_unpool_cases
+from convspec.conformance.families.unpool.strategies import block_unpool_cases, max_unpool_cases
 from convspec.conformance.tolerance import SumOfProducts, compare
 from convspec.reference import windows
 from convspec.spec import unpool as spec_unpool

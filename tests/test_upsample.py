@@ -39,7 +39,7 @@ from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.strategies import random_array
-from convspec.conformance.strategies_upsample import ROUNDING_BOUNDARIES, SCALE_FACTORS, upsample_tolerance
+from convspec.conformance.families.upsample.strategies import ROUNDING_BOUNDARIES, SCALE_FACTORS, upsample_tolerance
 from convspec.conformance.tolerance import Interpolation, compare
 
 # the modules (``convspec.reference.upsample`` as an attribute is the function, exported by the package)

@@ -32,7 +32,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from convspec.conformance import catalog, vectors, vectors_command
+from convspec.conformance import catalog
+from convspec.conformance.vectors import exporter as vectors
+from convspec.conformance.commands import vectors as vectors_command
 from convspec.conformance.targets import load_target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -429,7 +431,7 @@ def test_an_interrupted_export_leaves_the_earlier_one_intact(tmp_path, monkeypat
 def test_an_export_killed_while_moving_in_is_repaired_by_force(tmp_path, monkeypatch):
     """Killed between two file moves, the folder still holds only files its manifest lists (and the user's):
     the next --force export cleans up and gives the complete export."""
-    from convspec.conformance import vectors_folder
+    from convspec.conformance.vectors import folder as vectors_folder
 
     out, fresh = tmp_path / "out", tmp_path / "fresh"
     _small_export(out, "relu", "sigmoid")
@@ -550,7 +552,7 @@ def test_verify_fails_on_a_hash_mismatch(small, capsys):
 
 
 def test_an_internal_error_exits_3_in_one_line(small, monkeypatch, capsys):
-    from convspec.conformance import vectors_verify
+    from convspec.conformance.vectors import verifier as vectors_verify
 
     out, results = small
 

@@ -1,0 +1,265 @@
+"""Target ``jax``: ``jax.lax`` convolutions and windows, ``jax.image`` resizing (CPU, or CUDA if jax has it).
+
+==================  =====================================================================
+convspec            jax
+==================  =====================================================================
+correlate           ``lax.conv_general_dilated(x, w, window_strides=stride, padding=..., rhs_dilation=dilation,
+                    feature_group_count=groups, precision=HIGHEST)``; ``padding``: ``"VALID"``, ``"SAME"``
+                    (odd cell high, any stride: convspec's definition), ``"SAME_LOWER"``, or the
+                    ``(lo, hi)`` pairs (``"full"`` as ``d(k-1)`` per side). Any number of spatial axes.
+convolve            the same on ``jnp.flip(w)``
+depthwise_separable ``conv_general_dilated(feature_group_count=C_in)`` then a 1x1 one
+conv_transpose      ``conv_general_dilated`` with ``lhs_dilation=stride`` (zeros between the inputs), the
+                    kernel flipped and regrouped to ``(C_out, C_in/groups, *k)``, padding
+                    ``(d(k-1) - lo, d(k-1) - hi + output_padding)`` per axis (a negative pad crops)
+max_pool            ``lax.reduce_window(x, -inf, lax.max, (1, 1, *k), (1, 1, *s), padding, window_dilation)``;
+                    ``ceil_mode`` as extra high padding that yields the spec's window count; no indices
+avg_pool            ``lax.reduce_window(..., 0, lax.add, ...)`` over the divisor the same windows count
+                    (the cells of the input, plus the declared padding if ``count_include_pad``)
+global_*_pool       ``jnp.max`` / ``jnp.mean`` over the spatial axes
+upsample            ``jax.image.resize(x, shape, method, antialias=False)`` for a ``size`` and
+                    ``jax.image.scale_and_translate(scale=factor)`` for a linear ``scale_factor``: both
+                    half-pixel, so ``nearest_exact`` and the linear modes without ``align_corners``;
+                    jax has no ``asymmetric`` nearest (torch's ``"nearest"``) and no ``align_corners``
+==================  =====================================================================
+
+float64 needs ``jax_enable_x64``, which loading this target turns on.
+
+Backward passes (``convspec check jax --grad``): every operation above, by ``jax.vjp``
+through the same calls (the floating inputs as primals, ``grad_out`` as the cotangent).
+``jnp.max`` (global_max_pool) shares a tie's gradient among the tied cells, where convspec
+(like torch) gives it to the first maximum: integer-valued data with ties show it.
+Docs: https://docs.jax.dev/en/latest/_autosummary/jax.lax.conv_general_dilated.html
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from convspec.conformance.adapters.common import (
+    conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, pool_args,
+    pool_pads, safely, upsample_args,
+)
+from convspec.conformance.case import Case
+from convspec.conformance.divergences import Divergence
+from convspec.conformance.gradients import jax_gradients
+from convspec.conformance.targets import Target, _base_versions, adapter_setup
+
+
+KNOWN_DIVERGENCES = (
+    Divergence(
+        "upsample", "jax.image.resize computes the nearest source index (t + 1/2) * n/out in float32 and floors "
+        "it: where the exact value is an integer the float32 product can land just below it and read the "
+        "previous cell; convspec's coordinates are exact", predicate=float32_index_rounds,
+    ),
+)
+
+
+def _jax_padding(args):
+    if args.padding == "valid":
+        return "VALID"
+    if args.padding == "same":
+        return "SAME"
+    if args.padding == "same_lower":
+        return "SAME_LOWER"
+    return [tuple(p) for p in conv_pads(args)]
+
+
+def _supports_upsample(case: Case) -> bool | str:
+    args = upsample_args(case)
+    if args.mode == "nearest":
+        return "mode 'nearest' (jax's nearest is half-pixel, convspec's 'nearest_exact'; it has no asymmetric one)"
+    if args.align_corners:
+        return "align_corners (jax.image has no align_corners)"
+    if args.scale_factor is not None and args.mode == "nearest_exact":
+        if any(math.floor(n * f) != n * f for n, f in zip(args.input_size, args.scale_factor)):
+            return "nearest_exact with a scale factor that does not divide the length (jax.image.resize uses n/out)"
+    return True
+
+
+def target(device: str | None = None) -> Target:
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    import jax.numpy as jnp
+    from jax import lax
+
+    wanted = device or "cpu"
+    platform = "gpu" if wanted == "cuda" else "cpu"
+    try:
+        placed = jax.devices(platform)[0]
+    except RuntimeError:
+        raise ValueError(f"--device {wanted}: jax finds no {platform} device here (jax.devices() = {jax.devices()})") from None
+    highest = lax.Precision.HIGHEST
+
+    tracing: dict[int, object] = {}  # id(numpy input) -> its jax.vjp primal, while a VJP runs
+
+    def put(a):
+        if a is None:
+            return None
+        primal = tracing.get(id(a))
+        return primal if primal is not None else jax.device_put(jnp.asarray(a), placed)
+
+    def out(a, like):
+        if tracing:  # inside jax.vjp: stay a jax value
+            return a.astype(like.dtype)
+        return np.asarray(a).astype(like.dtype, copy=False)
+
+    def backward(fn):
+        """``fn``'s VJP by ``jax.vjp``: ``put`` hands out the primals of the floating inputs while ``fn`` runs."""
+        def vjp(grad_out, *arrays, **params):
+            floating = [a for a in arrays if a is not None and a.dtype.kind == "f"]
+
+            def forward(*primals):
+                tracing.clear()
+                tracing.update({id(a): p for a, p in zip(floating, primals)})
+                return fn(*arrays, **params)
+
+            try:
+                with jax.default_device(placed):
+                    return jax_gradients(forward, arrays, grad_out)
+            finally:
+                tracing.clear()
+
+        vjp.__name__ = f"{fn.__name__}_vjp"
+        return vjp
+
+    def _correlate(x, w, b, args):
+        y = lax.conv_general_dilated(put(x), w, window_strides=args.stride, padding=_jax_padding(args),
+                                     rhs_dilation=args.dilation, feature_group_count=args.groups, precision=highest)
+        if b is not None:
+            y = y + put(b).reshape((1, -1) + (1,) * args.spatial_dims)
+        return y
+
+    def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+        args = conv_args(Case("correlate", {"x": x, "weight": weight, "bias": bias},
+                              dict(stride=stride, padding=padding, dilation=dilation, groups=groups), "floats"))
+        return out(_correlate(x, put(weight), bias, args), x)
+
+    def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+        args = conv_args(Case("convolve", {"x": x, "weight": weight, "bias": bias},
+                              dict(stride=stride, padding=padding, dilation=dilation, groups=groups), "floats"))
+        flipped = jnp.flip(put(weight), axis=tuple(range(2, weight.ndim)))
+        return out(_correlate(x, flipped, bias, args), x)
+
+    def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):
+        args = depthwise_args(Case("depthwise_separable", {"x": x, "depthwise_weight": depthwise_weight,
+                                                           "pointwise_weight": pointwise_weight, "bias": bias},
+                                   dict(stride=stride, padding=padding, dilation=dilation), "floats"))
+        depthwise = lax.conv_general_dilated(put(x), put(depthwise_weight), args.stride, _jax_padding(args),
+                                             rhs_dilation=args.dilation, feature_group_count=x.shape[1],
+                                             precision=highest)
+        y = lax.conv_general_dilated(depthwise, put(pointwise_weight), (1,) * args.spatial_dims, "VALID",
+                                     precision=highest)
+        if bias is not None:
+            y = y + put(bias).reshape((1, -1) + (1,) * args.spatial_dims)
+        return out(y, x)
+
+    def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
+        from convspec.spec.conv_transpose import resolve_crop
+
+        args = conv_transpose_args(Case("conv_transpose", {"x": x, "weight": weight, "bias": bias},
+                                        dict(stride=stride, padding=padding, output_padding=output_padding,
+                                             dilation=dilation, groups=groups), "floats"))
+        g = args.groups
+        c_in, c_out_g = weight.shape[:2]
+        kernel = weight.shape[2:]
+        w = put(weight).reshape((g, c_in // g, c_out_g) + kernel)
+        w = jnp.swapaxes(w, 1, 2).reshape((g * c_out_g, c_in // g) + kernel)
+        w = jnp.flip(w, axis=tuple(range(2, w.ndim)))
+        crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+        pads = [(d * (k - 1) - lo, d * (k - 1) - hi + a + extra)
+                for k, d, (lo, hi, extra), a in zip(args.kernel_size, args.dilation, crops, args.output_padding)]
+        y = lax.conv_general_dilated(put(x), w, (1,) * args.spatial_dims, pads, lhs_dilation=args.stride,
+                                     rhs_dilation=args.dilation, feature_group_count=g, precision=highest)
+        if bias is not None:
+            y = y + put(bias).reshape((1, -1) + (1,) * args.spatial_dims)
+        return out(y, x)
+
+    def _windows(args):
+        from convspec.spec.pool import pool_output_size
+
+        pads = pool_pads(args)
+        sizes = pool_output_size(args)
+        full = []
+        for n, k, s, d, (lo, hi), o in zip(args.input_size, args.kernel_size, args.stride, args.dilation, pads, sizes):
+            needed = (o - 1) * s + d * (k - 1) + 1 - n - lo  # the high padding that gives exactly o windows
+            full.append((lo, hi, needed))
+        return full
+
+    def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+        args = pool_args(Case("max_pool", {"x": x}, dict(kernel_size=kernel_size, stride=stride, padding=padding,
+                                                         dilation=dilation, ceil_mode=ceil_mode,
+                                                         return_indices=return_indices), "floats"))
+        pads = [(0, 0), (0, 0)] + [(lo, needed) for lo, _, needed in _windows(args)]
+        y = lax.reduce_window(put(x), -jnp.inf, lax.max, (1, 1) + args.kernel_size, (1, 1) + args.stride, pads,
+                              window_dilation=(1, 1) + args.dilation)
+        return out(y, x)
+
+    def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+                 divisor_override=None):
+        args = pool_args(Case("avg_pool", {"x": x}, dict(kernel_size=kernel_size, stride=stride, padding=padding,
+                                                         ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+                                                         divisor_override=divisor_override), "floats"))
+        windows = _windows(args)
+        pads = [(0, 0), (0, 0)] + [(lo, needed) for lo, _, needed in windows]
+        dims, strides = (1, 1) + args.kernel_size, (1, 1) + args.stride
+        # float16 windows are summed in float32 (as torch does): a float16 sum past 65504 would be inf
+        # although the mean is representable; the result is rounded back to float16 by out()
+        data = put(x)
+        wide = jnp.float32 if x.dtype == np.float16 else x.dtype
+        total = lax.reduce_window(data.astype(wide), jnp.zeros((), wide), lax.add, dims, strides, pads)
+        if divisor_override is not None:
+            return out(total / divisor_override, x)
+        if count_include_pad:  # the input and its declared padding count, the ceil overhang does not
+            ones = jnp.ones((1, 1) + tuple(n + lo + hi for n, (lo, hi, _) in zip(args.input_size, windows)), wide)
+            ones_pads = [(0, 0), (0, 0)] + [(0, needed - hi) for _, hi, needed in windows]
+        else:
+            ones = jnp.ones((1, 1) + args.input_size, wide)
+            ones_pads = pads
+        count = lax.reduce_window(ones, jnp.zeros((), wide), lax.add, dims, strides, ones_pads)
+        return out(total / count, x)
+
+    def global_max_pool(x):
+        return out(jnp.max(put(x), axis=tuple(range(2, x.ndim)), keepdims=True), x)
+
+    def global_avg_pool(x):
+        return out(jnp.mean(put(x), axis=tuple(range(2, x.ndim)), keepdims=True), x)
+
+    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+        case = Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
+                                               align_corners=align_corners), "floats")
+        verdict = _supports_upsample(case)
+        if verdict is not True:
+            raise ValueError(f"jax adapter: unsupported: {verdict}")
+        args = upsample_args(case)
+        shape = x.shape[:2] + tuple(args.output_size)
+        method = "nearest" if args.mode == "nearest_exact" else "linear"
+        if args.scale_factor is not None and method == "linear":
+            axes = tuple(range(2, x.ndim))
+            scale = jnp.array([float(f) for f in args.scale_factor])
+            y = jax.image.scale_and_translate(put(x), shape, axes, scale, jnp.zeros(len(axes)), method,
+                                              antialias=False, precision=highest)
+        else:
+            y = jax.image.resize(put(x), shape, method, antialias=False, precision=highest)
+        return out(y, x)
+
+    def _pool_supports(case):
+        args = pool_args(case)
+        return first_reason((case.op == "max_pool" and args.return_indices,
+                             "return_indices (lax.reduce_window returns values only)"))
+
+    provided = (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool, global_max_pool,
+                global_avg_pool, upsample)
+    functions = {fn.__name__: fn for fn in provided}
+    vjps = {fn.__name__: backward(fn) for fn in provided}
+    supports = {"max_pool": _pool_supports, "upsample": _supports_upsample}
+    return Target(
+        f"jax ({wanted})", functions, adapter_setup("jax", device, "jax.lax / jax.image"),
+        supports={op: safely(fn) for op, fn in supports.items()},
+        versions={**_base_versions(), "jax": jax.__version__, "jaxlib": jax.lib.__version__
+                  if hasattr(jax.lib, "__version__") else "unknown"},
+        device=wanted, known_divergences=KNOWN_DIVERGENCES, vjps=vjps,
+    )
