@@ -7,7 +7,10 @@ float64; ``box_iou`` is differentiable. Rules: :mod:`convspec.spec.detection`.
 ``box_iou`` is one broadcast expression over the ``(M, K)`` pairs, in float32 for
 float16/bfloat16 inputs (as torchvision's ``_upcast``) and in the input dtype
 otherwise, with the union-0 case set to 0 (torchvision's ``box_iou`` gives NaN
-there). ``nms`` sorts with a *stable* descending sort (ties: lower index first;
+there). Where a coordinate lies outside the range in which every width and area is finite and
+normal in the compute dtype (float32: ``2^-38 .. 2^62``), each pair is scaled per axis by a power
+of two first (exact), so that IoU stays exact up to rounding for every finite box
+(``[0, 0, 2e19, 2e19]`` with itself: 1, not 0). ``nms`` sorts with a *stable* descending sort (ties: lower index first;
 torchvision's ``nms`` does not promise an order for ties), thresholds the IoU
 matrix once, and runs the greedy pass over its rows. ``batched_nms`` runs that per
 class on the ``IoU > threshold`` matrix masked to same-class pairs (torchvision
@@ -113,22 +116,72 @@ def _checked_corners(op, name, boxes, fmt):
     if not bool(valid.all()):
         row = int((~valid).nonzero()[0, 0])
         raise invalid_box_error(op, name, row, boxes[row].detach().double().cpu().tolist(), fmt)
+    if fmt == "xyxy":
+        return b
+    corners = _corners(b, fmt)
+    if b.dtype != torch.float64 and not bool(torch.isfinite(corners).all()):
+        corners = _corners(b.double(), fmt)  # a corner past float32's range: float64, as the reference
+    return corners
+
+
+def _corners(b, fmt):
     if fmt == "cxcywh":
         half = b[:, 2:] / 2
         return torch.cat([b[:, :2] - half, b[:, :2] + half], dim=1)
-    if fmt == "xywh":
-        return torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], dim=1)
-    return b
+    return torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], dim=1)  # xywh
+
+
+# nonzero |coordinates| in [2^lo, 2^hi] keep every width, area and sum of areas finite and normal
+# (a positive difference of two such values is at least 2^(lo - precision)): IoU directly
+_SAFE_EXPONENTS = {torch.float32: (-38, 62), torch.float64: (-457, 510)}
 
 
 def _iou_matrix(a, b):
+    """IoU of every pair; exact up to rounding for all finite corners (:data:`convspec.spec.detection.NON_FINITE`)."""
+    if a.dtype != b.dtype:  # one set's corners were converted in float64
+        a, b = a.double(), b.double()
+    if _in_safe_range(a) and _in_safe_range(b):
+        return _iou_direct(a, b)
+    return _iou_scaled(a, b)
+
+
+def _in_safe_range(corners) -> bool:
+    lo, hi = _SAFE_EXPONENTS[corners.dtype]
+    magnitude = corners.detach().abs()
+    nonzero = magnitude[magnitude > 0]
+    return nonzero.numel() == 0 or (float(nonzero.min()) >= 2.0**lo and float(nonzero.max()) <= 2.0**hi)
+
+
+def _iou_scaled(a, b):
+    """Each pair scaled per axis by a power of two that brings its larger |coordinate| into [0.5, 1):
+    IoU does not change under a scaling of one axis, and the scaling is exact (two factors, each a
+    normal number, so neither over- nor underflows on its own)."""
+
+    def exponents(corners):  # (M, 2): the exponent of the larger |coordinate| along x and along y
+        magnitude = corners.detach().abs()
+        return torch.stack([torch.frexp(magnitude[:, axis::2].amax(dim=1)).exponent for axis in (0, 1)], dim=1)
+
+    e = torch.maximum(exponents(a)[:, None, :], exponents(b)[None, :, :]).repeat(1, 1, 2)  # (M, K, 4)
+    half = torch.div(e, 2, rounding_mode="floor")
+    first, second = torch.pow(2.0, (-half).to(a.dtype)), torch.pow(2.0, (half - e).to(a.dtype))
+    sa, sb = a[:, None, :] * first * second, b[None, :, :] * first * second
+    area_a = (sa[..., 2] - sa[..., 0]) * (sa[..., 3] - sa[..., 1])
+    area_b = (sb[..., 2] - sb[..., 0]) * (sb[..., 3] - sb[..., 1])
+    size = (torch.minimum(sa[..., 2:], sb[..., 2:]) - torch.maximum(sa[..., :2], sb[..., :2])).clamp(min=0)
+    return _ratio(size[..., 0] * size[..., 1], area_a + area_b - size[..., 0] * size[..., 1])
+
+
+def _iou_direct(a, b):
     area_a = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
     area_b = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
     low = torch.maximum(a[:, None, :2], b[None, :, :2])
     high = torch.minimum(a[:, None, 2:], b[None, :, 2:])
     size = (high - low).clamp(min=0)
     inter = size[..., 0] * size[..., 1]
-    union = area_a[:, None] + area_b[None, :] - inter
+    return _ratio(inter, area_a[:, None] + area_b[None, :] - inter)
+
+
+def _ratio(inter, union):
     positive = union > 0
     # 0/0 (two zero-area boxes) is defined as 0; the safe denominator keeps the gradient finite
     return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))

@@ -72,6 +72,13 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
     out_size = tuple(output_length(args, axis) for axis in range(args.spatial_dims))
     check_output_size(op, x.shape[:2] + out_size, x.dtype)  # before a single tap is computed
     taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
+    if args.mode not in ("nearest", "nearest_exact"):
+        # an axis with o == n and s = t is a copy: its zero-weight neighbour t + 1 is not part of the
+        # sum, so a NaN there does not leak into output t (spec.upsample.NON_FINITE; torch copies it)
+        taps = [
+            [(s, neighbours[:1]) for s, neighbours in axis] if _is_copy(args, a, len(axis)) else axis
+            for a, axis in enumerate(taps)
+        ]
     values = accumulator(x)
     out = zeros(x.shape[:2] + tuple(len(axis) for axis in taps), like=x)
     everything = (slice(None), slice(None))
@@ -132,6 +139,12 @@ def axis_taps(args: UpsampleArguments, axis: int) -> list[tuple[Fraction, tuple[
             lam = s - i0
             taps.append((s, ((i0, 1 - lam), (i1, lam))))
     return taps
+
+
+def _is_copy(args: UpsampleArguments, axis: int, o: int) -> bool:
+    """A linear-mode axis whose output coordinates are ``s = t`` for every ``t`` (``o == n``, step 1)."""
+    n = args.input_size[axis]
+    return o == n and (args.align_corners or step(args, axis) == 1)
 
 
 def _cell(position: Fraction, n: int) -> int:

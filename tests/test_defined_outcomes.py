@@ -316,3 +316,86 @@ def test_fft_non_finite_makes_the_whole_row_nan_in_both(name, bad):
         getattr(accelerated, name)(torch.from_numpy(x[1:]), torch.from_numpy(w_bad)).numpy(),
     ):
         assert np.isnan(out[0, 1]).all() and np.isfinite(out[0, 0]).all(), out
+
+
+# 5. extreme finite values ---------------------------------------------------------------------
+
+
+def _extreme_boxes(dtype):
+    big, tiny = float(np.finfo(dtype).max), float(np.finfo(dtype).smallest_subnormal)
+    return [
+        [0, 0, 2e19, 2e19],  # the area 4e38 is past float32's range
+        [0, 0, 1e-30, 1e-30],  # the area 1e-60 is below float32's smallest subnormal
+        [-big, -big, big, big],  # the width 2 * max overflows
+        [0, 0, tiny, big],
+        [big / 2, 0, big, 1],
+    ]
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_box_iou_is_exact_for_extreme_finite_boxes(dtype):
+    """IoU is in [0, 1]: representable whatever the coordinates, so an overflowing area is no excuse."""
+    for box in _extreme_boxes(dtype):
+        with np.errstate(over="ignore"):
+            b = np.array([box], np.float64).astype(dtype)
+        if not np.isfinite(b).all() or b[0, 2] == b[0, 0]:
+            continue  # 2e19 is past float16's range, 1e-30 rounds to 0 there (a zero-area box: IoU 0)
+        for out in (reference.box_iou(b, b), accelerated.box_iou(torch.from_numpy(b), torch.from_numpy(b)).numpy()):
+            assert out.dtype == dtype and out.tolist() == [[1.0]], (dtype, box, out)
+    b = np.array([[0, 0, 2.0**65, 2.0**65], [0, 0, 2.0**64, 2.0**65]], np.float32)  # half the first box: IoU 1/2
+    for out in (reference.box_iou(b, b), accelerated.box_iou(torch.from_numpy(b), torch.from_numpy(b)).numpy()):
+        np.testing.assert_array_equal(out, [[1, 0.5], [0.5, 1]])
+
+
+@pytest.mark.parametrize("fmt", ["cxcywh", "xywh"])
+def test_box_iou_converts_extreme_float32_boxes_without_overflow(fmt):
+    big = float(np.finfo(np.float32).max)
+    b = np.array([[big / 2, big / 2, big / 2, big / 2]], np.float32)  # xywh: x2 = max; cxcywh: inside
+    for out in (reference.box_iou(b, b, fmt=fmt), accelerated.box_iou(torch.from_numpy(b), torch.from_numpy(b), fmt=fmt).numpy()):
+        assert out.tolist() == [[1.0]], (fmt, out)
+
+
+def test_nms_suppresses_duplicates_of_a_box_whose_area_overflows():
+    boxes = np.array([[0, 0, 2e19, 2e19], [0, 0, 2e19, 2e19], [1, 1, 2, 2]], np.float32)
+    scores = np.array([3, 2, 1], np.float32)
+    assert reference.nms(boxes, scores, 0.5).tolist() == [0, 2]
+    assert accelerated.nms(torch.from_numpy(boxes), torch.from_numpy(scores), 0.5).tolist() == [0, 2]
+
+
+def test_global_avg_pool_of_3e38_follows_the_overflow_rule():
+    """spec.pool.NON_FINITE: Σ|x| = 4.8e39 is past float32's range, so the sum may overflow. The reference
+    sums float32 in float64 (3e38); the accelerated path sums in float32 at native speed (inf). Below half
+    the range both must be finite: a 4 x 4 plane of 2^123 (Σ|x| = 2^127, exact in float32)."""
+    x = np.full((1, 1, 4, 4), 3e38, np.float32)
+    assert reference.global_avg_pool(x).item() == np.float32(3e38)
+    assert accelerated.global_avg_pool(torch.from_numpy(x)).item() in (np.float32(3e38), np.inf)
+    x = np.full((1, 1, 4, 4), 2.0**123, np.float32)
+    for out in (reference.global_avg_pool(x), accelerated.global_avg_pool(torch.from_numpy(x)).numpy()):
+        assert out.item() == 2.0**123
+    for out in (reference.avg_pool(x, 2), accelerated.avg_pool(torch.from_numpy(x), 2).numpy()):
+        np.testing.assert_array_equal(out, np.full((1, 1, 2, 2), 2.0**123, np.float32))
+
+
+@pytest.mark.parametrize("order", [[1, 1, -1], [1, -1, 1], [-1, 1, 1]])
+def test_correlate_near_3e38_follows_the_overflow_rule(order):
+    """[1e38, 1e38, -1e38] with kernel ones is 1e38 exactly, but Σ|x·w| = 3e38 is past half of float32's
+    range: the partial sum 1e38 + 1e38 fits, 3e38 summed first would not. Which order a sum takes is the
+    implementation's: the overflow rule lets it be ±inf or NaN; the reference (float64) is exact. With the
+    values at 2^122 (Σ|x·w| = 3 * 2^122, under half the range) both must give 2^122 in every order."""
+    from convspec.conformance.tolerance import SumOfProducts, compare
+
+    for scale in (1e38, 2.0**122):
+        x = (np.array([order], np.float64) * scale).astype(np.float32)[None]
+        w = np.ones((1, 1, 3), np.float32)
+        expected = reference.correlate(x, w)
+        assert expected.item() == np.float32(scale)
+        actual = accelerated.correlate(torch.from_numpy(x), torch.from_numpy(w)).numpy()
+        model = SumOfProducts(3, np.abs(x.astype(np.float64)).sum(axis=-1, keepdims=True), "float32", False)
+        assert compare(expected, actual, model).passed, (scale, actual)
+        if scale == 2.0**122:
+            assert actual.item() == scale
+    big = np.array([[[3e38, 3e38, -3e38]]], np.float32)  # Σ|x·w| = 9e38: the rule allows inf
+    model = SumOfProducts(3, np.array([[[9e38]]]), "float32", False)
+    assert model.may_overflow().all()
+    assert compare(reference.correlate(big, w), np.array([[[np.inf]]], np.float32), model).passed
+    assert not compare(reference.correlate(big, w), np.array([[[1.0]]], np.float32), model).passed
