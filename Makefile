@@ -39,6 +39,10 @@ $(STAMP): pyproject.toml requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# tinygrad's CPU device compiles with clang: as root (CI) Debian's is installed when missing; otherwise
+	@# install it yourself (apt-get install clang) or `convspec check tinygrad` and its tests say why not
+	@command -v clang >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null)
 	touch $(STAMP)
 
 clean:

@@ -27,7 +27,8 @@ DEFAULT_SEED = 0
 def add_parser(commands) -> None:
     parser = commands.add_parser(
         "matrix", help="run every library adapter and write the conformance matrix (markdown)",
-        description="Run every available library adapter (torch, numpy, scipy, jax, onnxruntime, skimage) on every "
+        description="Run every available library adapter (torch, numpy, scipy, jax, onnxruntime, skimage, tensorflow, "
+                    "keras-tensorflow, keras-jax, keras-torch, tinygrad) on every "
                     "operation it provides and write a markdown page: agreements, known divergences, failures, "
                     "the smallest counterexample of each, library versions.",
     )
