@@ -204,11 +204,11 @@ def check_dense_arguments(op: str, x_shape, weight_shape, bias_shape) -> None:
 
 NON_FINITE: dict[str, str] = {
     "relu": (
-        "Elementwise, no arithmetic: ``relu(nan) = nan``, ``relu(+inf) = +inf``, ``relu(-inf) = 0``; "
+        "Elementwise, no arithmetic, and it **must** hold: ``relu(nan) = nan``, ``relu(+inf) = +inf``, ``relu(-inf) = 0``; "
         "every other element is unaffected."
     ),
     "sigmoid": (
-        "Elementwise: ``sigmoid(nan) = nan``, ``sigmoid(+inf) = 1``, ``sigmoid(-inf) = 0`` (never "
+        "Elementwise, and it **must** hold: ``sigmoid(nan) = nan``, ``sigmoid(+inf) = 1``, ``sigmoid(-inf) = 0`` (never "
         "NaN from ``exp`` overflowing); every other element is unaffected."
     ),
     "softmax": (
@@ -217,7 +217,7 @@ NON_FINITE: dict[str, str] = {
         "values gives exactly 0 there and leaves the others as without it. Other slices are not "
         "affected. No finite input overflows (the maximum is subtracted first)."
     ),
-    "flatten": "No arithmetic: NaN and ±inf are copied to their flattened position.",
+    "flatten": "No arithmetic: NaN and ±inf **must** be copied to their flattened position.",
     "dense": (
         "A NaN at ``x[b, i]`` **must** make the whole row ``y[b, :]`` NaN (``0 · NaN`` included); a "
         "NaN at ``weight[o, i]`` the whole column ``y[:, o]``; a NaN ``bias[o]`` the column too. A "

@@ -464,12 +464,13 @@ NON_FINITE: dict[str, str] = {
         "(:data:`convspec.spec.non_finite.OVERFLOW`, ``Σ|x|`` over the window)."
     ),
     "global_max_pool": (
-        "Per ``(b, c)`` plane: NaN if the plane holds a NaN, else ``+inf`` if it holds one, else its "
-        "maximum (``-inf`` only for a plane of ``-inf``). Other planes are not affected."
+        "Per ``(b, c)`` plane, no arithmetic: the output **must** be NaN if the plane holds a NaN, else "
+        "``+inf`` if it holds one, else its maximum (``-inf`` only for a plane of ``-inf``). Other "
+        "planes are not affected."
     ),
     "global_avg_pool": (
-        "Per ``(b, c)`` plane: NaN if the plane holds a NaN or both ``+inf`` and ``-inf``, else ±inf if "
-        "it holds that infinity; other planes are not affected. Finite inputs: the plane's sum "
+        "Per ``(b, c)`` plane: the output **must** be NaN if the plane holds a NaN or both ``+inf`` and "
+        "``-inf``, else ±inf if it holds that infinity; other planes are not affected. Finite inputs: the plane's sum "
         "**may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`, ``Σ|x|`` over the plane): "
         "a float32 plane of ``3e38`` averages to ``3e38`` in the reference and to ``inf`` in the "
         "accelerated path, which sums in float32 (a float64 sum or a pre-scaled ``x / n`` would "

@@ -372,7 +372,7 @@ NON_FINITE: dict[str, str] = {
         "stay finite."
     ),
     "first_unpool": (
-        "No arithmetic: a non-finite ``x[b, c, p]`` **must** appear unchanged at the first cell of "
+        "No arithmetic: a non-finite ``x[b, c, p]`` (NaN, ±inf) **must** appear unchanged at the first cell of "
         "its block and nowhere else; every other cell keeps its value."
     ),
 }
