@@ -47,6 +47,7 @@ import math
 import os
 import sys
 import threading
+import warnings
 
 import numpy as np
 
@@ -273,7 +274,8 @@ def target(device: str | None = None, backend: str = "tensorflow") -> Target:
 
     def running(fn):
         def on_numpy(*arrays, **params):
-            with installed(modules):
+            with installed(modules), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # e.g. a softmax over an axis of length 1
                 return fn(*arrays, **params)
 
         on_numpy.__name__ = fn.__name__
