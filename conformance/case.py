@@ -28,6 +28,24 @@ class TargetCrash(CaseFailure):
     :mod:`.isolation`, which builds this failure itself."""
 
 
+class Unsupported(NotImplementedError):
+    """Raise it from a target's function (or VJP) to say that a valid case lies outside what the
+    target implements: the case is counted as "unsupported" with the exception's message, neither
+    passed nor failed, and the check draws another.
+
+    Any :class:`NotImplementedError` counts the same way; this subclass only names the intent::
+
+        from convspec.conformance import Unsupported
+
+        def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+            if groups != 1:
+                raise Unsupported("grouped convolution is not implemented")
+            ...
+
+    Declaring the same in ``SUPPORTS`` is better where it is cheap to say in advance: the
+    check then never calls the function on such a case."""
+
+
 class UserCodeError(CaseFailure):
     """An exception in user code around the operation itself (status "error"): a target's
     ``SUPPORTS`` predicate, an ``expression:`` of an expected-divergences file."""

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 
@@ -32,7 +33,8 @@ from convspec.conformance.commands import vectors as vectors_command
 from .catalog import CATALOG, get
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
-from .outputs import OutputError, check_output_paths
+from .merged import merged_exit_status, merged_json, parse_seeds, print_merged
+from .outputs import OutputError, check_output_paths, write_atomically
 from .report import exit_status, print_coverage, print_report, write_json, write_junit
 from .runner import PROFILES
 from .targets import ADAPTERS, DEVICES, load_target
@@ -98,6 +100,12 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--coverage", action="store_true", help="also print, per operation, how many checked cases "
                        "fell in each of its named regions (the corners every run visits: padding forms, defaults "
                        "omitted, NaN/inf, ...); the JSON report always carries these counts")
+    check.add_argument("--seeds", metavar="LIST", help="run the check once per seed (0-5, or 0,1,7) and print one "
+                       "merged table: per operation the seeds it passed and failed at, then the first failure; "
+                       "--report then holds every run's report under 'runs'")
+    check.add_argument("--max-failures", type=int, default=1, metavar="N",
+                       help="after an operation's first shrunk failure, search on for up to N distinct failures "
+                            "(a failure is distinct when its reason or its named regions differ; default 1)")
     check.set_defaults(handler=_check)
     from convspec.conformance.commands import matrix
 
@@ -147,10 +155,17 @@ def _check(args: argparse.Namespace) -> int:
         outputs = check_output_paths({"--report": args.report, "--junit": args.junit})
         if args.jobs is not None and args.jobs < 1:
             raise ValueError(f"--jobs must be a positive integer, got {args.jobs}")
+        if args.max_failures < 1:
+            raise ValueError(f"--max-failures must be a positive integer, got {args.max_failures}")
         if not args.timeout > 0:
             raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
         operations = [get(name.strip()) for name in args.ops.split(",")] if args.ops else list(CATALOG)
-        settings = resolve_settings(args.profile, args.examples, args.seed)
+        seeds = parse_seeds(args.seeds) if args.seeds is not None else None
+        if seeds is not None and args.seed is not None:
+            raise ValueError("--seed and --seeds exclude each other: give the one seed in --seeds")
+        if seeds is not None and args.junit:
+            raise ValueError("--junit takes one run: use --report with --seeds (it holds every run)")
+        settings = resolve_settings(args.profile, args.examples, args.seed if seeds is None else seeds[0])
         divergences = []
         if args.expected_divergences:
             from .divergences import load
@@ -165,11 +180,40 @@ def _check(args: argparse.Namespace) -> int:
         return _usage_error(console, f"target {target.name!r} defines none of "
                             f"{', '.join(op.name for op in operations)}{' (nor their _vjp)' if args.grad else ''}")
     examples, seed, derandomize = settings
+    if seeds is not None:
+        console.print(f"Checking [bold]{target.name}[/] against the reference at seeds {', '.join(map(str, seeds))}: "
+                      f"{examples} examples per operation each")
+        reports = []
+        for each in seeds:
+            reports.append(_run(args, console, target, operations, divergences, examples, each, False, outputs={},
+                                label=f"seed {each}: "))
+            if "--report" in outputs:
+                text = json.dumps(merged_json(reports, target), indent=2, allow_nan=False) + "\n"
+                write_atomically(outputs["--report"], lambda handle: handle.write(text.encode("utf-8")))
+            if reports[-1].interrupted:
+                break
+        print_merged(reports, target, console)
+        if "--report" in outputs:
+            console.print(f"JSON report: {outputs['--report']}", highlight=False)
+        return merged_exit_status(reports)
     drawn = "derandomized" if derandomize else f"seed {seed}"
     profile = f" (profile {args.profile})" if args.profile else ""
     backward = " (and the backward passes)" if args.grad else ""
     console.print(f"Checking [bold]{target.name}[/] against the reference{backward}: {examples} examples per "
                   f"operation, {drawn}{profile}")
+    report = _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs)
+    print_report(report, target, console)
+    if args.coverage:
+        print_coverage(report, console)
+    for option, label in (("--report", "JSON report"), ("--junit", "JUnit XML")):
+        if option in outputs:
+            console.print(f"{label}: {outputs[option]}", highlight=False)
+    return exit_status(report)
+
+
+def _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs, label=""):
+    """One check of ``operations`` (in worker processes), with a progress bar; the report files are rewritten
+    after every operation."""
 
     def save(report) -> None:  # after every operation: a killed run keeps what it had
         if "--report" in outputs:
@@ -179,25 +223,19 @@ def _check(args: argparse.Namespace) -> int:
 
     with Progress(
         TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        console=console, transient=bool(label),
     ) as bar:
 
         def progress(op: str, total: int):
-            task = bar.add_task(op, total=total)
+            task = bar.add_task(label + op, total=total)
             return lambda: bar.update(task, completed=min(total, bar.tasks[task].completed + 1))
 
-        report = run_isolated(
+        return run_isolated(
             target, operations, examples=examples, random_seed=seed, progress=progress, divergences=divergences,
             profile=args.profile, derandomize=derandomize, known_divergences=not args.no_known_divergences,
             grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.target, args.device),
+            max_failures=args.max_failures,
         )
-    print_report(report, target, console)
-    if args.coverage:
-        print_coverage(report, console)
-    for option, label in (("--report", "JSON report"), ("--junit", "JUnit XML")):
-        if option in outputs:
-            console.print(f"{label}: {outputs[option]}", highlight=False)
-    return exit_status(report)
 
 
 def resolve_settings(profile: str | None, examples: int | None, seed: int | None) -> tuple[int, int, bool]:

@@ -9,6 +9,7 @@ for other failures. The file::
     divergences:
       - op: upsample                      # required: an operation of the catalog
         when: {mode: [nearest, nearest_exact]}  # optional: params equal to the value, or one of a list
+                                          # (padding 0, [0, 0] and valid match alike; stride 2 is [2, 2])
         dtype: [float16]                  # optional: the inputs' dtype (one or a list)
         data: floats                      # optional: "integers" or "floats"
         failure_contains: "differs at"    # optional: a substring of the failure's reason
@@ -65,7 +66,7 @@ class Divergence:
             if name not in case.params:
                 return False
             options = wanted if isinstance(wanted, list) else [wanted]
-            if not any(_same(case.params[name], option) for option in options):
+            if not any(_same(case.params[name], option, name, case) for option in options):
                 return False
         if self.dtype and case.dtype not in self.dtype:
             return False
@@ -88,14 +89,53 @@ class Divergence:
         return True
 
 
-def _same(value: Any, wanted: Any) -> bool:
-    """Params compare as written in YAML: tuples as lists, numbers by value."""
-    def plain(v):
-        if isinstance(v, (tuple, list)):
-            return [plain(e) for e in v]
-        return v
+#: keywords that take one int or one int per spatial axis: ``2`` and ``(2, 2)`` mean the same
+_PER_AXIS = {"stride", "dilation", "kernel_size", "output_padding", "scale_factor", "size"}
 
-    return plain(value) == plain(wanted)
+
+def _same(value: Any, wanted: Any, name: str | None = None, case: Case | None = None) -> bool:
+    """Params compare as written in YAML (tuples as lists, numbers by value), and by meaning where one value
+    has several spellings: a ``padding`` of ``0``, ``(0, 0)``, ``((0, 0), (0, 0))`` and ``"valid"`` are one
+    padding (and ``1`` is ``(1, 1)``); a ``stride`` of ``2`` is ``(2, 2)`` on a 2-D input."""
+    if _plain(value) == _plain(wanted):
+        return True
+    if case is None or name not in _PER_AXIS | {"padding"}:
+        return False
+    rank = next(iter(case.inputs.values())).ndim - 2
+    if rank < 1:
+        return False
+    return _meaning(name, value, rank, case.op) == _meaning(name, wanted, rank, case.op) is not None
+
+
+def _plain(v):
+    if isinstance(v, (tuple, list)):
+        return [_plain(e) for e in v]
+    return v
+
+
+def _meaning(name: str, value: Any, rank: int, op: str):
+    """One spelling of a per-axis keyword or a padding (None where ``value`` is not one for this rank)."""
+    from convspec.spec.conventions import normalize_padding
+
+    try:
+        if name == "padding":
+            if value == "valid":
+                return ((0, 0),) * rank
+            padding = normalize_padding(op, tuple(_plain_tuple(value)) if isinstance(value, list) else value, rank)
+            return padding if isinstance(padding, str) else tuple(tuple(pair) for pair in padding)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return (value,) * rank
+        if isinstance(value, (tuple, list)) and len(value) == rank:
+            return tuple(value)
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def _plain_tuple(v):
+    if isinstance(v, (tuple, list)):
+        return tuple(_plain_tuple(e) for e in v)
+    return v
 
 
 def parse(data: Any, source: str = "<divergences>") -> list[Divergence]:

@@ -109,6 +109,7 @@ def run_isolated(
     progress: Callable[[str, int], Callable[[], None]] | None = None,
     on_result: Callable[[Report], None] | None = None,
     source: tuple[str, str | None] | None = None,
+    max_failures: int = 1,
 ) -> Report:
     """Check ``operations`` against ``target`` as :func:`.runner.run_check` does, each in a worker process.
 
@@ -137,7 +138,8 @@ def run_isolated(
         tasks += [_Task(len(operations) + i, op, True) for i, op in enumerate(operations)]
     if source is not None and os.path.isfile(source[0]):  # a fork server's workers may start in another folder
         source = (os.path.abspath(source[0]), source[1])
-    plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize), list(divergences),
+    plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
+                 list(divergences),
                  known_divergences, source)
 
     # what needs no worker: an operation the target lacks is "not provided", a backward it lacks "no backward"

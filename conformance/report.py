@@ -12,6 +12,7 @@ report gains a ``"grad"`` section and the JUnit XML one ``<op>.grad`` testcase p
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import platform
 from fractions import Fraction
@@ -81,6 +82,13 @@ def print_report(report: Report, target: Target, console: Console | None = None)
         if result.unsupported_reasons:
             reasons = "; ".join(f"{reason} ({count})" for reason, count in result.unsupported_reasons.most_common())
             console.print(f"[yellow]{result.op}[/] unsupported: {reasons}", highlight=False)
+    for label, result, drawn in short_runs(report):
+        console.print(
+            f"[bold yellow]{label}: only {drawn} of the {report.examples} random examples asked for ran[/]: hypothesis "
+            f"stops drawing when most draws are rejected, and {result.unsupported} were unsupported. Declare the "
+            "target's support with SUPPORTS_DRAWS so the draws stay inside it (docs: Check your own implementation).",
+            highlight=False,
+        )
     for result in report.results:
         for expected in result.expected[:1]:
             console.print(
@@ -93,12 +101,28 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     for result in report.results:
         if result.failed:
             _print_failure(result, target, console)
+            for number, failure in enumerate(result.more_failures, start=2):
+                _print_failure(dataclasses.replace(result, failure=failure), target, console, number=number)
     for result in report.grad_results or ():
         if result.failed:
             _print_failure(result, target, console, backward=True)
+            for number, failure in enumerate(result.more_failures, start=2):
+                _print_failure(dataclasses.replace(result, failure=failure), target, console, backward=True,
+                               number=number)
     _print_unfinished(report, console)
     good = not (report.failed or report.interrupted or report.internal_error)
     console.print(f"[{'bold green' if good else 'bold red'}]{summary_line(report)}[/]")
+
+
+def short_runs(report: Report) -> list[tuple[str, OperationResult, int]]:
+    """``(label, result, drawn)`` for each operation whose check ended without a fault but ran fewer random
+    examples than asked (``drawn``: its examples less the regions' explicit cases)."""
+    short = []
+    for result in report.results + (report.grad_results or []):
+        drawn = result.examples - result.region_examples
+        if result.status in ("passed", "expected divergence") and drawn < report.examples:
+            short.append((result.op if result in report.results else f"{result.op} (grad)", result, drawn))
+    return short
 
 
 def print_coverage(report: Report, console: Console) -> None:
@@ -314,13 +338,17 @@ _FAULT_TITLES = {
 }
 
 
-def _print_failure(result: OperationResult, target: Target, console: Console, backward: bool = False) -> None:
+def _print_failure(result: OperationResult, target: Target, console: Console, backward: bool = False,
+                   number: int | None = None) -> None:
+    """One failure's panel and reproduction; ``number``: the 2nd, 3rd... distinct failure (--max-failures)."""
     failure = result.failure
     op = f"{result.op}{' backward (grad)' if backward else ''}"
     if result.status == "crashed" and result.first_failure_example is not None:
         title = f"CRASHED: {op} (smallest case found)"
     else:
         title = _FAULT_TITLES[result.status].format(op=op)
+    if number is not None:
+        title += f" — distinct failure {number} (--max-failures)"
     if failure is None:
         console.print(Panel(Text(result.detail), title=title, border_style="red"))
         console.print()
@@ -434,6 +462,7 @@ def _result_json(result: OperationResult, target: Target) -> dict:
         "seconds": round(result.seconds, 3),
         "first_failure_example": result.first_failure_example,
         "region_examples": result.region_examples,
+        "drawn_examples": result.examples - result.region_examples,
         "coverage": dict(result.coverage),
         "detail": result.detail or None,
         "failure": None,
@@ -442,6 +471,11 @@ def _result_json(result: OperationResult, target: Target) -> dict:
             for e in result.expected
         ],
     }
+    entry["more_failures"] = [
+        {"case": case_json(f.case), "reason": f.reason,
+         "reproduction": _reproduction(dataclasses.replace(result, failure=f), target)}
+        for f in result.more_failures
+    ]
     if result.failure is not None:
         failure = result.failure
         entry["failure"] = {

@@ -9,7 +9,9 @@ smallest one is kept for the report.
 
 A target may declare cases it does not support (:attr:`Target.supports`): those are
 skipped (hypothesis draws another) and counted as "unsupported", never passed or
-failed. A failure that matches an expected divergence (:mod:`.divergences`) is
+failed. A target function that raises :class:`NotImplementedError` (or
+:class:`~.case.Unsupported`) on a case refuses it the same way, with the exception's
+message as the reason. A failure that matches an expected divergence (:mod:`.divergences`) is
 counted as an "expected divergence" and the search goes on for other failures.
 
 Backward passes (``convspec check --grad``, :func:`run_gradient`): for each differentiable
@@ -25,6 +27,7 @@ differentiate is "no backward", neither passed nor failed.
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 import traceback
 from collections import Counter
@@ -34,10 +37,11 @@ from typing import Callable, Iterable
 import numpy as np
 from hypothesis import HealthCheck, Phase, assume, given, seed, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
+from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from .case import Case, CaseFailure, TargetCrash, UserCodeError
 from .catalog import CATALOG, Operation
+from .draws import narrowed
 from .regions import Coverage, region_cases
 from .targets import Target
 from .tolerance import Comparison, compare
@@ -103,6 +107,7 @@ class OperationResult:
     seconds: float = 0.0
     detail: str = ""  # what happened, where no case tells it (a crash before the first case, an internal error)
     region_examples: int = 0  # of ``examples``: the explicit cases of the operation's named regions
+    more_failures: list = field(default_factory=list)  # --max-failures: further distinct failures (CaseFailure)
     coverage: dict[str, int] = field(default_factory=dict)  # region name -> checked cases in it (.regions)
 
     @property
@@ -149,12 +154,35 @@ class Report:
         return {status: sum(r.status == status for r in self.results) for status in STATUSES}
 
 
+class _Refused(UnsatisfiedAssumption):
+    """The target raised NotImplementedError on a case: hypothesis rejects the case (as ``assume(False)``)."""
+
+
+def _refusals_as_unsupported(function: Callable, result: OperationResult) -> Callable:
+    """``function`` with a NotImplementedError counted as an unsupported case of ``result`` (its message is the
+    reason) and the case rejected. The search counted the case as an example before calling: undo that."""
+
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except NotImplementedError as error:
+            reason = str(error).strip() or f"the target raised {type(error).__name__}"
+            result.examples -= 1
+            result.unsupported += 1
+            result.unsupported_reasons[reason] += 1
+            raise _Refused(reason) from None
+
+    return call
+
+
 def check_case(operation: Operation, target_fn: Callable, case: Case) -> Comparison:
     """Check one case; raise :class:`CaseFailure` with the reason if the target is wrong."""
     inputs_before = case.copies()
     arguments = case.copies()
     try:
         actual = target_fn(*arguments, **case.params)
+    except _Refused:
+        raise
     except SystemExit as error:  # sys.exit() inside the target: a crash, not a green exit
         raise TargetCrash(case, f"the target called sys.exit({error.code!r}) on a valid call") from None
     except Exception as error:  # the target must accept every valid case
@@ -268,7 +296,8 @@ def _search(
 
     if not derandomize:
         run = seed(random_seed)(run)
-    return _finish(run, result, started)
+    with narrowed(target.draw_limits(operation.name)):  # SUPPORTS_DRAWS: draw inside the declared limits
+        return _finish(run, result, started)
 
 
 def run_operation(
@@ -280,6 +309,7 @@ def run_operation(
     on_example: Callable[[], None] | None = None,
     divergences: Iterable = (),
     derandomize: bool = False,
+    max_failures: int = 1,
 ) -> OperationResult:
     """Run ``examples`` hypothesis cases of one operation against ``target``.
 
@@ -287,11 +317,16 @@ def run_operation(
     limit of ten draws per example) and counted; if none is supported the status is
     "unsupported". ``divergences`` are :class:`convspec.conformance.divergences.Divergence`
     entries: a failure one of them matches is recorded as expected and does not stop the search.
+    ``max_failures`` > 1 searches on after a failure for others (:func:`_distinct_failures`).
     """
+    if max_failures > 1:
+        return _distinct_failures(run_operation, operation, target, max_failures, examples=examples,
+                                  random_seed=random_seed, on_example=on_example, divergences=divergences,
+                                  derandomize=derandomize)
     if not target.provides(operation.name):
         return OperationResult(operation.name, "not provided")
     result = OperationResult(operation.name, "passed")
-    target_fn = target.functions[operation.name]
+    target_fn = _refusals_as_unsupported(target.functions[operation.name], result)
     entries = [d for d in divergences if d.applies_to(operation.name)]
     strategy = target.strategies.get(operation.name, operation.strategy)()
     started = time.perf_counter()
@@ -343,7 +378,8 @@ def run_operation(
 
     if not derandomize:
         run = seed(random_seed)(run)
-    return _finish(run, result, started)
+    with narrowed(target.draw_limits(operation.name)):  # SUPPORTS_DRAWS: draw inside the declared limits
+        return _finish(run, result, started)
 
 
 def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_out: np.ndarray) -> Comparison:
@@ -358,6 +394,8 @@ def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_ou
     inputs_before, arguments, upstream = case.copies(), case.copies(), grad_out.copy()
     try:
         actual = vjp(upstream, *arguments, **case.params)
+    except _Refused:
+        raise
     except SystemExit as error:
         raise GradientCrash(case, grad_out, f"the target's VJP called sys.exit({error.code!r}) on a valid call") from None
     except Exception as error:  # the target must differentiate every valid case it supports
@@ -387,6 +425,7 @@ def run_gradient(
     on_example: Callable[[], None] | None = None,
     divergences: Iterable = (),
     derandomize: bool = False,
+    max_failures: int = 1,
 ) -> OperationResult:
     """Check the target's backward pass of one operation on ``examples`` cases, as :func:`run_operation`.
 
@@ -395,11 +434,17 @@ def run_gradient(
     """
     from .gradients import GRADIENT_OP_NAMES, draw_grad_out
 
+    if max_failures > 1:
+        return _distinct_failures(run_gradient, operation, target, max_failures, examples=examples,
+                                  random_seed=random_seed, on_example=on_example, divergences=divergences,
+                                  derandomize=derandomize)
+
     if operation.name not in GRADIENT_OP_NAMES:
         return OperationResult(operation.name, "not differentiable")
     if not target.provides_vjp(operation.name):
         return OperationResult(operation.name, "no backward")
-    vjp = target.vjps[operation.name]
+    result = OperationResult(operation.name, "passed")
+    vjp = _refusals_as_unsupported(target.vjps[operation.name], result)
     entries = [d for d in divergences if d.applies_to(operation.name)]
     strategy = st.tuples(target.strategies.get(operation.name, operation.strategy)(), st.integers(0, 2**32 - 1))
 
@@ -410,7 +455,7 @@ def run_gradient(
     # each region's case with an upstream gradient of its own (seeded by its position: the same on every run)
     explicit = [(case, index) for index, (_, case) in enumerate(region_cases(operation.name))]
     return _search(
-        OperationResult(operation.name, "passed"), operation, target, strategy, check, examples=examples,
+        result, operation, target, strategy, check, examples=examples,
         random_seed=random_seed, on_example=on_example, entries=entries, derandomize=derandomize, explicit=explicit,
     )
 
@@ -427,6 +472,7 @@ def run_check(
     derandomize: bool = False,
     known_divergences: bool = True,
     grad: bool = False,
+    max_failures: int = 1,
 ) -> Report:
     """Check every operation against ``target``; ``progress(op, total)`` returns a per-example callback.
 
@@ -449,7 +495,7 @@ def run_check(
         report.results.append(
             run_operation(
                 operation, target, examples=examples, random_seed=random_seed, on_example=callback,
-                divergences=divergences, derandomize=derandomize,
+                divergences=divergences, derandomize=derandomize, max_failures=max_failures,
             )
         )
     if grad:
@@ -462,10 +508,115 @@ def run_check(
             report.grad_results.append(
                 run_gradient(
                     operation, target, examples=examples, random_seed=random_seed, on_example=callback,
-                    divergences=grad_divergences, derandomize=derandomize,
+                    divergences=grad_divergences, derandomize=derandomize, max_failures=max_failures,
                 )
             )
     return report
+
+
+class _SameFailure:
+    """An expected-divergence-like entry that matches a failure already found (``--max-failures``): the same
+    kind of disagreement (the reason with its numbers blanked) on a case that shares the failure's essential
+    keywords (:func:`essential_params`)."""
+
+    def __init__(self, op: str, failure: CaseFailure, essential: dict):
+        self.op = op
+        self.template = reason_template(failure.reason)
+        self.essential = essential
+        # no essential keyword: the failure is known only for its exact shapes
+        self.shapes = None if essential else _shapes(failure.case)
+        self.reason = f"the failure already reported: {failure.reason}"
+
+    def applies_to(self, op: str) -> bool:
+        return op == self.op
+
+    def matches(self, case: Case, reason: str) -> bool:
+        if reason_template(reason) != self.template:
+            return False
+        if self.shapes is not None:
+            return _shapes(case) == self.shapes
+        return all(_plain(case.params.get(key, _MISSING)) == _plain(value) for key, value in self.essential.items())
+
+
+_MISSING = object()
+
+
+def _plain(value):
+    """A keyword's value with lists as tuples, so (1, 2) and [1, 2] compare equal."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _shapes(case: Case) -> tuple:
+    return tuple(None if a is None else a.shape for a in case.inputs.values())
+
+
+def reason_template(reason: str) -> str:
+    """A failure's reason with every number, index and value blanked (``#``; an index of any rank is one ``#``)."""
+    blanked = re.sub(r"(?i)[-+]?(?:\d+\.?\d*(?:e[-+]?\d+)?|nan|inf)", "#", reason)
+    return re.sub(r"#(?:,\s*#)*,?", "#", blanked)
+
+
+def essential_params(operation: Operation, case: Case, fails: Callable[[Case], bool]) -> dict:
+    """The keywords of a failing ``case`` that the failure needs: each keyword not at its default is set back
+    to its default in turn, and kept as essential when the case then passes or becomes invalid."""
+    import inspect
+
+    defaults = {name: parameter.default for name, parameter in inspect.signature(operation.reference).parameters.items()
+                if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is not inspect.Parameter.empty}
+    essential = {}
+    for key, value in case.params.items():
+        if key in defaults and _plain(value) == _plain(defaults[key]):
+            continue
+        if key not in defaults:
+            essential[key] = value
+            continue
+        trial = Case(case.op, case.inputs, {**case.params, key: defaults[key]}, case.data_kind)
+        try:
+            operation.reference(*trial.arrays(), **trial.params)  # still a valid call?
+            still_fails = fails(trial)
+        except Exception:  # the simpler call is not valid, or the target's fault is of another kind
+            still_fails = False
+        if not still_fails:
+            essential[key] = value
+    return essential
+
+
+def _distinct_failures(run: Callable, operation: Operation, target: Target, max_failures: int, *,
+                       divergences: Iterable, **settings) -> OperationResult:
+    """Run the search; after each failure run it again with that failure declared (:class:`_SameFailure`: the
+    same kind of reason on a case sharing its essential keywords), until ``max_failures`` distinct failures are
+    found or a search ends without a new one. The first search's result is returned, the later failures in
+    :attr:`OperationResult.more_failures`."""
+    divergences = list(divergences)
+    result = run(operation, target, divergences=divergences, **settings)
+    known = []
+    latest = result
+    while latest.status == "failed" and latest.failure is not None and 1 + len(result.more_failures) < max_failures:
+        failure = latest.failure
+        known.append(_SameFailure(operation.name, failure, essential_params(operation, failure.case,
+                                                                              _recheck(run, operation, target, failure))))
+        latest = run(operation, target, divergences=divergences + known, **{**settings, "on_example": None})
+        if latest.status == "failed" and latest.failure is not None:
+            result.more_failures.append(latest.failure)
+    return result
+
+
+def _recheck(run: Callable, operation: Operation, target: Target, failure: CaseFailure) -> Callable[[Case], bool]:
+    """``fails(case)``: whether the target still fails ``case`` (a backward failure: with the same ``grad_out``)."""
+
+    def fails(case: Case) -> bool:
+        try:
+            if run is run_gradient:
+                check_gradient_case(operation, target.vjps[operation.name], case, failure.grad_out)
+            else:
+                check_case(operation, target.functions[operation.name], case)
+        except CaseFailure:
+            return True
+        return False
+
+    return fails
 
 
 def _counting_coverage(target: Target, op: str, result: OperationResult) -> Target:
@@ -509,6 +660,9 @@ def _visit_regions(result: OperationResult, operation: Operation, target: Target
             on_example()
         try:
             comparison = check(drawn)
+        except _Refused:  # counted as unsupported by _refusals_as_unsupported
+            result.region_examples -= 1
+            continue
         except CaseFailure as failure:
             try:
                 entry = next((d for d in entries if d.matches(case, failure.reason)), None)

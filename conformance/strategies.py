@@ -5,6 +5,9 @@ dilation, padding form), then an input just long enough for at least one window
 to fit, then the data. Sizes are kept small enough for the reference loops.
 Data are drawn from a seeded numpy generator (fast); hypothesis shrinks the
 shapes, the parameters and the seed.
+
+A target's declared limits (:mod:`.draws`, ``SUPPORTS_DRAWS``) narrow the rank, padding form,
+dtype and data kind drawn here; with none, the draws are the unconstrained ones.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from convspec.conformance.draws import allowed
 
 DTYPES = ("float32", "float32", "float64", "float16")  # float32 most often
 DATA_KINDS = ("integers", "floats")
@@ -33,12 +37,12 @@ def random_array(shape, dtype: str, kind: str, rng: np.random.Generator) -> np.n
 def spatial_config(draw, spatial_dims: int | None = None):
     """Rank, kernel, stride, dilation, padding and an input size that admits a window."""
     if spatial_dims is None:
-        spatial_dims = draw(st.sampled_from((1, 2, 2, 3)))
+        spatial_dims = draw(st.sampled_from(allowed("ranks", (1, 2, 2, 3))))
     max_k, max_d, max_s, max_extra, max_pad = _LIMITS[spatial_dims]
     kernel = tuple(draw(st.integers(1, max_k)) for _ in range(spatial_dims))
     dilation = tuple(draw(st.integers(1, max_d)) for _ in range(spatial_dims))
     stride = tuple(draw(st.integers(1, max_s)) for _ in range(spatial_dims))
-    form = draw(st.sampled_from(("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")))
+    form = draw(st.sampled_from(allowed("padding", ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full"))))
     if form == "int":
         p = draw(st.integers(0, max_pad))
         padding, pairs = p, [(p, p)] * spatial_dims
@@ -66,7 +70,7 @@ def spatial_config(draw, spatial_dims: int | None = None):
 
 @st.composite
 def data_settings(draw):
-    dtype = draw(st.sampled_from(DTYPES))
-    kind = draw(st.sampled_from(DATA_KINDS))
+    dtype = draw(st.sampled_from(allowed("dtypes", DTYPES)))
+    kind = draw(st.sampled_from(allowed("data", DATA_KINDS)))
     seed = draw(st.integers(0, 2**32 - 1))
     return dtype, kind, np.random.default_rng(seed)

@@ -15,8 +15,11 @@ take and return numpy arrays. ``convspec check`` accepts:
 A target may declare which configurations of an operation it supports: a module-level
 ``SUPPORTS = {"correlate": fn, ...}`` where ``fn(case)`` returns ``True`` for a case it
 handles, or a string (the reason) for one it does not. Unsupported cases are skipped and
-counted as "unsupported", never passed or failed. ``VERSIONS = {"mylib": "1.2"}`` is
-copied into the JSON report.
+counted as "unsupported", never passed or failed. A function that raises
+``NotImplementedError`` (or ``convspec.conformance.Unsupported``) on a case refuses it the same
+way, with its message as the reason. ``SUPPORTS_DRAWS`` declares limits (ranks, dtypes, data
+kinds, padding forms, groups) that also narrow the draws, so a narrow target gets its full
+example budget (:mod:`.draws`). ``VERSIONS = {"mylib": "1.2"}`` is copied into the JSON report.
 
 The protocol for your own target (a complete example)::
 
@@ -60,6 +63,7 @@ import numpy as np
 
 from .case import Case, UserCodeError
 from .catalog import CATALOG
+from .draws import check_declaration, limits_for, outside
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
 ADAPTERS = {
@@ -96,6 +100,11 @@ class Target:
     vjps: dict[str, Callable] = field(default_factory=dict)  # op -> numpy VJP with the reference's signature
     vjp_snippet_setup: str | None = None  # lines that make `target.<op>_vjp` callable (default: snippet_setup)
     known_grad_divergences: tuple = ()  # divergences of the backward passes only (the forward's apply too)
+    draws: dict[str, dict] = field(default_factory=dict)  # SUPPORTS_DRAWS: op or "*" -> key -> allowed (.draws)
+
+    def draw_limits(self, op: str) -> dict[str, tuple]:
+        """The declared limits on ``op``'s draws (:mod:`.draws`); empty when there are none."""
+        return limits_for(self.draws, op) if self.draws else {}
 
     def provides(self, op: str) -> bool:
         return op in self.functions
@@ -105,6 +114,11 @@ class Target:
 
     def unsupported_reason(self, op: str, case: Case) -> str | None:
         """None when the target handles ``case``; otherwise why not (a short sentence)."""
+        limits = self.draw_limits(op)
+        if limits:
+            reason = outside(limits, case)
+            if reason is not None:
+                return reason
         predicate = self.supports.get(op)
         if predicate is None:
             return None
@@ -208,7 +222,8 @@ def _module_target(name: str, module, setup: str) -> Target:
     if unknown:
         raise ValueError(f"target {name!r}: SUPPORTS names operations the catalog lacks: {', '.join(map(str, unknown))}")
     supports = {op: fn for op, fn in declared.items() if op in functions or op in vjps}
-    return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps)
+    draws = check_declaration(name, getattr(module, "SUPPORTS_DRAWS", None) or {}, {op.name for op in CATALOG})
+    return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps, draws=draws)
 
 
 def namespace(name: str, device: str | None = None) -> SimpleNamespace:
