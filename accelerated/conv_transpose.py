@@ -5,6 +5,8 @@ takes and returns ``torch.Tensor`` on whatever device the input lives, for float
 bfloat16, float32 and float64, with autograd flowing through.
 Conventions: :mod:`convspec.spec.conventions`; rules: :mod:`convspec.spec.conv_transpose`.
 
+CPU bfloat16 with a stride > 1 and a NaN or inf in an input runs in float32, rounded once (torch
+2.13's bfloat16 kernel writes them to the wrong positions and channels there).
 1-, 2- and 3-D inputs run on ``torch.nn.functional.conv_transpose{1,2,3}d``. Equal
 cropping on both sides plus ``output_padding`` goes to the native call as is (no
 extra work). Unequal sides (``(lo, hi)`` pairs, ``"same"`` with an odd surplus) crop
@@ -59,6 +61,19 @@ def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=
         if key is not None:
             _plans.store(key, plan)
     plan.outputs.check(x.dtype)
+    if x.dtype == torch.bfloat16 and x.device.type == "cpu" and max(plan.args.stride) > 1 and not _all_finite(x, weight, bias):
+        # torch 2.13's CPU bfloat16 kernel (stride > 1) writes a NaN or inf to the wrong positions and
+        # channels (spec.conv_transpose.NON_FINITE): then float32 sums, rounded once to bfloat16
+        wide = [None if t is None else t.float() for t in (x, weight, bias)]
+        return _run(plan, *wide).to(torch.bfloat16)
+    return _run(plan, x, weight, bias)
+
+
+def _all_finite(*tensors) -> bool:
+    return all(t is None or bool(torch.isfinite(t).all()) for t in tensors)
+
+
+def _run(plan, x, weight, bias):
     args = plan.args
     if plan.native is None:
         return _conv_transpose_any_rank(x, weight, bias, args, plan.crops)

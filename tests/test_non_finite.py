@@ -149,19 +149,28 @@ def test_conv_transpose(implementation):
 
 
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16, torch.float32])
-def test_grouped_conv_transpose_keeps_nan_in_its_group(dtype):
-    """torch 2.13's CPU bfloat16 grouped transposed convolution leaks a NaN across channels; the accelerated
-    implementation must not (spec.conv_transpose.NON_FINITE)."""
-    for groups, channels, length, kernel in [(4, 4, 3, 2), (2, 4, 5, 3), (3, 6, 4, 1), (8, 8, 7, 3)]:
+@pytest.mark.parametrize("bad", [NAN, INF])
+def test_grouped_conv_transpose_keeps_nan_in_its_group(dtype, bad):
+    """torch 2.13's CPU bfloat16 transposed convolution with stride > 1 writes a NaN (or inf) to the wrong
+    positions and, grouped, to the wrong channel (x[1, 0, 1] = nan, weight ones, stride 2, groups 2:
+    channel 1 gets NaN at 0, 1 instead of channel 0 at 2, 3); the accelerated implementation must not
+    (spec.conv_transpose.NON_FINITE)."""
+    for groups, per_group, length, kernel, stride in [(2, 1, 3, 2, 2), (4, 1, 3, 2, 1), (2, 2, 5, 3, 2), (3, 2, 4, 1, 3), (8, 1, 7, 3, 2), (1, 3, 5, 2, 2)]:
+        channels = groups * per_group
         for where in range(channels):
             x = torch.ones(2, channels, length, dtype=dtype)
-            x[1, where, length // 2] = float("nan")
+            x[1, where, length // 2] = bad
             w = torch.ones(channels, 2, kernel, dtype=dtype)
-            out = accelerated.conv_transpose(x, w, groups=groups).float()
-            group = where // (channels // groups)
+            out = accelerated.conv_transpose(x, w, groups=groups, stride=stride).float()
+            group = where // per_group
             reached = torch.zeros_like(out, dtype=torch.bool)
-            reached[1, 2 * group : 2 * group + 2, length // 2 : length // 2 + kernel] = True
-            assert torch.equal(torch.isnan(out), reached), (dtype, groups, where, torch.isnan(out).int())
+            start = length // 2 * stride
+            reached[1, 2 * group : 2 * group + 2, start : start + kernel] = True
+            assert torch.equal(~torch.isfinite(out), reached), (dtype, groups, stride, where, (~torch.isfinite(out)).int())
+    x = torch.ones(1, 2, 3, dtype=torch.bfloat16)
+    x[0, 0, 1] = bad
+    out = accelerated.conv_transpose(x, torch.ones(2, 1, 2, dtype=torch.bfloat16), groups=2, stride=2)
+    assert (~torch.isfinite(out)).int().tolist() == [[[0, 0, 1, 1, 0, 0], [0, 0, 0, 0, 0, 0]]]
     x = np.ones((1, 4, 3, 3), F)
     x[0, 1, 1, 1] = NAN
     out = _call("reference", "conv_transpose", x, np.ones((4, 1, 2, 2), F), groups=4)
