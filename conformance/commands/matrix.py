@@ -111,8 +111,9 @@ def build_page(names, *, examples: int, seed: int, command: str, progress=None) 
         "under the rounding-error tolerance (integer-valued data bit for bit).",
         "",
         f"Regenerate this page with `{command}` "
-        "(it takes a few minutes; the libraries are the `adapters` extra). A single library: "
-        "`convspec check torch` (or `numpy`, `scipy`, `jax`, `onnxruntime`, `skimage`).",
+        "(it takes a few minutes; the libraries are the `adapters`, `tensorflow`, `keras` and `tinygrad` extras). "
+        "A single library: `convspec check torch` (or `numpy`, `scipy`, `jax`, `onnxruntime`, `skimage`, "
+        "`tensorflow`, `keras-tensorflow`, `keras-jax`, `keras-torch`, `tinygrad`).",
         "",
         "* **agrees (N)**: N supported cases checked, all within tolerance;",
         "* **differs (known)**: some cases differ as the adapter documents; the finding below says which "
