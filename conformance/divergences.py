@@ -18,8 +18,15 @@ for other failures. The file::
           torch computes the nearest source index in float32 and rounds across a boundary.
 
 Every condition given must hold for an entry to match; an entry with only ``op`` and
-``reason`` matches every failure of that operation. The expression is evaluated with
-Python's ``eval`` — the file is your own configuration, treat it like code.
+``reason`` matches every failure of that operation. Keep entries narrow: a broad entry
+also hides every unrelated bug of the operation, so give ``failure_contains`` (a piece of
+the failure's reason as the report prints it) and the ``when`` keywords that cause the
+difference. ``when`` compares a keyword after the catalog fills in its default, and by
+meaning where one value has several spellings: a ``padding`` of ``0``, ``[0, 0]``,
+``[[0, 0], [0, 0]]`` and ``valid`` match alike, and a ``stride`` of ``2`` matches ``[2, 2]``.
+The expression sees ``case``, ``params`` (defaults filled in), ``inputs`` (name -> array)
+and ``np``; it is evaluated with Python's ``eval`` — the file is your own configuration,
+treat it like code. An expression that raises makes the operation's status "error".
 """
 
 from __future__ import annotations

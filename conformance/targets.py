@@ -62,7 +62,7 @@ from typing import Callable
 import numpy as np
 
 from .case import Case, UserCodeError
-from .catalog import CATALOG
+from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -116,7 +116,7 @@ class Target:
         """None when the target handles ``case``; otherwise why not (a short sentence)."""
         limits = self.draw_limits(op)
         if limits:
-            reason = outside(limits, case)
+            reason = outside(limits, BY_NAME[op].complete(case) if op in BY_NAME else case)  # defaults count
             if reason is not None:
                 return reason
         predicate = self.supports.get(op)

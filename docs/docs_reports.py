@@ -76,6 +76,44 @@ def myconv_report() -> str:
     return _block("convspec check myconv.py", text, failed)
 
 
+def kerasconv_source() -> str:
+    return "```python\n" + (ROOT / "docs" / "tutorials" / "kerasconv.py").read_text().rstrip() + "\n```\n"
+
+
+def kerasconv_report() -> str:
+    """``convspec check kerasconv.py --examples 40``: a Keras Conv2D layer, its SUPPORTS_DRAWS and refusals."""
+    path = ROOT / "docs" / "tutorials" / "kerasconv.py"
+    text, failed = _report_text(path, examples=40)
+    text = text.replace("./docs/tutorials/kerasconv.py", "kerasconv.py").replace("docs/tutorials/kerasconv.py",
+                                                                                 "kerasconv.py")
+    return _block("convspec check kerasconv.py --examples 40", text, failed)
+
+
+def divergences_format() -> str:
+    """The expected-divergences file format, from the docstring of :mod:`convspec.conformance.divergences`
+    (the one place it is written), as Markdown."""
+    from convspec.conformance import divergences
+
+    lines = (divergences.__doc__ or "").strip().splitlines()
+    out, in_code = [], False
+    for line in lines[2:]:  # the first line is the module's title
+        if line.endswith("::"):
+            out.append(line[:-1])
+            out.append("")
+            out.append("```yaml")
+            in_code = True
+            continue
+        if in_code and not line and out[-1] == "```yaml":
+            continue
+        if in_code and line and not line.startswith("    "):
+            out.append("```")
+            in_code = False
+        out.append(line[4:] if in_code else line.replace("``", "`"))
+    if in_code:
+        out.append("```")
+    return "\n".join(out).strip() + "\n"
+
+
 def mutant_report() -> str:
     path = _mutant()
     text, failed = _report_text(path)
