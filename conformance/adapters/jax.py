@@ -25,6 +25,12 @@ upsample            ``jax.image.resize(x, shape, method, antialias=False)`` for 
 
 float64 needs ``jax_enable_x64``, which loading this target turns on.
 
+Speed: each call runs one ``jax.jit`` program per operation and set of static parameters (XLA compiles
+it once per input shape: one compilation per call instead of one per primitive of an eager call), and
+compiled programs are kept in jax's persistent compilation cache (``~/.cache/convspec/jax``, or
+``$XDG_CACHE_HOME/convspec/jax``; ``CONVSPEC_JAX_CACHE=off`` turns it off), so a rerun of the same
+cases (a derandomized check) compiles nothing. The numbers are XLA's own at its default flags.
+
 Backward passes (``convspec check jax --grad``): every operation above, by ``jax.vjp``
 through the same calls (the floating inputs as primals, ``grad_out`` as the cotangent).
 ``jnp.max`` (global_max_pool) shares a tie's gradient among the tied cells, where convspec
@@ -34,7 +40,10 @@ Docs: https://docs.jax.dev/en/latest/_autosummary/jax.lax.conv_general_dilated.h
 
 from __future__ import annotations
 
+import functools
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 
@@ -64,7 +73,7 @@ def _jax_padding(args):
         return "SAME"
     if args.padding == "same_lower":
         return "SAME_LOWER"
-    return [tuple(p) for p in conv_pads(args)]
+    return tuple(tuple(p) for p in conv_pads(args))
 
 
 def _supports_upsample(case: Case) -> bool | str:
@@ -77,6 +86,19 @@ def _supports_upsample(case: Case) -> bool | str:
         if any(math.floor(n * f) != n * f for n, f in zip(args.input_size, args.scale_factor)):
             return "nearest_exact with a scale factor that does not divide the length (jax.image.resize uses n/out)"
     return True
+
+
+def _persistent_cache(jax) -> None:
+    """Keep compiled programs across runs in jax's persistent compilation cache (unless
+    ``CONVSPEC_JAX_CACHE=off`` or the user configured a cache directory already)."""
+    if os.environ.get("CONVSPEC_JAX_CACHE", "").lower() in ("off", "0", "no"):
+        return
+    if jax.config.jax_compilation_cache_dir:
+        return
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    jax.config.update("jax_compilation_cache_dir", str(base / "convspec" / "jax"))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 
 def target(device: str | None = None) -> Target:
@@ -93,6 +115,12 @@ def target(device: str | None = None) -> Target:
     except RuntimeError:
         raise ValueError(f"--device {wanted}: jax finds no {platform} device here (jax.devices() = {jax.devices()})") from None
     highest = lax.Precision.HIGHEST
+    _persistent_cache(jax)
+
+    @functools.lru_cache(maxsize=None)
+    def program(name, static, body):
+        """One jitted program per operation and static parameters (``body(static, *arrays)``)."""
+        return jax.jit(functools.partial(body, static))
 
     tracing: dict[int, object] = {}  # id(numpy input) -> its jax.vjp primal, while a VJP runs
 
@@ -126,36 +154,45 @@ def target(device: str | None = None) -> Target:
         vjp.__name__ = f"{fn.__name__}_vjp"
         return vjp
 
-    def _correlate(x, w, b, args):
-        y = lax.conv_general_dilated(put(x), w, window_strides=args.stride, padding=_jax_padding(args),
-                                     rhs_dilation=args.dilation, feature_group_count=args.groups, precision=highest)
+    def _conv_body(static, x, w, b):
+        flip, stride, padding, dilation, groups = static
+        if flip:
+            w = jnp.flip(w, axis=tuple(range(2, w.ndim)))
+        y = lax.conv_general_dilated(x, w, window_strides=stride, padding=padding, rhs_dilation=dilation,
+                                     feature_group_count=groups, precision=highest)
         if b is not None:
-            y = y + put(b).reshape((1, -1) + (1,) * args.spatial_dims)
+            y = y + b.reshape((1, -1) + (1,) * (x.ndim - 2))
         return y
 
-    def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
-        args = conv_args(Case("correlate", {"x": x, "weight": weight, "bias": bias},
+    def _conv(op, x, weight, bias, stride, padding, dilation, groups):
+        args = conv_args(Case(op, {"x": x, "weight": weight, "bias": bias},
                               dict(stride=stride, padding=padding, dilation=dilation, groups=groups), "floats"))
-        return out(_correlate(x, put(weight), bias, args), x)
+        static = (op == "convolve", tuple(args.stride), _jax_padding(args), tuple(args.dilation), args.groups)
+        return out(program(op, static, _conv_body)(put(x), put(weight), put(bias)), x)
+
+    def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+        return _conv("correlate", x, weight, bias, stride, padding, dilation, groups)
 
     def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
-        args = conv_args(Case("convolve", {"x": x, "weight": weight, "bias": bias},
-                              dict(stride=stride, padding=padding, dilation=dilation, groups=groups), "floats"))
-        flipped = jnp.flip(put(weight), axis=tuple(range(2, weight.ndim)))
-        return out(_correlate(x, flipped, bias, args), x)
+        return _conv("convolve", x, weight, bias, stride, padding, dilation, groups)
 
     def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):
         args = depthwise_args(Case("depthwise_separable", {"x": x, "depthwise_weight": depthwise_weight,
                                                            "pointwise_weight": pointwise_weight, "bias": bias},
                                    dict(stride=stride, padding=padding, dilation=dilation), "floats"))
-        depthwise = lax.conv_general_dilated(put(x), put(depthwise_weight), args.stride, _jax_padding(args),
-                                             rhs_dilation=args.dilation, feature_group_count=x.shape[1],
-                                             precision=highest)
-        y = lax.conv_general_dilated(depthwise, put(pointwise_weight), (1,) * args.spatial_dims, "VALID",
-                                     precision=highest)
-        if bias is not None:
-            y = y + put(bias).reshape((1, -1) + (1,) * args.spatial_dims)
+        static = (tuple(args.stride), _jax_padding(args), tuple(args.dilation))
+        y = program("depthwise_separable", static, _depthwise_separable_body)(
+            put(x), put(depthwise_weight), put(pointwise_weight), put(bias))
         return out(y, x)
+
+    def _depthwise_separable_body(static, x, depthwise_weight, pointwise_weight, b):
+        stride, padding, dilation = static
+        depthwise = lax.conv_general_dilated(x, depthwise_weight, stride, padding, rhs_dilation=dilation,
+                                             feature_group_count=x.shape[1], precision=highest)
+        y = lax.conv_general_dilated(depthwise, pointwise_weight, (1,) * (x.ndim - 2), "VALID", precision=highest)
+        if b is not None:
+            y = y + b.reshape((1, -1) + (1,) * (x.ndim - 2))
+        return y
 
     def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1, groups=1):
         from convspec.spec.conv_transpose import resolve_crop
@@ -163,20 +200,24 @@ def target(device: str | None = None) -> Target:
         args = conv_transpose_args(Case("conv_transpose", {"x": x, "weight": weight, "bias": bias},
                                         dict(stride=stride, padding=padding, output_padding=output_padding,
                                              dilation=dilation, groups=groups), "floats"))
-        g = args.groups
+        crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+        pads = tuple((d * (k - 1) - lo, d * (k - 1) - hi + a + extra)
+                     for k, d, (lo, hi, extra), a in zip(args.kernel_size, args.dilation, crops, args.output_padding))
+        static = (args.groups, pads, tuple(args.stride), tuple(args.dilation))
+        return out(program("conv_transpose", static, _conv_transpose_body)(put(x), put(weight), put(bias)), x)
+
+    def _conv_transpose_body(static, x, weight, b):
+        g, pads, stride, dilation = static
         c_in, c_out_g = weight.shape[:2]
         kernel = weight.shape[2:]
-        w = put(weight).reshape((g, c_in // g, c_out_g) + kernel)
+        w = weight.reshape((g, c_in // g, c_out_g) + kernel)
         w = jnp.swapaxes(w, 1, 2).reshape((g * c_out_g, c_in // g) + kernel)
         w = jnp.flip(w, axis=tuple(range(2, w.ndim)))
-        crops = resolve_crop(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-        pads = [(d * (k - 1) - lo, d * (k - 1) - hi + a + extra)
-                for k, d, (lo, hi, extra), a in zip(args.kernel_size, args.dilation, crops, args.output_padding)]
-        y = lax.conv_general_dilated(put(x), w, (1,) * args.spatial_dims, pads, lhs_dilation=args.stride,
-                                     rhs_dilation=args.dilation, feature_group_count=g, precision=highest)
-        if bias is not None:
-            y = y + put(bias).reshape((1, -1) + (1,) * args.spatial_dims)
-        return out(y, x)
+        y = lax.conv_general_dilated(x, w, (1,) * (x.ndim - 2), pads, lhs_dilation=stride, rhs_dilation=dilation,
+                                     feature_group_count=g, precision=highest)
+        if b is not None:
+            y = y + b.reshape((1, -1) + (1,) * (x.ndim - 2))
+        return y
 
     def _windows(args):
         from convspec.spec.pool import pool_output_size
@@ -193,40 +234,51 @@ def target(device: str | None = None) -> Target:
         args = pool_args(Case("max_pool", {"x": x}, dict(kernel_size=kernel_size, stride=stride, padding=padding,
                                                          dilation=dilation, ceil_mode=ceil_mode,
                                                          return_indices=return_indices), "floats"))
-        pads = [(0, 0), (0, 0)] + [(lo, needed) for lo, _, needed in _windows(args)]
-        y = lax.reduce_window(put(x), -jnp.inf, lax.max, (1, 1) + args.kernel_size, (1, 1) + args.stride, pads,
-                              window_dilation=(1, 1) + args.dilation)
-        return out(y, x)
+        pads = ((0, 0), (0, 0)) + tuple((lo, needed) for lo, _, needed in _windows(args))
+        static = ((1, 1) + tuple(args.kernel_size), (1, 1) + tuple(args.stride), pads, (1, 1) + tuple(args.dilation))
+        return out(program("max_pool", static, _max_pool_body)(put(x)), x)
+
+    def _max_pool_body(static, x):
+        dims, strides, pads, dilation = static
+        return lax.reduce_window(x, -jnp.inf, lax.max, dims, strides, pads, window_dilation=dilation)
 
     def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
         args = pool_args(Case("avg_pool", {"x": x}, dict(kernel_size=kernel_size, stride=stride, padding=padding,
                                                          ceil_mode=ceil_mode, count_include_pad=count_include_pad,
                                                          divisor_override=divisor_override), "floats"))
-        windows = _windows(args)
-        pads = [(0, 0), (0, 0)] + [(lo, needed) for lo, _, needed in windows]
-        dims, strides = (1, 1) + args.kernel_size, (1, 1) + args.stride
+        windows = tuple(_windows(args))
+        static = (windows, (1, 1) + tuple(args.kernel_size), (1, 1) + tuple(args.stride), tuple(args.input_size),
+                  divisor_override, bool(count_include_pad))
+        return out(program("avg_pool", static, _avg_pool_body)(put(x)), x)
+
+    def _avg_pool_body(static, data):
+        windows, dims, strides, input_size, divisor_override, count_include_pad = static
+        pads = ((0, 0), (0, 0)) + tuple((lo, needed) for lo, _, needed in windows)
         # float16 windows are summed in float32 (as torch does): a float16 sum past 65504 would be inf
         # although the mean is representable; the result is rounded back to float16 by out()
-        data = put(x)
-        wide = jnp.float32 if x.dtype == np.float16 else x.dtype
+        wide = jnp.float32 if data.dtype == jnp.float16 else data.dtype
         total = lax.reduce_window(data.astype(wide), jnp.zeros((), wide), lax.add, dims, strides, pads)
         if divisor_override is not None:
-            return out(total / divisor_override, x)
+            return total / divisor_override
         if count_include_pad:  # the input and its declared padding count, the ceil overhang does not
-            ones = jnp.ones((1, 1) + tuple(n + lo + hi for n, (lo, hi, _) in zip(args.input_size, windows)), wide)
-            ones_pads = [(0, 0), (0, 0)] + [(0, needed - hi) for _, hi, needed in windows]
+            ones = jnp.ones((1, 1) + tuple(n + lo + hi for n, (lo, hi, _) in zip(input_size, windows)), wide)
+            ones_pads = ((0, 0), (0, 0)) + tuple((0, needed - hi) for _, hi, needed in windows)
         else:
-            ones = jnp.ones((1, 1) + args.input_size, wide)
+            ones = jnp.ones((1, 1) + input_size, wide)
             ones_pads = pads
         count = lax.reduce_window(ones, jnp.zeros((), wide), lax.add, dims, strides, ones_pads)
-        return out(total / count, x)
+        return total / count
+
+    def _global_body(static, x):
+        reduce = jnp.max if static == "max" else jnp.mean
+        return reduce(x, axis=tuple(range(2, x.ndim)), keepdims=True)
 
     def global_max_pool(x):
-        return out(jnp.max(put(x), axis=tuple(range(2, x.ndim)), keepdims=True), x)
+        return out(program("global_max_pool", "max", _global_body)(put(x)), x)
 
     def global_avg_pool(x):
-        return out(jnp.mean(put(x), axis=tuple(range(2, x.ndim)), keepdims=True), x)
+        return out(program("global_avg_pool", "mean", _global_body)(put(x)), x)
 
     def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
         case = Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
@@ -237,14 +289,18 @@ def target(device: str | None = None) -> Target:
         args = upsample_args(case)
         shape = x.shape[:2] + tuple(args.output_size)
         method = "nearest" if args.mode == "nearest_exact" else "linear"
+        scale = None
         if args.scale_factor is not None and method == "linear":
+            scale = tuple(float(f) for f in args.scale_factor)
+        return out(program("upsample", (shape, method, scale), _upsample_body)(put(x)), x)
+
+    def _upsample_body(static, x):
+        shape, method, scale = static
+        if scale is not None:
             axes = tuple(range(2, x.ndim))
-            scale = jnp.array([float(f) for f in args.scale_factor])
-            y = jax.image.scale_and_translate(put(x), shape, axes, scale, jnp.zeros(len(axes)), method,
-                                              antialias=False, precision=highest)
-        else:
-            y = jax.image.resize(put(x), shape, method, antialias=False, precision=highest)
-        return out(y, x)
+            return jax.image.scale_and_translate(x, shape, axes, jnp.array(scale), jnp.zeros(len(axes)), method,
+                                                 antialias=False, precision=highest)
+        return jax.image.resize(x, shape, method, antialias=False, precision=highest)
 
     def _pool_supports(case):
         args = pool_args(case)
