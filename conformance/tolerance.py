@@ -59,10 +59,12 @@ class SumOfProducts:
 
     def may_overflow(self) -> np.ndarray:
         """Where the overflow rule (:data:`convspec.spec.non_finite.OVERFLOW`) lets either side be ±inf
-        or NaN: ``Σ|x·w|`` over half the dtype's largest finite value (below that, sums stay finite).
+        or NaN: ``Σ|x·w|`` over half the largest finite value of the accumulation dtype (float32 for float16 and
+        bfloat16 inputs, the dtype itself otherwise; below that, sums stay finite).
         A NaN magnitude (a NaN input) is not an overflow: the NaN rules hold there."""
+        accumulation = "float32" if self.dtype in ("float16", "bfloat16") else self.dtype  # the rule's "at least"
         with np.errstate(invalid="ignore"):
-            return np.asarray(self.magnitude, dtype=np.float64) > LARGEST_FINITE[self.dtype] / 2
+            return np.asarray(self.magnitude, dtype=np.float64) > LARGEST_FINITE[accumulation] / 2
 
     def bound(self) -> np.ndarray:
         """Per-element allowed |target - reference| (zeros when :attr:`exact`)."""

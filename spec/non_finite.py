@@ -29,13 +29,14 @@ from __future__ import annotations
 import importlib
 
 OVERFLOW = (
-    "Finite inputs, sums past the dtype's range: a sum of products (a convolution, an average, "
-    "a gram matrix, a loss, a spectrum) **may** overflow. Where ``Σ|x·w|`` (the same sum on absolute "
-    "values) exceeds the largest finite value of the dtype, an implementation **may** return ±inf or "
-    "NaN for that output even when the exact result is representable (the reference sums float16, "
-    "bfloat16 and float32 in float64 and is then finite; the accelerated path sums in the dtype, "
-    "float32 for float16/bfloat16, at native speed). Where ``Σ|x·w|`` is at most half the largest "
-    "finite value the output **must** be finite."
+    "Finite inputs, sums past the range of the accumulation: a sum of products (a convolution, an average, "
+    "a gram matrix, a loss, a spectrum) **must** be accumulated at least in float32 for float16 and bfloat16 "
+    "inputs (their sums **must not** overflow where a float32 sum would not), and in the dtype itself for float32 "
+    "and float64. Where ``Σ|x·w|`` (the same sum on absolute values) exceeds the largest finite value of that "
+    "accumulation dtype, an implementation **may** return ±inf or NaN for that output even when the exact result "
+    "is representable (the reference sums in float64 and is then finite; the accelerated path sums float32 in "
+    "float32 at native speed). Where ``Σ|x·w|`` is at most half that largest finite value the output **must** be "
+    "finite (when it is representable in the output dtype)."
 )
 
 # the spec modules that hold a NON_FINITE dict, in the catalog's order
