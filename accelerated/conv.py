@@ -76,6 +76,9 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
     plan.outputs.check(x.dtype)
     intermediate = _correlate(x, depthwise_weight, None, plan)
     if plan.native is not None:
+        if _bfloat16_on_cpu_with_non_finite(intermediate, pointwise_weight, bias):  # as in _correlate
+            wide = [None if t is None else t.float() for t in (intermediate, pointwise_weight, bias)]
+            return plan.native(*wide).to(torch.bfloat16)
         return plan.native(intermediate, pointwise_weight, bias)
     # a 1x1 kernel is a matrix product over channels at every position
     out = torch.einsum("oc,nc...->no...", pointwise_weight.reshape(pointwise_weight.shape[:2]), intermediate)
@@ -187,11 +190,21 @@ def _dtype_name(dtype: torch.dtype) -> str:
 
 
 def _correlate(x, weight, bias, plan: _ConvPlan):
+    if _bfloat16_on_cpu_with_non_finite(x, weight, bias):
+        # torch 2.13's CPU bfloat16 convolution writes a NaN or inf to outputs whose window does not
+        # hold it (spec.conv.NON_FINITE): then float32 sums, rounded once to bfloat16
+        return _correlate(*(None if t is None else t.float() for t in (x, weight, bias)), plan).to(torch.bfloat16)
     if plan.remainder is not None:
         x = F.pad(x, plan.remainder)
     if plan.native is not None:
         return plan.native(x, weight, bias, plan.args.stride, plan.symmetric, plan.dilation, plan.args.groups)
     return _correlate_any_rank(x, weight, bias, plan.args, plan.symmetric)
+
+
+def _bfloat16_on_cpu_with_non_finite(x, *others) -> bool:
+    if x.dtype != torch.bfloat16 or x.device.type != "cpu":
+        return False
+    return not all(t is None or bool(torch.isfinite(t).all()) for t in (x, *others))
 
 
 def _correlate_any_rank(x, weight, bias, args: ConvArguments, symmetric):

@@ -73,10 +73,11 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
     check_output_size(op, x.shape[:2] + out_size, x.dtype)  # before a single tap is computed
     taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
     if args.mode not in ("nearest", "nearest_exact"):
-        # an axis with o == n and s = t is a copy: its zero-weight neighbour t + 1 is not part of the
-        # sum, so a NaN there does not leak into output t (spec.upsample.NON_FINITE; torch copies it)
+        # an axis with o == n and s = t is a copy: its zero-weight neighbour is sample t itself, not
+        # t + 1, so a NaN at t + 1 does not leak into output t, and an inf at t gives inf + 0 * inf = NaN
+        # (spec.upsample.NON_FINITE; what torch's kernels compute)
         taps = [
-            [(s, neighbours[:1]) for s, neighbours in axis] if _is_copy(args, a, len(axis)) else axis
+            [(s, (first, (first[0], second[1]))) for s, (first, second) in axis] if _is_copy(args, a, len(axis)) else axis
             for a, axis in enumerate(taps)
         ]
     values = accumulator(x)

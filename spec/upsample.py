@@ -467,8 +467,10 @@ NON_FINITE: dict[str, str] = {
         "where the weight of ``i1`` is 0** (``s`` an integer: ``0 · NaN = NaN``, as torch's kernels "
         "compute), except along an axis whose output length equals its input length with step 1 "
         "(``s = t``; and every such axis under ``align_corners=True``): that axis is copied, its cell "
-        "is the one sample ``t``. A ±inf reaches the same outputs as ±inf, NaN where its weight is 0 "
-        "or where ``+inf`` and ``-inf`` meet. The weights are at most 1 and sum to 1: finite samples "
+        "is the one sample ``t``, read twice, with weights 1 and 0 (as torch's kernels read it). A "
+        "±inf reaches the same outputs as ±inf, NaN where one of its weights is 0 (so an inf on a "
+        "copied axis, or at the last sample ``i0 = i1 = n - 1``, gives NaN: ``inf + 0 · inf``) or "
+        "where ``+inf`` and ``-inf`` meet. The weights are at most 1 and sum to 1: finite samples "
         "give finite outputs (up to one rounding at the dtype's largest value)."
     ),
 }
