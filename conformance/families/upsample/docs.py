@@ -1,0 +1,75 @@
+"""The ``upsample`` family's docs data: the definitions, framework names and closed forms the pages of ``upsample`` show.
+
+Read by ``docs/definitions.py``, ``docs/framework_names.py`` and ``docs/formulas.py`` (see
+:mod:`convspec.conformance.family_docs` for the shapes); the prose of each definition and the rules for edge
+cases are the reference's and the spec's docstrings, shown on the same page. Framework rows hold only facts
+we are sure of; "—" (``NONE``) means the framework has no such argument (or no such operation).
+"""
+
+from __future__ import annotations
+
+from convspec.spec import upsample
+from convspec.conformance.family_docs import Formula, Mapping
+
+
+# op -> [(caption, LaTeX)]; one spatial axis is shown
+DEFINITIONS: dict[str, list[tuple[str, str]]] = {
+    "upsample": [
+        ("nearest modes select a sample", r"y_{b,c,t} = x_{b,c,\mathrm{src}(t)}"),
+        ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}"),
+        ("", r"i_0 = \lfloor s(t) \rfloor, \quad i_1 = \min(i_0 + 1, n - 1), \quad \lambda = s(t) - i_0"),
+    ],
+}
+
+# what "per axis" means on each page with windows (shown under the definition)
+PER_AXIS: dict[str, str] = {
+    "upsample": "`t`, `src(t)`, `s(t)`, `i_0`, `i_1` and `λ` are per axis; the linear modes multiply the axes' weights",
+}
+
+# op -> its parameters' names and defaults in PyTorch, ONNX, TF/Keras and JAX, and where they differ
+FRAMEWORK_NAMES: dict[str, Mapping] = {
+    "upsample": Mapping(
+        rows={
+            "operation": ("`F.interpolate`, `nn.Upsample`", "`Resize`", "`UpSampling2D`, `tf.image.resize`", "`jax.image.resize`"),
+            "scale_factor": ("`scale_factor=None`", "input `scales`", "`UpSampling2D(size=(2, 2))` (integers only)", "— (give the output shape)"),
+            "size": ("`size=None`", "input `sizes`", "`tf.image.resize(images, size)`", "`shape` (the whole output shape)"),
+            "mode": (
+                "`mode=\"nearest\"`; also `\"nearest-exact\"`, `\"linear\"`, `\"bilinear\"`, `\"trilinear\"`",
+                "`mode=\"nearest\"` with `nearest_mode=\"round_prefer_floor\"`; `\"linear\"`",
+                "`UpSampling2D(interpolation=\"nearest\")`; `tf.image.resize(method=\"bilinear\")` by default",
+                "`method` (required): `\"nearest\"`, `\"linear\"`, ...",
+            ),
+            "align_corners": (
+                "`align_corners=None` (False)",
+                "`coordinate_transformation_mode=\"half_pixel\"` (default) or `\"align_corners\"`",
+                "— (TF2 `tf.image.resize` is half-pixel)",
+                "— (no `align_corners`)",
+            ),
+        },
+        differences=(
+            "convspec spells PyTorch's `\"nearest-exact\"` as `\"nearest_exact\"`.",
+            "With a scale factor, PyTorch (with `recompute_scale_factor` unset) and ONNX step by `1 / scale`; "
+            "TensorFlow takes a size only and steps by `n / o`.",
+            "Antialiasing: off by default in PyTorch (`antialias=False`) and `tf.image.resize`; on by default in "
+            "`jax.image.resize` (`antialias=True`), which changes linear downsampling.",
+            "ONNX `Resize`'s default nearest rounds (`round_prefer_floor`) where PyTorch's `\"nearest\"` floors.",
+        ),
+    ),
+}
+
+
+def formulas(op: str) -> list[Formula]:
+    """The spec's closed forms shown on ``op``'s page, in order."""
+    return (
+        [
+        Formula("Output length for a scale factor", "o", upsample.output_length),
+        Formula("Step with a scale factor", "r", upsample.coordinate_step, expr=lambda: upsample.coordinate_step(sigma=upsample.sigma)),
+        Formula("Step with a size", "r", upsample.coordinate_step),
+        Formula('"nearest" source', r"\mathrm{src}(t)", upsample.nearest_source),
+        Formula('"nearest_exact" source', r"\mathrm{src}(t)", upsample.nearest_exact_source),
+        Formula("Linear modes, align_corners=False (half pixel)", "s(t)", upsample.half_pixel_source),
+        Formula("Linear modes, align_corners=True", "s(t)", upsample.align_corners_source),
+        Formula("Multiply-adds, bilinear", "M", upsample.upsample_multiply_adds),
+        Formula("Parameters", "P", upsample.upsample_parameter_count),
+    ]
+    )

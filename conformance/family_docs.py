@@ -1,0 +1,80 @@
+"""The shapes of the docs data a family keeps in ``conformance/families/<family>/docs.py``.
+
+Each family's ``docs.py`` holds everything the operation pages say about its operations
+that is not already a docstring of the spec or the reference:
+
+* ``DEFINITIONS``: ``{op: [(caption, LaTeX), ...]}``, the definition as formulas (one spatial axis shown);
+* ``PER_AXIS``: ``{op: text}``, what "per axis" means on a page with windows (ops without windows are absent);
+* ``FRAMEWORK_NAMES``: ``{op: Mapping}``, how PyTorch, ONNX, TF/Keras and JAX name and default its
+  parameters (``Mapping.rows``), and where they differ (``Mapping.differences``);
+* ``formulas(op) -> [Formula, ...]``: which of the spec's closed forms the page shows.
+
+The renderers in ``docs/`` (``definitions.py``, ``formulas.py``, ``framework_names.py``) look these up by
+family and hold no per-operation data. Example: ``family_docs("pool").PER_AXIS["avg_pool"]`` is
+``"`o`, `t`, `s`, `k`, `p_lo`, `p_hi` and `n` are per axis; `D(o)` is the product of each axis' count"``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Callable
+
+import sympy
+
+#: the frameworks of the framework-names table, one column each
+FRAMEWORKS = ("PyTorch", "ONNX", "TF / Keras", "JAX")
+
+#: a framework without such an argument (or without such an operation)
+NONE = "—"
+
+#: sizes are shown for a square 2-D kernel k x k and an L x L output (n x n input)
+L = sympy.Symbol("L", integer=True, positive=True)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One operation's framework names: convspec name -> (PyTorch, ONNX, TF/Keras, JAX), and the differences."""
+
+    rows: dict[str, tuple[str, str, str, str]]
+    differences: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One closed form of the spec as a page shows it: computed by calling ``spec``, never retyped."""
+
+    label: str
+    lhs: str  # LaTeX left-hand side
+    spec: Callable  # the spec function (its name and docstring are shown)
+    expr: Callable[[], object] = None  # the expression to show; default: spec() with its symbolic defaults
+    condition: Callable[[], object] | None = None  # a sympy relation from the spec, if it has one
+    where: str = ""  # LaTeX shown after the formula ("where ...")
+    # Subexpressions shown by a name, each on its own line after "where": [(name, subexpression)], or
+    # [(name, subexpression, "above")] for one the page has shown just before.
+    # The shown expression is the spec's with each subexpression replaced (sympy's subs),
+    # and the build checks that putting them back gives the spec's expression exactly.
+    parts: Callable[[], list[tuple[object, object]]] | None = None
+    # (integer function, symbols, valid(point), what): the build checks the symbolic expression against the
+    # spec's integer evaluation on every small valid call (docs_math.assert_equal_on)
+    agrees_with: tuple | None = None
+
+    def unnamed(self):
+        """The spec's expression, before any part is named."""
+        return (self.expr or self.spec)()
+
+    def expression(self):
+        expr = self.unnamed()
+        if self.parts is None:
+            return expr
+        parts = self.parts()
+        shown = expr.subs([(sub, name) for name, sub, *_ in parts])
+        if shown.xreplace({name: sub for name, sub, *_ in parts}) != expr or shown == expr:
+            raise AssertionError(f"docs formula {self.label}: naming its parts does not give back {expr}")
+        return shown
+
+
+def family_docs(family: str) -> ModuleType:
+    """``convspec.conformance.families.<family>.docs``."""
+    return importlib.import_module(f"convspec.conformance.families.{family}.docs")
