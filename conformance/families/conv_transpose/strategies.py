@@ -1,4 +1,4 @@
-"""Hypothesis strategies for ``conv_transpose``, and the catalog's two hooks for it.
+"""Hypothesis strategies for ``conv_transpose``.
 
 :func:`conv_transpose_cases` draws *valid* calls directly (no filtering): kernel,
 stride, dilation, ``output_padding`` below ``max(stride, dilation)`` (0 for the
@@ -6,25 +6,15 @@ stride, dilation, ``output_padding`` below ``max(stride, dilation)`` (0 for the
 no larger than the scatter buffer allows, then the data. Sizes keep the reference's
 loops in the low milliseconds.
 
-:func:`conv_transpose_tolerance` and :func:`conv_transpose_output_shape` are the
-catalog's tolerance model and spec shape for the operation (kept here so that the
-catalog needs only its entry).
+Its tolerance model and output shape (the catalog's two hooks) are in ``tolerances.py``.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 from hypothesis import strategies as st
-
-from convspec import reference
-from convspec.spec import conv_transpose as spec_conv_transpose
-from convspec.spec.conv_transpose import check_conv_transpose_arguments
 
 from convspec.conformance.case import Case
 from convspec.conformance.strategies import data_settings, random_array
-from convspec.conformance.tolerance import SumOfProducts
 
 PADDING_FORMS = ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")
 
@@ -102,26 +92,5 @@ def conv_transpose_cases(draw, op: str = "conv_transpose", spatial_dims: int | N
     return Case(op, {"x": x, "weight": weight, "bias": bias}, {**params, "groups": groups}, kind)
 
 
-def conv_transpose_tolerance(case: Case) -> SumOfProducts:
-    """Sums of at most ``(C_in / groups) * prod(kernel)`` products (plus the bias) per output cell.
-
-    A cell receives one product per (input channel of its group, tap landing on it); with
-    a stride fewer taps land on a cell, so ``prod(kernel)`` taps is an upper bound and
-    γ_n grows with n. Σ|x·w| is the reference on absolute values, in float64.
-    """
-    x, weight, bias = case.arrays()
-    groups = case.params.get("groups", 1)
-    terms = (x.shape[1] // groups) * math.prod(weight.shape[2:]) + (bias is not None)
-    absolute = [None if a is None else np.abs(a.astype(np.float64)) for a in case.arrays()]
-    magnitude = reference.conv_transpose(*absolute, **case.params)
-    return SumOfProducts(terms, magnitude, case.dtype, case.data_kind == "integers")
-
-
-def conv_transpose_output_shape(case: Case) -> tuple[int, ...]:
-    """The spec's closed form :func:`convspec.spec.conv_transpose.conv_transpose_output_shape`."""
-    x, weight, _ = case.arrays()
-    args = check_conv_transpose_arguments(case.op, x.shape, weight.shape, None, **case.params)
-    return spec_conv_transpose.conv_transpose_output_shape(
-        x.shape, weight.shape, stride=args.stride, padding=args.padding, output_padding=args.output_padding,
-        dilation=args.dilation, groups=args.groups,
-    )
+# re-exported: tests import these from here; the models live in tolerances.py
+from convspec.conformance.families.conv_transpose.tolerances import conv_transpose_output_shape, conv_transpose_tolerance  # noqa: E402,F401

@@ -9,7 +9,7 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 from __future__ import annotations
 
 from convspec.spec import fft
-from convspec.conformance.family_docs import Formula, L, Mapping, NONE
+from convspec.conformance.family_docs import Formula, Mapping, NONE
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown

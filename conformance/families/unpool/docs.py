@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 
 from convspec.spec import unpool
-from convspec.conformance.family_docs import Formula, L, Mapping, NONE
+from convspec.conformance.family_docs import Formula, Mapping, NONE
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
