@@ -10,7 +10,8 @@ finite differences and the adjoint identity):
 * :func:`draw_grad_out`: the upstream gradient of a case, of the forward output's shape, dtype and data kind;
 * :func:`gradient_tolerances`: one tolerance per array argument, derived per operation from
   rounding-error bounds -- bit for bit where every gradient is a sum of integer products and
-  the data are integer-valued, ``γ_n · Σ|terms|`` otherwise (see its docstring);
+  the data are integer-valued, ``γ_n · Σ|terms|`` otherwise; each family's model is
+  ``gradient_tolerances`` in ``conformance/families/<family>/tolerances.py``, dispatched by family;
 * :func:`torch_gradients`, :func:`torch_vjp`, :func:`autograd_vjp`: ``torch.autograd.grad``
   as a numpy-in, numpy-out VJP (``convspec.accelerated``, the torch adapter);
   :func:`jax_gradients`: ``jax.vjp`` likewise (the jax adapter);
@@ -22,9 +23,8 @@ Neither torch nor jax is imported here until a function that needs it runs.
 
 from __future__ import annotations
 
-import math
+import importlib
 from dataclasses import dataclass
-from itertools import product
 from typing import Callable, Sequence
 
 import numpy as np
@@ -32,36 +32,18 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from convspec import reference
-from convspec.reference.upsample import axis_taps
-from convspec.reference.windows import span
-from convspec.spec import style as spec_style
-from convspec.spec.activations import check_softmax_axis
-from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
 
 from convspec.conformance import catalog
 from .case import Case
+# the families' shared pieces, re-exported (tests/test_gradients.py imports magnitudes and style_magnitudes from here)
+from .gradient_bounds import U64, Bound, magnitudes, reference_vjp  # noqa: F401
+from .families.style.tolerances import style_magnitudes  # noqa: F401
 from .strategies import random_array
-from .tolerance import (
-    SMALLEST_SUBNORMAL,
-    UNIT_ROUNDOFF,
-    Comparison,
-    Exact,
-    Interpolation,
-    SumOfProducts,
-    compare,
-    gamma,
-)
-
-U64 = UNIT_ROUNDOFF["float64"]
+from .tolerance import Comparison, compare
 
 #: the differentiable operations of the catalog: those with a reference VJP
 GRADIENT_OPS = tuple(op for op in catalog.CATALOG if hasattr(reference, f"{op.name}_vjp"))
 GRADIENT_OP_NAMES = frozenset(op.name for op in GRADIENT_OPS)
-
-
-def reference_vjp(name: str) -> Callable:
-    """``convspec.reference.<name>_vjp``."""
-    return getattr(reference, f"{name}_vjp")
 
 
 def draw_grad_out(op, case: Case, seed: int) -> np.ndarray:
@@ -166,45 +148,7 @@ def jax_gradients(forward: Callable, arrays: Sequence, grad_out: np.ndarray) -> 
 
 
 # ---------------------------------------------------------------------------
-# The tolerance model of the backward passes
-
-
-@dataclass(frozen=True)
-class Bound:
-    """A per-element bound computed by the test (``compare`` needs only ``exact`` and ``bound()``)."""
-
-    values: np.ndarray
-    exact: bool = False
-
-    def bound(self) -> np.ndarray:
-        return self.values
-
-
-def _absolute_inputs(case: Case, absolute_data: bool) -> list:
-    """The inputs for a magnitude computation: ``|a|`` (float64) when ``absolute_data``, else as they are."""
-    def convert(a):
-        if a is None or a.dtype.kind != "f":  # integer inputs (max_unpool's indices) as they are
-            return a
-        # max pooling: the winners must stay those of the real data
-        return np.abs(a.astype(np.float64)) if absolute_data else a.astype(np.float64)
-
-    return [convert(a) for a in case.arrays()]
-
-
-def magnitudes(case: Case, grad_out: np.ndarray, absolute_data: bool = True) -> tuple:
-    """Σ|terms| of every gradient element: the reference VJP of ``|grad_out|`` (and of ``|inputs|``)."""
-    g = np.abs(grad_out.astype(np.float64))
-    return reference_vjp(case.op)(g, *_absolute_inputs(case, absolute_data), **case.params)
-
-
-def _windows_per_cell(kernel, stride, dilation=None) -> int:
-    """The most windows one input cell lies in: per axis ``min(k, ceil(span / s))``."""
-    dilation = dilation or (1,) * len(kernel)
-    return math.prod(min(k, -(-span(k, d) // s)) for k, s, d in zip(kernel, stride, dilation))
-
-
-def _per_axis(value, rank: int) -> tuple[int, ...]:
-    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
+# The tolerance model of the backward passes: one per family, dispatched here
 
 
 def gradient_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
@@ -213,240 +157,21 @@ def gradient_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
     Every gradient element is a sum of products. ``terms`` is an upper bound on how many
     roundings a product passes through on its way into the sum (Higham §3.1: any order
     of summation, ``|err| <= γ_terms · Σ|terms|``); ``Σ|terms|`` is the reference VJP of
-    the absolute values. Integer-valued data make every such sum exact (``SumOfProducts.exact``).
+    the absolute values (:func:`~convspec.conformance.gradient_bounds.magnitudes`). Integer-valued
+    data make every such sum exact (``SumOfProducts.exact``).
 
-    * correlate/convolve: ``grad_x`` sums ``(C_out/groups) · prod(k)`` products, ``grad_weight``
-      and ``grad_bias`` ``N · prod(out)``; conv_transpose likewise with ``N · prod(in)``
-      for the weight.
-    * depthwise_separable: a chain of two such sums (``grad_h = Σ pw·g``, then a depthwise
-      one); the terms of both stages add: ``m·prod(k) + C_out + N·prod(out) + 2``.
-    * max pooling: a cell gets ``grad_out`` of every window it wins, at most
-      ``prod(min(k, ceil(span/s)))``; one window at most is exact for any data.
-    * avg pooling: the same sums of ``grad_out[o] / divisor(o)``, each share rounded once (or
-      twice, via a rounded reciprocal): ``windows per cell + 1`` roundings, never exact
-      (``7 / 3``); global average: one division.
-    * unpooling: gathers (exact), or for avg_unpool sums of ``prod(k)`` cells.
-    * upsample: nearest modes sum ``grad_out`` over the outputs that read a cell (counted);
-      linear modes see :func:`_linear_upsample_bound`.
+    Each differentiable family derives its own in ``gradient_tolerances(case, grad_out)`` of
+    ``conformance/families/<family>/tolerances.py`` (conv, conv_transpose, pool, unpool, upsample,
+    activations, style); this function finds the case's family in the catalog and calls it.
     """
-    name, dtype, integers = case.op, case.dtype, case.data_kind == "integers"
-    arrays = case.arrays()
-    if name in ("correlate", "convolve", "conv_transpose"):
-        x, weight, bias = arrays
-        groups = case.params.get("groups", 1)
-        mags = magnitudes(case, grad_out)
-        batch, out_spatial = grad_out.shape[0], math.prod(grad_out.shape[2:])
-        if name == "conv_transpose":
-            x_terms = (weight.shape[1]) * math.prod(weight.shape[2:])
-            w_terms = batch * math.prod(x.shape[2:])
-        else:
-            x_terms = (weight.shape[0] // groups) * math.prod(weight.shape[2:])
-            w_terms = batch * out_spatial
-        terms = (x_terms, w_terms, batch * out_spatial)
-        return tuple(
-            None if m is None else SumOfProducts(max(t, 1), m, dtype, integers) for t, m in zip(terms, mags)
-        )
-    if name == "depthwise_separable":
-        x, depthwise, pointwise, bias = arrays
-        multiplier = depthwise.shape[0] // x.shape[1]
-        t = multiplier * math.prod(depthwise.shape[2:]) + pointwise.shape[0] + grad_out.shape[0] * math.prod(
-            grad_out.shape[2:]) + 2
-        return tuple(None if m is None else SumOfProducts(t, m, dtype, integers) for m in magnitudes(case, grad_out))
-    if name in ("max_pool", "avg_pool"):
-        rank = case.inputs["x"].ndim - 2
-        kernel = _per_axis(case.params["kernel_size"], rank)
-        stride = _per_axis(case.params.get("stride") or kernel, rank)
-        dilation = _per_axis(case.params.get("dilation", 1), rank)
-        windows = _windows_per_cell(kernel, stride, dilation)
-        (magnitude,) = magnitudes(case, grad_out, absolute_data=(name == "avg_pool"))
-        if name == "max_pool":
-            if windows == 1:
-                return (Exact(magnitude.shape),)
-            return (SumOfProducts(windows, magnitude, dtype, integers),)
-        return (SumOfProducts(windows + 1, magnitude, dtype, False),)
-    if name == "global_max_pool":
-        return (Exact(case.inputs["x"].shape),)
-    if name == "global_avg_pool":
-        return (SumOfProducts(2, magnitudes(case, grad_out)[0], dtype, False),)
-    if name in ("max_unpool", "first_unpool"):
-        return (Exact(case.inputs["x"].shape),) + ((None,) if name == "max_unpool" else ())
-    if name == "avg_unpool":
-        rank = case.inputs["x"].ndim - 2
-        kernel = _per_axis(case.params["kernel_size"], rank)
-        return (SumOfProducts(math.prod(kernel), magnitudes(case, grad_out)[0], dtype, integers),)
-    if name == "upsample":
-        if case.params.get("mode", "nearest") in LINEAR_MODES:
-            return (_linear_upsample_bound(case, grad_out),)
-        x = case.inputs["x"]
-        readers = reference.upsample_vjp(np.ones(grad_out.shape), x.astype(np.float64), **case.params)[0]
-        terms = max(int(readers.max(initial=1)), 1)
-        return (SumOfProducts(terms, magnitudes(case, grad_out)[0], dtype, integers),)
-    if name in ("relu", "flatten"):
-        return (Exact(case.inputs["x"].shape),)
-    if name == "dense":
-        x, weight, bias = arrays
-        batch, n_out = grad_out.shape
-        terms = (n_out, batch, batch)
-        return tuple(None if m is None else SumOfProducts(max(t, 1), m, dtype, integers)
-                     for t, m in zip(terms, magnitudes(case, grad_out)))
-    if name == "sigmoid":
-        return (_sigmoid_bound(case, grad_out),)
-    if name == "softmax":
-        return (_softmax_bound(case, grad_out),)
-    if name in ("gram_matrix", "content_loss", "style_loss"):
-        return _style_tolerances(case, grad_out)
-    raise AssertionError(f"no gradient tolerance model for {name!r}")
-
-
-def _forward_relative(case: Case) -> tuple[float, int]:
-    """The forward's catalog bound as ``(relative, floor_terms)``: ``|ŷ - y| <= relative |y| + floor_terms η``."""
-    tolerance = catalog.get(case.op).tolerance(case)
-    u = UNIT_ROUNDOFF[case.dtype]
-    return gamma(tolerance.terms, u) + gamma(tolerance.terms, U64) + u, tolerance.terms
-
-
-def _sigmoid_bound(case: Case, grad_out: np.ndarray) -> Bound:
-    """torch: ``g · ŷ · (1 - ŷ)`` from the *rounded* output ``ŷ``; the reference: ``g s (1 - s)``, ``s`` exact-ish.
-
-    ``|ŷ(1 - ŷ) - s(1 - s)| = |ŷ - s| · |1 - ŷ - s| <= |ŷ - s| <= ε s + T η`` (the forward's
-    catalog bound), an *absolute* error that ``s (1 - s)`` does not cover near ``s = 1``
-    (float32 ``sigmoid(20) = 1``: torch's gradient is 0). Then three roundings (two
-    products, one difference) in the target, one in the float64 reference, one to the dtype::
-
-        bound = |g| ((γ_4(u) + γ_4(u64) + u) s (1 - s) + (1 + γ_4(u)) (ε s + T η)) + 4 η.
-    """
-    x = case.inputs["x"].astype(np.float64)
-    s = np.nan_to_num(reference.sigmoid(x))
-    g = np.abs(grad_out.astype(np.float64))
-    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
-    epsilon, floor = _forward_relative(case)
-    relative = gamma(4, u) + gamma(4, U64) + u
-    return Bound(g * (relative * s * (1 - s) + (1 + gamma(4, u)) * (epsilon * s + floor * eta)) + 4 * eta)
-
-
-def _softmax_bound(case: Case, grad_out: np.ndarray) -> Bound:
-    """torch: ``ŷ_i (g_i - Σ_j g_j ŷ_j)`` from the rounded output; the reference the same from float64 ``s``.
-
-    With ``|ŷ_j - s_j| <= ε s_j + T η`` (the forward's catalog bound) and ``m_i = s_i (|g_i| + Σ_j |g_j| s_j)``
-    (Σ|terms|; the difference itself may cancel to nothing, so the bound is absolute)::
-
-        |ŷ_i (g_i - Σ g ŷ) - s_i (g_i - Σ g s)| <= 2 ε m_i + T η (|g_i| + 2 Σ|g|)   (first order)
-
-    and the target's own ``n + 2`` roundings (the dot product, the difference, the product)
-    on ``(1 + ε)^2 m_i``, the reference's in float64, one to the dtype.
-    """
-    x = case.inputs["x"].astype(np.float64)
-    axis = check_softmax_axis("softmax", x.shape, case.params.get("axis", -1))
-    s = reference.softmax(x, axis=axis)
-    g = np.abs(grad_out.astype(np.float64))
-    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
-    epsilon, floor = _forward_relative(case)
-    n = x.shape[axis]
-    with np.errstate(invalid="ignore"):
-        dot = np.nansum(g * s, axis=axis, keepdims=True)
-        magnitude = np.nan_to_num(s * (g + dot))
-    total = np.sum(g, axis=axis, keepdims=True)
-    relative = 2 * epsilon + gamma(n + 2, u) * (1 + epsilon) ** 2 + gamma(n + 2, U64) + u
-    return Bound(relative * magnitude + floor * eta * (g + 2 * total) + (n + 2) * eta)
-
-
-def style_magnitudes(case: Case, grad_out: np.ndarray) -> tuple:
-    """Σ|terms| of every gradient element of gram_matrix, content_loss and style_loss (float64).
-
-    * gram: ``c Σ_k' (|G_jk'| + |G_k'j|) |a_k'p|``: the VJP of the absolute values.
-    * content: ``2 |g_b| (|gen| + |content|)`` (a content of batch 1 sums over ``b``).
-    * style: ``|D| <= c E`` with ``E = F(|gen|) + F(|style|)`` (raw grams), so the upstream
-      ``2 g_b D`` of a gram is at most ``2 |g_b| c E``; through the gram's VJP on ``|a|``:
-      ``4 |g_b| c² Σ_k' E_jk' |a_k'p|`` (a style of batch 1 sums over ``b``).
-    """
-    g = np.abs(grad_out.astype(np.float64))
-    absolute = [np.abs(a.astype(np.float64)) for a in case.arrays()]
-    if case.op == "gram_matrix":
-        return reference.gram_matrix_vjp(g, *absolute, **case.params)
-    first, other = absolute
-    if case.op == "content_loss":
-        both = first + other  # broadcasts a batch of 1
-        per_image = 2 * g.reshape((-1,) + (1,) * (first.ndim - 1)) * both
-        return per_image, per_image.sum(axis=0, keepdims=True) if other.shape[0] == 1 else per_image
-    normalization = case.params.get("normalization", "gatys")
-    channels, positions = first.shape[1], math.prod(first.shape[2:])
-    c = float(spec_style.gram_scale(normalization, channels, positions))
-    upstream = 2 * g[:, None, None] * c * (reference.gram_matrix(first) + reference.gram_matrix(other))
-    style_upstream = upstream.sum(axis=0, keepdims=True) if other.shape[0] == 1 else upstream
-    return (reference.gram_matrix_vjp(upstream, first, normalization=normalization)[0],
-            reference.gram_matrix_vjp(style_upstream, other, normalization=normalization)[0])
-
-
-def _style_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
-    """Sums of products over :func:`style_magnitudes`; exact for integer data without normalisation.
-
-    * gram: the upstream divided by the divisor (1), two sums of ``C`` products and their sum:
-      ``T = 2 C + 2``.
-    * content: a rounded difference, a product by ``2 g``: ``T = 3``; plus ``N`` for a
-      broadcast content's sum over the batch.
-    * style: the computed ``D̂`` is within ``γ_{M+3} c E`` of ``D`` (the forward's model,
-      :mod:`convspec.conformance.families.style.strategies`); then ``2 g D̂`` and the division (2), the
-      gram's two ``C``-term sums and their sum (``C + 1``): ``T = M + C + 8``, plus ``N``
-      for a broadcast style.
-    """
-    default = "gatys" if case.op == "style_loss" else "none"
-    integers = case.data_kind == "integers" and case.params.get("normalization", default) == "none"
-    first, other = case.arrays()[0], case.arrays()[-1]
-    magnitudes = style_magnitudes(case, grad_out)
-    if case.op == "gram_matrix":
-        terms = (2 * first.shape[1] + 2,)
-    elif case.op == "content_loss":
-        terms = (3, 3 + (first.shape[0] if other.shape[0] == 1 else 0))
-    else:
-        base = math.prod(first.shape[2:]) + first.shape[1] + 8
-        terms = (base, base + (first.shape[0] if other.shape[0] == 1 else 0))
-    return tuple(SumOfProducts(t, m, case.dtype, integers) for t, m in zip(terms, magnitudes))
-
-
-def _linear_upsample_bound(case: Case, grad_out: np.ndarray) -> Bound:
-    """Linear modes: ``grad_x[i] = Σ_t Σ_c w_c(t) g[t]`` over the outputs ``t`` and corners ``c`` landing on ``i``.
-
-    The weight of cell ``i`` in output ``t`` is ``W_i(t) = Π_a h_a(s_a)``, with ``h_a`` the
-    (border-folded) hat function of the coordinate, which is 1-Lipschitz and in ``[0, 1]``.
-    A target computes ``ŝ_a`` with ``|ŝ_a - s_a| <= δ_a = 6u(s_a + 1)`` (the forward's
-    :class:`~convspec.conformance.tolerance.Interpolation` model, weights' roundings
-    included), so ``|Ŵ_i(t) - W_i(t)| <= Σ_a δ_a`` -- also across an integer boundary, where
-    the target picks another pair of neighbours (then ``i`` lies within ``ceil(δ_a)`` of
-    the exact pair: the widened box). Then the sum: ``m`` terms into cell ``i`` (``m`` counted),
-    each a product of ``D`` weights and ``g``::
-
-        bound_i = (γ_T(u) + γ_T(u64) + u) Σ_t |W_i(t) g[t]| + Σ_{t: i in box(t)} |g[t]| Σ_a δ_a(t) + T η,
-        T = m + D + 1.
-    """
-    x = case.inputs["x"]
-    dtype = case.dtype
-    args = check_upsample_arguments(
-        "upsample", x.shape, scale_factor=case.params.get("scale_factor"), size=case.params.get("size"),
-        mode=case.params["mode"], align_corners=case.params.get("align_corners", False),
-    )
-    taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
-    g = np.abs(grad_out.astype(np.float64))
-    coordinate = np.zeros(x.shape)
-    counts = np.zeros(x.shape[2:], dtype=np.int64)
-    everything = (slice(None), slice(None))
-    for position in product(*(range(len(axis)) for axis in taps)):
-        box, slack = [], 0.0
-        for axis, t in enumerate(position):
-            s, neighbours = taps[axis][t]
-            delta = Interpolation.coordinate_slack(s, dtype)
-            slack += delta
-            reach = math.ceil(delta)
-            box.append(slice(max(min(i for i, _ in neighbours) - reach, 0),
-                             min(max(i for i, _ in neighbours) + reach, args.input_size[axis] - 1) + 1))
-        for corner in product(*(axis[t][1] for axis, t in zip(taps, position))):
-            counts[tuple(i for i, _ in corner)] += 1
-        coordinate[everything + tuple(box)] += (g[everything + position] * slack)[(...,) + (None,) * len(box)]
-    terms = int(counts.max(initial=1)) + args.spatial_dims + 1
-    u = UNIT_ROUNDOFF[dtype]
-    magnitude = reference.upsample_vjp(g, x.astype(np.float64), **case.params)[0]
-    relative = gamma(terms, u) + gamma(terms, U64) + u
-    return Bound(relative * magnitude + coordinate + terms * SMALLEST_SUBNORMAL[dtype])
-
+    op = catalog.BY_NAME.get(case.op)
+    model = None
+    if op is not None:
+        module = importlib.import_module(f"convspec.conformance.families.{op.family}.tolerances")
+        model = getattr(module, "gradient_tolerances", None)
+    if model is None:
+        raise AssertionError(f"no gradient tolerance model for {case.op!r}")
+    return model(case, grad_out)
 
 
 # ---------------------------------------------------------------------------

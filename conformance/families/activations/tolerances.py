@@ -1,4 +1,5 @@
-"""Tolerance models and output shapes of the activations family (the catalog's per-case hooks).
+"""Tolerance models and output shapes of the activations family (the catalog's per-case hooks); the
+backward models are :func:`gradient_tolerances`.
 
 Tolerance models (all per output element, as :class:`~convspec.conformance.tolerance.SumOfProducts`,
 whose bound is ``(γ_T(u) + γ_T(u_64) + u) · magnitude + T η``):
@@ -31,7 +32,8 @@ from convspec import reference
 from convspec.spec import activations as spec_activations
 
 from convspec.conformance.case import Case
-from convspec.conformance.tolerance import Exact, SumOfProducts
+from convspec.conformance.gradient_bounds import U64, Bound, forward_relative, magnitudes
+from convspec.conformance.tolerance import SMALLEST_SUBNORMAL, UNIT_ROUNDOFF, Exact, SumOfProducts, gamma
 
 
 def output_shape(case: Case) -> tuple[int, ...]:
@@ -98,3 +100,71 @@ def softmax_tolerance(case: Case) -> SumOfProducts:
     axis = spec_activations.check_softmax_axis("softmax", x.shape, case.params.get("axis", -1))
     magnitude = np.abs(reference.softmax(x, axis=axis))
     return SumOfProducts(softmax_terms(x, axis, case.dtype), np.nan_to_num(magnitude), case.dtype, False)
+
+
+def gradient_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
+    """One tolerance per array argument of the VJP (``None`` where there is no gradient).
+
+    * relu, flatten: gathers, bit for bit.
+    * dense: ``grad_x`` sums ``n_out`` products, ``grad_weight`` and ``grad_bias`` ``N``; exact for
+      integer-valued data.
+    * sigmoid, softmax: computed from the rounded forward output: :func:`_sigmoid_bound`, :func:`_softmax_bound`.
+    """
+    name = case.op
+    if name in ("relu", "flatten"):
+        return (Exact(case.inputs["x"].shape),)
+    if name == "dense":
+        batch, n_out = grad_out.shape
+        terms = (n_out, batch, batch)
+        return tuple(None if m is None else SumOfProducts(max(t, 1), m, case.dtype, case.data_kind == "integers")
+                     for t, m in zip(terms, magnitudes(case, grad_out)))
+    if name == "sigmoid":
+        return (_sigmoid_bound(case, grad_out),)
+    if name == "softmax":
+        return (_softmax_bound(case, grad_out),)
+    raise AssertionError(f"no gradient tolerance model for {name!r}")
+
+
+def _sigmoid_bound(case: Case, grad_out: np.ndarray) -> Bound:
+    """torch: ``g · ŷ · (1 - ŷ)`` from the *rounded* output ``ŷ``; the reference: ``g s (1 - s)``, ``s`` exact-ish.
+
+    ``|ŷ(1 - ŷ) - s(1 - s)| = |ŷ - s| · |1 - ŷ - s| <= |ŷ - s| <= ε s + T η`` (the forward's
+    catalog bound), an *absolute* error that ``s (1 - s)`` does not cover near ``s = 1``
+    (float32 ``sigmoid(20) = 1``: torch's gradient is 0). Then three roundings (two
+    products, one difference) in the target, one in the float64 reference, one to the dtype::
+
+        bound = |g| ((γ_4(u) + γ_4(u64) + u) s (1 - s) + (1 + γ_4(u)) (ε s + T η)) + 4 η.
+    """
+    x = case.inputs["x"].astype(np.float64)
+    s = np.nan_to_num(reference.sigmoid(x))
+    g = np.abs(grad_out.astype(np.float64))
+    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
+    epsilon, floor = forward_relative(case)
+    relative = gamma(4, u) + gamma(4, U64) + u
+    return Bound(g * (relative * s * (1 - s) + (1 + gamma(4, u)) * (epsilon * s + floor * eta)) + 4 * eta)
+
+
+def _softmax_bound(case: Case, grad_out: np.ndarray) -> Bound:
+    """torch: ``ŷ_i (g_i - Σ_j g_j ŷ_j)`` from the rounded output; the reference the same from float64 ``s``.
+
+    With ``|ŷ_j - s_j| <= ε s_j + T η`` (the forward's catalog bound) and ``m_i = s_i (|g_i| + Σ_j |g_j| s_j)``
+    (Σ|terms|; the difference itself may cancel to nothing, so the bound is absolute)::
+
+        |ŷ_i (g_i - Σ g ŷ) - s_i (g_i - Σ g s)| <= 2 ε m_i + T η (|g_i| + 2 Σ|g|)   (first order)
+
+    and the target's own ``n + 2`` roundings (the dot product, the difference, the product)
+    on ``(1 + ε)^2 m_i``, the reference's in float64, one to the dtype.
+    """
+    x = case.inputs["x"].astype(np.float64)
+    axis = spec_activations.check_softmax_axis("softmax", x.shape, case.params.get("axis", -1))
+    s = reference.softmax(x, axis=axis)
+    g = np.abs(grad_out.astype(np.float64))
+    u, eta = UNIT_ROUNDOFF[case.dtype], SMALLEST_SUBNORMAL[case.dtype]
+    epsilon, floor = forward_relative(case)
+    n = x.shape[axis]
+    with np.errstate(invalid="ignore"):
+        dot = np.nansum(g * s, axis=axis, keepdims=True)
+        magnitude = np.nan_to_num(s * (g + dot))
+    total = np.sum(g, axis=axis, keepdims=True)
+    relative = 2 * epsilon + gamma(n + 2, u) * (1 + epsilon) ** 2 + gamma(n + 2, U64) + u
+    return Bound(relative * magnitude + floor * eta * (g + 2 * total) + (n + 2) * eta)

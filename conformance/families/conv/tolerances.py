@@ -16,6 +16,7 @@ from convspec.spec import conv as spec_conv
 from convspec.spec.conventions import check_conv_arguments, check_depthwise_separable_arguments
 
 from convspec.conformance.case import Case
+from convspec.conformance.gradient_bounds import magnitudes
 from convspec.conformance.operation import magnitude
 from convspec.conformance.tolerance import SumOfProducts
 
@@ -48,3 +49,34 @@ def depthwise_separable_output_shape(case: Case) -> tuple[int, ...]:
     return spec_conv.depthwise_separable_output_shape(
         x.shape, depthwise.shape, pointwise.shape, stride=args.stride, padding=args.padding, dilation=args.dilation
     )
+
+
+def gradient_tolerances(case: Case, grad_out):
+    """One tolerance per array argument of the VJP (``None`` where there is no gradient).
+
+    * correlate/convolve: ``grad_x`` sums ``(C_out/groups) · prod(k)`` products, ``grad_weight``
+      and ``grad_bias`` ``N · prod(out)``.
+    * depthwise_separable: a chain of two such sums (``grad_h = Σ pw·g``, then a depthwise
+      one); the terms of both stages add: ``m·prod(k) + C_out + N·prod(out) + 2``.
+
+    Integer-valued data make every such sum exact (``SumOfProducts.exact``).
+    """
+    dtype, integers = case.dtype, case.data_kind == "integers"
+    arrays = case.arrays()
+    if case.op in ("correlate", "convolve"):
+        x, weight, bias = arrays
+        groups = case.params.get("groups", 1)
+        mags = magnitudes(case, grad_out)
+        batch, out_spatial = grad_out.shape[0], math.prod(grad_out.shape[2:])
+        x_terms = (weight.shape[0] // groups) * math.prod(weight.shape[2:])
+        terms = (x_terms, batch * out_spatial, batch * out_spatial)
+        return tuple(
+            None if m is None else SumOfProducts(max(t, 1), m, dtype, integers) for t, m in zip(terms, mags)
+        )
+    if case.op == "depthwise_separable":
+        x, depthwise, pointwise, bias = arrays
+        multiplier = depthwise.shape[0] // x.shape[1]
+        t = multiplier * math.prod(depthwise.shape[2:]) + pointwise.shape[0] + grad_out.shape[0] * math.prod(
+            grad_out.shape[2:]) + 2
+        return tuple(None if m is None else SumOfProducts(t, m, dtype, integers) for m in magnitudes(case, grad_out))
+    raise AssertionError(f"no gradient tolerance model for {case.op!r}")

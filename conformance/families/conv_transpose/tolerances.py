@@ -11,6 +11,7 @@ from convspec.spec import conv_transpose as spec_conv_transpose
 from convspec.spec.conv_transpose import check_conv_transpose_arguments
 
 from convspec.conformance.case import Case
+from convspec.conformance.gradient_bounds import magnitudes
 from convspec.conformance.tolerance import SumOfProducts
 
 
@@ -36,4 +37,20 @@ def conv_transpose_output_shape(case: Case) -> tuple[int, ...]:
     return spec_conv_transpose.conv_transpose_output_shape(
         x.shape, weight.shape, stride=args.stride, padding=args.padding, output_padding=args.output_padding,
         dilation=args.dilation, groups=args.groups,
+    )
+
+
+def gradient_tolerances(case: Case, grad_out):
+    """One tolerance per array argument of the VJP: ``grad_x`` sums ``(C_out/groups) · prod(k)`` products,
+    ``grad_weight`` ``N · prod(in)`` and ``grad_bias`` ``N · prod(out)``; exact for integer-valued data."""
+    if case.op != "conv_transpose":
+        raise AssertionError(f"no gradient tolerance model for {case.op!r}")
+    dtype, integers = case.dtype, case.data_kind == "integers"
+    x, weight, bias = case.arrays()
+    mags = magnitudes(case, grad_out)
+    batch, out_spatial = grad_out.shape[0], math.prod(grad_out.shape[2:])
+    x_terms = (weight.shape[1]) * math.prod(weight.shape[2:])
+    terms = (x_terms, batch * math.prod(x.shape[2:]), batch * out_spatial)
+    return tuple(
+        None if m is None else SumOfProducts(max(t, 1), m, dtype, integers) for t, m in zip(terms, mags)
     )

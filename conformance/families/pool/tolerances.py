@@ -15,6 +15,7 @@ from convspec import reference
 from convspec.spec import pool as spec_pool
 
 from convspec.conformance.case import Case
+from convspec.conformance.gradient_bounds import magnitudes, per_axis, windows_per_cell
 from convspec.conformance.operation import magnitude
 from convspec.conformance.tolerance import Exact, SumOfProducts
 
@@ -52,3 +53,32 @@ def global_avg_pool_tolerance(case: Case) -> SumOfProducts:
     """As avg_pool's model, with the whole spatial extent as the window."""
     x = case.inputs["x"]
     return SumOfProducts(math.prod(x.shape[2:]) + 1, magnitude(case, reference.global_avg_pool), case.dtype, False)
+
+
+def gradient_tolerances(case: Case, grad_out):
+    """One tolerance per array argument of the VJP (the input ``x``).
+
+    * max pooling: a cell gets ``grad_out`` of every window it wins, at most
+      ``prod(min(k, ceil(span/s)))``; one window at most is exact for any data.
+    * avg pooling: the same sums of ``grad_out[o] / divisor(o)``, each share rounded once (or
+      twice, via a rounded reciprocal): ``windows per cell + 1`` roundings, never exact
+      (``7 / 3``); global average: one division.
+    """
+    name, dtype, integers = case.op, case.dtype, case.data_kind == "integers"
+    if name in ("max_pool", "avg_pool"):
+        rank = case.inputs["x"].ndim - 2
+        kernel = per_axis(case.params["kernel_size"], rank)
+        stride = per_axis(case.params.get("stride") or kernel, rank)
+        dilation = per_axis(case.params.get("dilation", 1), rank)
+        windows = windows_per_cell(kernel, stride, dilation)
+        (bound_magnitude,) = magnitudes(case, grad_out, absolute_data=(name == "avg_pool"))
+        if name == "max_pool":
+            if windows == 1:
+                return (Exact(bound_magnitude.shape),)
+            return (SumOfProducts(windows, bound_magnitude, dtype, integers),)
+        return (SumOfProducts(windows + 1, bound_magnitude, dtype, False),)
+    if name == "global_max_pool":
+        return (Exact(case.inputs["x"].shape),)
+    if name == "global_avg_pool":
+        return (SumOfProducts(2, magnitudes(case, grad_out)[0], dtype, False),)
+    raise AssertionError(f"no gradient tolerance model for {name!r}")

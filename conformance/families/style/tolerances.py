@@ -1,4 +1,5 @@
-"""Tolerance models and output shapes of gram_matrix, style_loss and content_loss.
+"""Tolerance models and output shapes of gram_matrix, style_loss and content_loss (the backward models:
+:func:`gradient_tolerances`).
 
 Tolerance models (per output element, :class:`~convspec.conformance.tolerance.SumOfProducts`):
 
@@ -77,3 +78,58 @@ def _layer_weight(weights) -> float:
     if isinstance(weights, (list, tuple, np.ndarray)):
         (weights,) = list(np.ravel(np.asarray(weights, dtype=np.float64)))
     return float(weights)
+
+
+def style_magnitudes(case: Case, grad_out: np.ndarray) -> tuple:
+    """Σ|terms| of every gradient element of gram_matrix, content_loss and style_loss (float64).
+
+    * gram: ``c Σ_k' (|G_jk'| + |G_k'j|) |a_k'p|``: the VJP of the absolute values.
+    * content: ``2 |g_b| (|gen| + |content|)`` (a content of batch 1 sums over ``b``).
+    * style: ``|D| <= c E`` with ``E = F(|gen|) + F(|style|)`` (raw grams), so the upstream
+      ``2 g_b D`` of a gram is at most ``2 |g_b| c E``; through the gram's VJP on ``|a|``:
+      ``4 |g_b| c² Σ_k' E_jk' |a_k'p|`` (a style of batch 1 sums over ``b``).
+    """
+    g = np.abs(grad_out.astype(np.float64))
+    absolute = [np.abs(a.astype(np.float64)) for a in case.arrays()]
+    if case.op == "gram_matrix":
+        return reference.gram_matrix_vjp(g, *absolute, **case.params)
+    first, other = absolute
+    if case.op == "content_loss":
+        both = first + other  # broadcasts a batch of 1
+        per_image = 2 * g.reshape((-1,) + (1,) * (first.ndim - 1)) * both
+        return per_image, per_image.sum(axis=0, keepdims=True) if other.shape[0] == 1 else per_image
+    normalization = case.params.get("normalization", "gatys")
+    channels, positions = first.shape[1], math.prod(first.shape[2:])
+    c = float(spec_style.gram_scale(normalization, channels, positions))
+    upstream = 2 * g[:, None, None] * c * (reference.gram_matrix(first) + reference.gram_matrix(other))
+    style_upstream = upstream.sum(axis=0, keepdims=True) if other.shape[0] == 1 else upstream
+    return (reference.gram_matrix_vjp(upstream, first, normalization=normalization)[0],
+            reference.gram_matrix_vjp(style_upstream, other, normalization=normalization)[0])
+
+
+def gradient_tolerances(case: Case, grad_out: np.ndarray) -> tuple:
+    """Sums of products over :func:`style_magnitudes`; exact for integer data without normalisation.
+
+    * gram: the upstream divided by the divisor (1), two sums of ``C`` products and their sum:
+      ``T = 2 C + 2``.
+    * content: a rounded difference, a product by ``2 g``: ``T = 3``; plus ``N`` for a
+      broadcast content's sum over the batch.
+    * style: the computed ``D̂`` is within ``γ_{M+3} c E`` of ``D`` (the forward's model,
+      :func:`style_tolerance`); then ``2 g D̂`` and the division (2), the
+      gram's two ``C``-term sums and their sum (``C + 1``): ``T = M + C + 8``, plus ``N``
+      for a broadcast style.
+    """
+    if case.op not in ("gram_matrix", "content_loss", "style_loss"):
+        raise AssertionError(f"no gradient tolerance model for {case.op!r}")
+    default = "gatys" if case.op == "style_loss" else "none"
+    integers = case.data_kind == "integers" and case.params.get("normalization", default) == "none"
+    first, other = case.arrays()[0], case.arrays()[-1]
+    magnitudes = style_magnitudes(case, grad_out)
+    if case.op == "gram_matrix":
+        terms = (2 * first.shape[1] + 2,)
+    elif case.op == "content_loss":
+        terms = (3, 3 + (first.shape[0] if other.shape[0] == 1 else 0))
+    else:
+        base = math.prod(first.shape[2:]) + first.shape[1] + 8
+        terms = (base, base + (first.shape[0] if other.shape[0] == 1 else 0))
+    return tuple(SumOfProducts(t, m, case.dtype, integers) for t, m in zip(terms, magnitudes))

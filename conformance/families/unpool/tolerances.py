@@ -12,6 +12,7 @@ from convspec import reference
 from convspec.spec import unpool as spec_unpool
 
 from convspec.conformance.case import Case
+from convspec.conformance.gradient_bounds import magnitudes, per_axis
 from convspec.conformance.operation import magnitude
 from convspec.conformance.tolerance import Exact, SumOfProducts
 
@@ -36,3 +37,16 @@ def avg_unpool_tolerance(case: Case) -> Exact | SumOfProducts:
     if terms == 1:
         return Exact(spec_unpool.unpool_output_shape(args))
     return SumOfProducts(terms, magnitude(case, reference.avg_unpool), case.dtype, case.data_kind == "integers")
+
+
+def gradient_tolerances(case: Case, grad_out):
+    """One tolerance per array argument of the VJP: max_unpool and first_unpool gather (exact; the indices
+    have no gradient); avg_unpool sums ``prod(k)`` cells (exact for integer-valued data)."""
+    name = case.op
+    if name in ("max_unpool", "first_unpool"):
+        return (Exact(case.inputs["x"].shape),) + ((None,) if name == "max_unpool" else ())
+    if name == "avg_unpool":
+        rank = case.inputs["x"].ndim - 2
+        kernel = per_axis(case.params["kernel_size"], rank)
+        return (SumOfProducts(math.prod(kernel), magnitudes(case, grad_out)[0], case.dtype, case.data_kind == "integers"),)
+    raise AssertionError(f"no gradient tolerance model for {name!r}")
