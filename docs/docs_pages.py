@@ -28,6 +28,7 @@ import docs_examples
 import docs_figures
 import docs_identities
 import docs_math
+import docs_opsections
 import docs_rst
 import docs_reports
 import docs_saliency
@@ -356,8 +357,11 @@ def operation_page(op) -> str:
         f"`convspec.reference.{op.name}` · `convspec.accelerated.{op.name}` · family "
         f"[{family_title(op.family)}](index.md) (`spec/{op.family}.py`, `reference/{op.family}.py`, `accelerated/{op.family}.py`)\n",
         "## Definition\n", definition_markdown(op),
+        "## Shapes\n", docs_opsections.shapes_markdown(op),
         "## Output size and counts\n", formulas_markdown(op),
         "## Conventions\n", conventions_markdown(op),
+        "## NaN and infinity\n", docs_opsections.non_finite_markdown(op),
+        "## Backward\n", docs_opsections.backward_markdown(op),
         "## Parameters\n", f"From `inspect.signature(convspec.reference.{op.name})`; the accelerated function has the same signature.\n",
         parameter_table(op) + "\n",
         "## Framework names\n", framework_table(op) + "\n",
@@ -577,6 +581,7 @@ SNIPPETS = {
     "myconv-source": tutorial_source,
     "vectors-example-source": vectors_example_source,
     "version": version_line,
+    "overflow-rule": docs_opsections.overflow_markdown,
     "myconv-report": docs_reports.myconv_report,
     "kerasconv-source": docs_reports.kerasconv_source,
     "kerasconv-report": docs_reports.kerasconv_report,

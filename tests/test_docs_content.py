@@ -366,3 +366,71 @@ def test_numbers_in_figure_cells_have_contrast():
             if under and docs_figures.contrast(t["fill"], under[-1]["fill"]) < 4.5:
                 problems.append(f"{name}: text fill {t['fill']} on {under[-1]['fill']}")
     assert not problems, problems[:5]
+
+
+# ---- each operation page: its NaN/±inf rule, its shapes, its backward rule ----------------------------
+
+
+def _section(markup: str, anchor: str) -> str:
+    """The text of one h2 section of an article (from its heading to the next h2)."""
+    start = markup.find(f'<h2 id="{anchor}"')
+    assert start >= 0, f"no section {anchor!r}"
+    end = markup.find("<h2", start + 1)
+    text = re.sub(r"<math\b.*?</math>", " ", markup[start:end if end > 0 else None], flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text)))
+
+
+def _squash(text: str) -> str:
+    """Text without whitespace, emphasis, backticks or reST roles: a rule as written vs. as the page shows it."""
+    return re.sub(r"[\s`*]|:\w+:", "", text)
+
+
+def test_every_operation_page_states_its_non_finite_rule(site):
+    from convspec.conformance.catalog import CATALOG
+    from convspec.spec.non_finite import non_finite_rule
+
+    for op, markup in operation_pages(site).items():
+        text = _section(markup, "nan-and-infinity")
+        # the rule whole, its reference to the shared overflow rule shown as a link to that rule
+        rule = non_finite_rule(op).replace(":data:`convspec.spec.non_finite.OVERFLOW`", "the overflow rule")
+        assert _squash(rule) in _squash(text), f"{op}: the page's NaN section is not its rule: {text[:300]}"
+        if "OVERFLOW" in non_finite_rule(op):
+            assert 'href="../../conventions/#nan-infinity-and-overflow"' in markup, op
+    assert len(CATALOG) == len(operation_pages(site))
+
+
+def test_the_overflow_rule_is_on_the_conventions_page(site):
+    from convspec.spec.non_finite import OVERFLOW
+
+    text = _section(page_html(site, "conventions"), "nan-infinity-and-overflow")
+    assert _squash(OVERFLOW) in _squash(text)
+
+
+def test_every_operation_page_gives_its_shapes_and_an_instance(site):
+    import docs_opsections
+    from convspec.conformance.catalog import CATALOG
+
+    for op in CATALOG:
+        text = _section(page_html(site, f"operations/{op.name}"), "shapes")
+        assert "→" in text, op.name
+        example = op.examples[0]
+        from convspec import reference
+
+        output = getattr(reference, op.name)(*example.inputs.values(), **example.params)
+        output = output[0] if isinstance(output, tuple) else output
+        assert f"output {tuple(output.shape)}" in text, f"{op.name}: {text[:300]}"
+    assert set(docs_opsections.SHAPES) == {op.name for op in CATALOG}
+
+
+def test_every_operation_page_states_its_backward_rule(site):
+    from convspec import reference
+    from convspec.conformance.catalog import CATALOG
+
+    for op in CATALOG:
+        text = _section(page_html(site, f"operations/{op.name}"), "backward")
+        vjp = getattr(reference, f"{op.name}_vjp", None)
+        if vjp is None:
+            assert f"has no {op.name}_vjp" in text, op.name
+        else:
+            first = _squash(vjp.__doc__.strip().split("\n\n")[0])
+            assert f"convspec.reference.{op.name}_vjp" in text and first in _squash(text), f"{op.name}: {text[:300]}"
