@@ -26,6 +26,9 @@ from hypothesis import strategies as st
 from convspec import reference
 from convspec.spec import conv_transpose as spec_conv_transpose
 from convspec.spec import identities as ids
+from convspec.spec import proofs, seed_claims, size_identities
+
+IDENTITY_MODULES = (ids, size_identities, seed_claims)  # the identities are defined there; ids re-exports them
 
 # --------------------------------------------------------------------------------------
 # 1. the machinery
@@ -66,8 +69,8 @@ def test_sequences_of_different_lengths_do_not_compare_equal():
 
 
 def test_the_registries_hold_every_identity_once_under_its_own_name():
-    public = {name for name, f in vars(ids).items()
-              if inspect.isfunction(getattr(f, "__wrapped__", f)) and getattr(f, "__module__", "") == ids.__name__
+    public = {name for module in IDENTITY_MODULES for name, f in vars(module).items()
+              if inspect.isfunction(getattr(f, "__wrapped__", f)) and getattr(f, "__module__", "") == module.__name__
               and inspect.signature(f).return_annotation in ("Identity", ids.Identity)}
     assert len(public) > 20
     registered = [f.__name__ for f in ids.PROOFS + ids.WRONG_VARIANTS + ids.SEED_CLAIMS]
@@ -80,8 +83,9 @@ def test_the_registries_hold_every_identity_once_under_its_own_name():
 
 
 def test_docstring_examples():
-    failures, _ = doctest.testmod(ids, verbose=False)
-    assert failures == 0
+    for module in IDENTITY_MODULES + (proofs,):
+        failures, _ = doctest.testmod(module, verbose=False)
+        assert failures == 0, module.__name__
 
 
 # --------------------------------------------------------------------------------------
