@@ -29,24 +29,34 @@ from convspec.spec.conventions import (
     dtype_mismatch_error,
 )
 
+from convspec.spec.fft import check_method, choose_method
 from convspec.spec.limits import padded_shape
 
 from . import _plans
+from ._conv_fft import correlate_fft
 
 _NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
-def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
-    """Cross-correlation; see :func:`convspec.reference.conv.correlate` for the definition."""
-    plan = _conv_plan("correlate", x, weight, bias, stride, padding, dilation, groups)
+def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1, method="direct"):
+    """Cross-correlation; see :func:`convspec.reference.conv.correlate` for the definition.
+
+    ``method``: ``"direct"`` (the native convolution), ``"fft"`` (:mod:`._conv_fft`) or ``"auto"``
+    (:func:`convspec.spec.fft.choose_method`, decided once per configuration and cached with its checks).
+    """
+    plan = _conv_plan("correlate", x, weight, bias, stride, padding, dilation, groups, method)
     plan.outputs.check(x.dtype)
+    if plan.fft:
+        return correlate_fft(x, weight, bias, plan.args, plan.pads, plan.out_size)
     return _correlate(x, weight, bias, plan)
 
 
-def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1, method="direct"):
     """True convolution (kernel flipped on every spatial axis); see :func:`convspec.reference.conv.convolve`."""
-    plan = _conv_plan("convolve", x, weight, bias, stride, padding, dilation, groups)
+    plan = _conv_plan("convolve", x, weight, bias, stride, padding, dilation, groups, method)
     plan.outputs.check(x.dtype)
+    if plan.fft:
+        return correlate_fft(x, torch.flip(weight, dims=plan.flip_dims), bias, plan.args, plan.pads, plan.out_size)
     return _correlate(x, torch.flip(weight, dims=plan.flip_dims), bias, plan)
 
 
@@ -97,9 +107,11 @@ class _ConvPlan:
     dilation: tuple[int, ...]  # the native call's dilation (1 on one-tap axes)
     flip_dims: tuple[int, ...]  # convolve's kernel flip
     outputs: _plans.Outputs
+    out_size: tuple[int, ...] = ()  # the output's spatial size
+    fft: bool = False  # method "fft", or "auto" that chose it
 
     @classmethod
-    def of(cls, op: str, args: ConvArguments, channels_and_names) -> _ConvPlan:
+    def of(cls, op: str, args: ConvArguments, channels_and_names, fft: bool = False) -> _ConvPlan:
         pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
         out_size = tuple(
             conv_output_length(n, k, s, lo, hi, d)
@@ -128,8 +140,17 @@ class _ConvPlan:
             outputs=_plans.Outputs(op, _with_padded_input(
                 [((args.batch, c, *out_size), what) for c, what in channels_and_names],
                 padded_shape((args.batch, args.in_channels, *args.input_size), pads),
-            )),
+            ) + ([(_unstrided_shape(args, pads), "unstrided output")] if fft else [])),
+            out_size=out_size,
+            fft=fft,
         )
+
+
+def _unstrided_shape(args: ConvArguments, pads) -> tuple[int, ...]:
+    """What the FFT computes before the stride: every window start of the padded input."""
+    return (args.batch, args.out_channels, *(
+        lo + n + hi - d * (k - 1) for n, (lo, hi), k, d in zip(args.input_size, pads, args.kernel_size, args.dilation)
+    ))
 
 
 def _with_padded_input(shapes: list, padded) -> list:
@@ -137,13 +158,13 @@ def _with_padded_input(shapes: list, padded) -> list:
     return shapes if padded is None else [shapes[0], (padded, "padded input"), *shapes[1:]]
 
 
-def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups) -> _ConvPlan:
+def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups, method="direct") -> _ConvPlan:
     """The checks of correlate/convolve, cached per configuration (see :mod:`._plans`), and what the call needs."""
     try:
         key = (
             op, x.shape, x.dtype, weight.shape, weight.dtype,
             None if bias is None else bias.shape, None if bias is None else bias.dtype,
-            _plans.params_key((stride, padding, dilation, groups)),
+            _plans.params_key((stride, padding, dilation, groups, method)),
         ) if _are_tensors(x, weight, bias) else None
     except _plans.Uncacheable:
         key = None
@@ -154,7 +175,10 @@ def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups) -> _ConvP
             op, x.shape, weight.shape, None if bias is None else bias.shape,
             stride=stride, padding=padding, dilation=dilation, groups=groups,
         )
-        plan = _ConvPlan.of(op, args, [(weight.shape[0], "output")])
+        method = check_method(op, method)
+        if method == "auto":
+            method = choose_method(x.shape, weight.shape, stride, padding, dilation, groups, _dtype_name(x.dtype))
+        plan = _ConvPlan.of(op, args, [(weight.shape[0], "output")], fft=method == "fft")
         if key is not None:
             _plans.store(key, plan)
     return plan

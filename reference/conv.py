@@ -1,7 +1,8 @@
 """Reference correlation, convolution and depthwise-separable convolution (numpy, loops).
 
 Conventions (layout, padding forms, dtypes, errors): :mod:`convspec.spec.conventions`.
-Closed forms for the sizes and counts: :mod:`convspec.spec.conv` (not used here).
+Closed forms for the sizes and counts: :mod:`convspec.spec.conv` (not used here). ``method="fft"``:
+:mod:`.conv_fft`; ``method="auto"`` asks :func:`convspec.spec.fft.choose_method` (a rule on shapes).
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from itertools import product
 import numpy as np
 
 from convspec.spec.conventions import ConvArguments, check_conv_arguments, check_depthwise_separable_arguments
+from convspec.spec.fft import check_method, choose_method  # the method rule, shared: no size is taken from it
 from convspec.spec.limits import check_output_size, padded_shape
 
 from .arrays import accumulator, check_array, check_same_dtype, zeros
+from .conv_fft import correlate_fft
 from .windows import count, resolve_padding, span, window_starts, zero_pad
 
 
-def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1, method="direct"):
     """Cross-correlation, as deep-learning frameworks compute "convolution".
 
     Definition (per spatial output position ``o``, output channel ``c`` in group ``g``)::
@@ -38,6 +41,11 @@ def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1
         stride, dilation: positive int, or one per spatial axis.
         padding: any padding form of :mod:`convspec.spec.conventions`.
         groups: number of channel groups; it must divide ``C_in`` and ``C_out``.
+        method: ``"direct"`` (default: the sum above, in float64), ``"fft"`` (the same sum by the
+            convolution theorem, :mod:`convspec.reference.conv_fft`: the FFT's rounding and its
+            non-finite rule, a NaN or ±inf spreads over its whole row ``y[b, c]``), or ``"auto"``
+            (whichever :func:`convspec.spec.fft.choose_method` picks from the shapes, parameters and
+            dtype, as ``scipy.signal.convolve(method="auto")``).
 
     Returns:
         ``(N, C_out, *out)`` array of ``x``'s dtype; sums are taken in float64.
@@ -56,10 +64,12 @@ def correlate(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1
         op, x.shape, weight.shape, None if bias is None else bias.shape,
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
+    if _method(op, method, x, weight, stride, padding, dilation, groups) == "fft":
+        return correlate_fft(x, weight, bias, args, op).astype(x.dtype)
     return _correlate(x, weight, bias, args, op).astype(x.dtype)
 
 
-def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1):
+def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1, method="direct"):
     """True convolution: correlation with the kernel flipped along every spatial axis.
 
     Definition: ``convolve(x, w, ...) == correlate(x, w[:, :, ::-1, ::-1, ...], ...)``,
@@ -68,6 +78,8 @@ def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1)
     Everything else (padding, stride, dilation, groups, bias) is as in :func:`correlate`.
     With ``padding="full"`` and stride 1 this is the signal-processing full
     convolution (``numpy.convolve(a, v, "full")`` in 1-D).
+
+    ``method`` (``"direct"``, ``"fft"``, ``"auto"``) as in :func:`correlate`.
 
     Example: ``convolve([[[1, 2, 3]]], [[[1, 10]]], padding="full")`` is
     ``[[[1, 12, 23, 30]]]`` (the kernel flipped to ``[10, 1]`` slides over ``[0, 1, 2, 3, 0]``).
@@ -82,7 +94,17 @@ def convolve(x, weight, bias=None, *, stride=1, padding=0, dilation=1, groups=1)
         stride=stride, padding=padding, dilation=dilation, groups=groups,
     )
     flipped = weight[(slice(None), slice(None)) + (slice(None, None, -1),) * args.spatial_dims]
+    if _method(op, method, x, weight, stride, padding, dilation, groups) == "fft":
+        return correlate_fft(x, flipped, bias, args, op).astype(x.dtype)
     return _correlate(x, flipped, bias, args, op).astype(x.dtype)
+
+
+def _method(op: str, method, x, weight, stride, padding, dilation, groups) -> str:
+    """``"direct"`` or ``"fft"``: ``method`` checked, ``"auto"`` decided by the spec's cost model."""
+    method = check_method(op, method)
+    if method != "auto":
+        return method
+    return choose_method(x.shape, weight.shape, stride, padding, dilation, groups, dtype=x.dtype.name)
 
 
 def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, stride=1, padding=0, dilation=1):

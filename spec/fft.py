@@ -29,6 +29,7 @@ Conventions (layout, dtypes, errors: :mod:`convspec.spec.conventions`)
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Sequence
 
@@ -259,3 +260,89 @@ NON_FINITE: dict[str, str] = {
         "sums **may** overflow (:data:`convspec.spec.non_finite.OVERFLOW`)."
     ),
 }
+
+
+# Direct sum or FFT: the cost model behind correlate/convolve's method="auto" ---------------------
+
+METHODS = ("auto", "direct", "fft")
+
+#: The cost model's constants, in multiply-adds of the direct sum (calibrated by
+#: ``benchmarks/bench_fft.py``): one radix-2 butterfly sample of a real transform costs about
+#: :data:`FFT_SAMPLE_COST`, and one complex product of two spectra :data:`SPECTRUM_PRODUCT_COST`.
+FFT_SAMPLE_COST = 7.5
+SPECTRUM_PRODUCT_COST = 4.0
+
+
+def check_method(op: str, method: object) -> str:
+    """``method`` of ``correlate``/``convolve``: one of :data:`METHODS` (``"direct"`` is the default)."""
+    if not isinstance(method, str):
+        raise TypeError(
+            f"{op}: method must be a str, one of {', '.join(map(repr, METHODS))}; got {method!r} of type {type(method).__name__}"
+        )
+    if method not in METHODS:
+        raise ValueError(f"{op}: method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    return method
+
+
+def conv_costs(batch: int, in_channels: int, out_channels: int, groups: int, padded_size: Sequence[int],
+               kernel_span: Sequence[int], out_size: Sequence[int], kernel_size: Sequence[int]) -> tuple[float, float]:
+    """``(direct, fft)``: the cost model of one correlation, in multiply-adds of the direct sum.
+
+    * direct: ``N · C_out · (C_in / g) · prod(out) · prod(k)`` multiply-adds (``out`` after the stride);
+    * fft: each axis transformed at ``L = transform_length(n_pad, span)`` (``span = d (k - 1) + 1``, the
+      dilated kernel), ``P = prod(L)`` samples; ``N · C_in + C_out · C_in / g + N · C_out`` real
+      transforms of ``P log2 P`` butterfly samples at :data:`FFT_SAMPLE_COST` each, and
+      ``N · C_out · (C_in / g) · P / 2`` spectrum products at :data:`SPECTRUM_PRODUCT_COST` each.
+      The FFT computes every unstrided output, so a stride does not shorten it.
+
+    >>> conv_costs(2, 4, 4, 1, (176, 176), (25, 25), (152, 152), (25, 25))  # 2x4x128x128, k = 25, "full"
+    (462080000, 255852544.0)
+    """
+    per_group = in_channels // groups
+    direct = batch * out_channels * per_group * math.prod(out_size) * math.prod(kernel_size)
+    samples = math.prod(transform_length(n_, k_) for n_, k_ in zip(padded_size, kernel_span))
+    transforms = batch * in_channels + out_channels * per_group + batch * out_channels
+    fft = (FFT_SAMPLE_COST * transforms * samples * math.log2(max(samples, 2))
+           + SPECTRUM_PRODUCT_COST * batch * out_channels * per_group * samples / 2)
+    return direct, fft
+
+
+def choose_method(input_shape: Sequence[int], weight_shape: Sequence[int], stride=1, padding=0, dilation=1,
+                  groups=1, dtype: str = "float32") -> str:
+    """``"direct"`` or ``"fft"``: what ``method="auto"`` of ``correlate``/``convolve`` computes, a pure function
+    of the shapes, the parameters and the dtype's name (the same in every implementation, so a checker
+    knows which error bound applies: the direct sum of products, or the FFT's).
+
+    Rule: ``"fft"`` when the dtype is a floating one (``float16``, ``bfloat16``, ``float32``, ``float64``)
+    and :func:`conv_costs`'s FFT cost is below the direct one; ``"direct"`` otherwise (ties, an empty batch,
+    exact ``object`` arrays). Like ``scipy.signal.choose_conv_method``, the choice never looks at the values:
+    integer-valued data are exact under ``"direct"`` only, so pass ``method="direct"`` to keep them exact.
+
+    Calibration (``benchmarks/bench_fft.py``, 2 CPU threads, torch 2.13: a 2x4x128x128 input, 4x4xkxk
+    kernel, ``padding="full"``): the direct sum ran at about 35 G multiply-adds/s at large kernels (7.0 ms at
+    k = 19, 12.5 ms at k = 25) and the FFT path in a near-constant 7-9 ms (256x256 transforms), so the
+    crossover lies between k = 19 and k = 25; the model puts it at k = 21
+    (``choose_method((2, 4, 128, 128), (4, 4, 21, 21), padding="full")`` is ``"fft"``, k = 19 ``"direct"``).
+
+    >>> choose_method((2, 4, 128, 128), (4, 4, 31, 31), padding="full"), choose_method((2, 4, 128, 128), (4, 4, 3, 3))
+    ('fft', 'direct')
+    """
+    from .conv import conv_output_length, resolve_padding
+    from .conventions import check_conv_arguments
+
+    if dtype not in ("float16", "bfloat16", "float32", "float64"):
+        return "direct"
+    args = check_conv_arguments(
+        "choose_method", tuple(input_shape), tuple(weight_shape), None,
+        stride=stride, padding=padding, dilation=dilation, groups=groups,
+    )
+    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+    padded = tuple(lo + n_ + hi for n_, (lo, hi) in zip(args.input_size, pads))
+    span = tuple(d_ * (k_ - 1) + 1 for k_, d_ in zip(args.kernel_size, args.dilation))
+    out = tuple(
+        conv_output_length(n_, k_, s_, lo, hi, d_)
+        for n_, k_, s_, (lo, hi), d_ in zip(args.input_size, args.kernel_size, args.stride, pads, args.dilation)
+    )
+    direct, fft = conv_costs(args.batch, args.in_channels, args.out_channels, args.groups, padded, span, out,
+                             args.kernel_size)
+    return "fft" if fft < direct else "direct"

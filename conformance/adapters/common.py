@@ -35,8 +35,10 @@ def params(case: Case) -> dict:
 
 
 def conv_args(case: Case):
+    """The checked geometry of a correlate/convolve case (its ``method``, direct or FFT, is no shape argument)."""
     x, weight, bias = case.arrays()
-    return check_conv_arguments(case.op, x.shape, weight.shape, None if bias is None else bias.shape, **params(case))
+    geometry = {key: value for key, value in params(case).items() if key != "method"}
+    return check_conv_arguments(case.op, x.shape, weight.shape, None if bias is None else bias.shape, **geometry)
 
 
 def depthwise_args(case: Case):

@@ -2,7 +2,8 @@
 
 * ``correlate`` / ``convolve``: each output is a sum of ``(C_in / groups) · prod(kernel)`` products plus the
   bias: :class:`~convspec.conformance.tolerance.SumOfProducts` with that many terms and magnitude ``Σ|x·w| + |b|``
-  (the reference on absolute values, float64); bit for bit on integer-valued data.
+  (the reference on absolute values, float64); bit for bit on integer-valued data. With ``method="fft"`` (or
+  ``"auto"`` choosing it) the FFT's bound instead: :mod:`.method`.
 * ``depthwise_separable``: a chain of two sums, ``prod(kernel)`` depthwise terms inside ``C_in·m`` pointwise
   terms: ``T = prod(kernel) + C_in·m + (bias)``.
 """
@@ -18,10 +19,14 @@ from convspec.spec.conventions import check_conv_arguments, check_depthwise_sepa
 from convspec.conformance.case import Case
 from convspec.conformance.gradient_bounds import magnitudes
 from convspec.conformance.operation import magnitude
-from convspec.conformance.tolerance import SumOfProducts
+from convspec.conformance.tolerance import FFTConvolution, SumOfProducts
+
+from .method import conv_fft_tolerance, geometry_params, method_of
 
 
-def conv_tolerance(case: Case) -> SumOfProducts:
+def conv_tolerance(case: Case) -> SumOfProducts | FFTConvolution:
+    if method_of(case) == "fft":  # method "fft", or "auto" that picks it: the FFT's bound (.method)
+        return conv_fft_tolerance(case)
     x, weight, bias = case.arrays()
     terms = weight.shape[1] * math.prod(weight.shape[2:]) + (bias is not None)
     fn = getattr(reference, case.op)
@@ -37,7 +42,7 @@ def depthwise_separable_tolerance(case: Case) -> SumOfProducts:
 
 def conv_output_shape(case: Case) -> tuple[int, ...]:
     x, weight, bias = case.arrays()
-    args = check_conv_arguments(case.op, x.shape, weight.shape, None, **case.params)
+    args = check_conv_arguments(case.op, x.shape, weight.shape, None, **geometry_params(case))
     return spec_conv.conv_output_shape(
         x.shape, weight.shape, stride=args.stride, padding=args.padding, dilation=args.dilation
     )
