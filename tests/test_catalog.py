@@ -1,8 +1,11 @@
 """The catalog as a whole: every operation complete in every layer, and accelerated == reference.
 
-These tests parametrise over :data:`convspec.conformance.catalog.CATALOG`, so a new
-operation is covered the moment it has a catalog line, and fails here until its
-spec, reference, accelerated and test files exist.
+These tests parametrise over :data:`convspec.conformance.catalog.CATALOG` and its
+families (:data:`~convspec.conformance.catalog.FAMILIES`), so a new operation is covered
+the moment it has a record in its family's ``records.py``, and fails here until every
+touch point exists (:func:`touch_points`: spec, reference, accelerated, the family's
+conformance modules, its test file and its benchmark; a docs page, docs data, and a
+reference VJP where the family is differentiable). CONTRIBUTING.md walks through them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,76 @@ def test_every_layer_has_the_operation(op):
     assert getattr(importlib.import_module("convspec.accelerated"), op.name) is op.accelerated
     assert op.examples, f"{op.name}: no worked examples"
     assert op.summary and op.reference.__doc__ and op.accelerated.__doc__
+
+
+# ---- one family, one place per layer: the touch points -------------------------------------------
+
+#: the modules of conformance/families/<family>/
+FAMILY_MODULES = ("__init__", "strategies", "regions", "examples", "tolerances", "records", "docs")
+#: families without a reference VJP, and why (every other family's operations all have one)
+NOT_DIFFERENTIABLE = {
+    "detection": "box_iou is compared and thresholded (nms), not trained through",
+    "filters": "sobel is a fixed classic filter, not a layer",
+    "fft": "fft_convolve/fft_correlate are correlate/convolve by another algorithm; their gradients are those",
+}
+
+
+def touch_points(family: str) -> list[str]:
+    """Every file one family needs, relative to the repository root."""
+    return [
+        f"spec/{family}.py", f"reference/{family}.py", f"accelerated/{family}.py",
+        *(f"conformance/families/{family}/{module}.py" for module in FAMILY_MODULES),
+        f"tests/test_{family}.py", f"benchmarks/bench_{family}.py",
+        *([] if family in NOT_DIFFERENTIABLE else [f"reference/{family}_vjp.py"]),
+    ]
+
+
+@pytest.mark.parametrize("family", catalog.FAMILIES)
+def test_every_family_has_every_touch_point(family):
+    missing = [path for path in touch_points(family) if not (ROOT / path).is_file()]
+    assert not missing, f"family {family!r} lacks {', '.join(missing)} (see CONTRIBUTING.md)"
+
+
+def test_the_catalog_is_every_family_s_records_in_order():
+    on_disk = sorted(p.parent.name for p in (ROOT / "conformance" / "families").glob("*/__init__.py"))
+    assert sorted(catalog.FAMILIES) == on_disk, "every conformance/families/<family>/ is listed in catalog.FAMILIES"
+    records = []
+    for family in catalog.FAMILIES:
+        module = importlib.import_module(f"convspec.conformance.families.{family}.records")
+        assert module.OPERATIONS, family
+        assert {op.family for op in module.OPERATIONS} == {family}, f"{family}/records.py holds another family's record"
+        records.extend(module.OPERATIONS)
+    assert catalog.CATALOG == tuple(records)
+    assert len(catalog.BY_NAME) == len(catalog.CATALOG), "operation names are unique"
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_every_operation_has_docs_data_and_a_page(op):
+    docs = importlib.import_module(f"convspec.conformance.families.{op.family}.docs")
+    assert docs.DEFINITIONS.get(op.name), f"{op.name}: no DEFINITIONS entry in conformance/families/{op.family}/docs.py"
+    assert op.name in docs.FRAMEWORK_NAMES, f"{op.name}: no FRAMEWORK_NAMES entry in conformance/families/{op.family}/docs.py"
+    assert docs.formulas(op.name), f"{op.name}: formulas() shows nothing"
+    if str(ROOT / "docs") not in sys.path:
+        sys.path.insert(0, str(ROOT / "docs"))
+    import docs_pages
+
+    pages = [page for family in docs_pages.nav_entries()[1:] for entries in family.values() for entry in entries
+             for page in entry.values()]
+    assert f"operations/{op.name}.md" in pages
+    assert f"# {op.name}" in docs_pages.operation_page(op)
+
+
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_differentiable_operations_have_a_reference_vjp_and_a_gradient_model(op):
+    from convspec import reference
+
+    tolerances = importlib.import_module(f"convspec.conformance.families.{op.family}.tolerances")
+    if op.family in NOT_DIFFERENTIABLE:
+        assert not hasattr(reference, f"{op.name}_vjp"), f"{op.name} has a VJP: take {op.family} out of NOT_DIFFERENTIABLE"
+        return
+    vjp = importlib.import_module(f"convspec.reference.{op.family}_vjp")
+    assert getattr(vjp, f"{op.name}_vjp") is getattr(reference, f"{op.name}_vjp")
+    assert callable(getattr(tolerances, "gradient_tolerances", None)), f"{op.family}/tolerances.py: no gradient_tolerances"
 
 
 @pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
