@@ -15,6 +15,11 @@ pair are compared first (relative and absolute 1e-3 in float32: the FFT's error 
 the signals' norms, not with one output's terms). The machinery (alternating blocks, medians,
 spread) is ``benchmarks/timing.py``'s; the last line states the crossover: the smallest
 kernel size from which on the FFT is faster in every measured row.
+
+A second table times ``correlate``'s ``method`` keyword on the same image with ``padding="same"``:
+``method="direct"`` (native column) against ``method="fft"`` and ``method="auto"`` (accel column) at
+k = 3, 19 and 31, with the method :func:`convspec.spec.fft.choose_method` picks for ``"auto"``:
+the speed-up of ``"auto"`` at large kernels, and its cost (none) at small ones.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import time
 import torch
 
 from convspec import accelerated
+from convspec.spec.fft import choose_method
 from timing import Case, Settings, Table, parse_arguments, print_header, run_case, settings_from
 
 KERNELS = (3, 5, 7, 9, 11, 13, 15, 19, 25, 31)
@@ -47,6 +53,28 @@ def cases(settings: Settings) -> list[Case]:
                 tolerance=1e-3,
             )
         )
+    return rows
+
+
+METHOD_KERNELS = (3, 19, 31)
+
+
+def method_cases(settings: Settings) -> list[Case]:
+    """``correlate(method="direct")`` against ``method="fft"`` and ``method="auto"``, ``padding="same"``."""
+    rows = []
+    x = torch.randn(settings.batch, CHANNELS, SIZE, SIZE)
+    for k in METHOD_KERNELS:
+        w = torch.randn(CHANNELS, CHANNELS, k, k) / k
+        picked = choose_method(tuple(x.shape), tuple(w.shape), padding="same")
+        for method in ("fft", "auto"):
+            rows.append(Case(
+                f"k = {k:2d}, {method}" + (f" ({picked})" if method == "auto" else ""),
+                f"x {settings.batch}x{CHANNELS}x{SIZE}x{SIZE}, w {CHANNELS}x{CHANNELS}x{k}x{k}, same",
+                native=lambda x=x, w=w: accelerated.correlate(x, w, padding="same"),
+                accelerated=lambda x=x, w=w, m=method: accelerated.correlate(x, w, padding="same", method=m),
+                has_target=False,
+                tolerance=1e-3,
+            ))
     return rows
 
 
@@ -78,6 +106,13 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print(f"Crossover on this machine: the FFT is faster from kernel size k = {k} on "
               f"({SIZE}x{SIZE} image, {CHANNELS} channels in and out, {torch.get_num_threads()} threads).")
+    print()
+    more = method_cases(settings)
+    table = Table.fitted(more)
+    print_header("correlate(method=fft|auto) (accel) vs correlate(method=direct) (native column)", settings,
+                 arguments.quick, table)
+    for case in more:
+        run_case(case, settings, table)
     print(f"\n{time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f}")
 
 
