@@ -9,8 +9,9 @@ operation page), every figure loaded, every same-origin link answering 200, and 
 page wider than the window at 1280 px or at 390 px (formulas, tables and code scroll
 inside their own box; an operation page's formulas fit a 1280 px window unscrolled). The
 search box must find an operation by name, and rank it first for a framework's
-name of it ("MaxPool2d", "Conv2d") or its plain name ("transposed convolution"). A screenshot of one operation page is
-saved to ``reports/docs-operation-page.png``.
+name of it ("MaxPool2d", "Conv2d") or its plain name ("transposed convolution"). Every image and figure lies
+within its box at both widths, and no raw TeX is left in the text. Screenshots of a sample of pages at both widths
+are saved under ``build/screenshots/``. One browser, one page per width, reused for every visit.
 
 Needs the system Chromium (``/usr/bin/chromium``, the Debian package); playwright's
 own browser download is never used. Without it the module is skipped.
@@ -35,7 +36,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-REPORTS = ROOT / "reports"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 if not CHROMIUM.exists():
@@ -107,8 +107,23 @@ _LAYOUT_JS = """() => {
   const scrolling = [...document.querySelectorAll('article .cs-display')]
     .filter(box => box.scrollWidth > box.clientWidth + 1)
     .map(box => `${box.textContent.replace(/\\s+/g, '').slice(0, 50)} (+${box.scrollWidth - box.clientWidth} px)`);
-  return {overflow, scrolling};
+  // every image and figure lies within its box: the nearest ancestor that scrolls sideways, else the article
+  const article = document.querySelector('article');
+  const figures = [...document.querySelectorAll('article img, article svg')].filter(e => !e.parentElement.closest('svg'));
+  const outside = figures.filter(e => {
+      let box = e.parentElement;
+      while (box !== article && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+      const r = e.getBoundingClientRect(), b = box.getBoundingClientRect();
+      // in a box that scrolls sideways the figure may reach past its right edge (it scrolls), never its left
+      return r.width > 0 && (r.left < b.left - 1 || (box === article && r.right > b.right + 1));
+    }).map(e => `${e.tagName.toLowerCase()} ${e.getAttribute('src') || e.getAttribute('aria-label') || ''}`.trim());
+  // no raw TeX in what a reader sees: the prose without code, formulas and scripts
+  const prose = article.cloneNode(true);
+  prose.querySelectorAll('pre, code, math, script, style').forEach(e => e.remove());
+  const tex = (prose.textContent.match(/\\\\(?:[a-zA-Z]{2,}|[()\\[\\]])|\\$\\$/g) || []).slice(0, 5);
+  return {overflow, scrolling, outside, tex};
 }"""
+
 
 _MEASURE = """() => {
   const _LAYOUT = """ + _LAYOUT_JS + """;
@@ -142,8 +157,8 @@ def visits(site_dir, server, browser):
         page.on("console", on_console)
         page.on("pageerror", on_error)
         start = len(requests)
-        response = page.goto(server + path, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        response = page.goto(server + path, wait_until="load")  # images and stylesheets loaded
+        page.evaluate("() => document.fonts.ready.then(() => true)")  # the math font (networkidle costs 0.5 s a page)
         measured = page.evaluate(_MEASURE)
         page.remove_listener("console", on_console)
         page.remove_listener("pageerror", on_error)
@@ -190,12 +205,12 @@ def test_no_console_errors(visits):
 
 
 def test_no_request_leaves_localhost(visits):
-    records, _, _ = visits
-    problems = {
-        path: [url for url in r["requests"] if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in LOCAL_HOSTS]
-        for path, r in records.items()
-    }
+    records, _, requests = visits
+    leaves = lambda url: not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in LOCAL_HOSTS  # noqa: E731
+    problems = {path: [url for url in r["requests"] if leaves(url)] for path, r in records.items()}
     assert not any(problems.values()), _report(problems)
+    # a request made after its page was measured (a late fetch) is in the context's whole list
+    assert not [url for url in requests if leaves(url)]
 
 
 def test_every_formula_is_rendered_math(visits):
@@ -224,6 +239,21 @@ def test_operation_formulas_fit_a_desktop_column(visits):
     records, _, _ = visits
     problems = {path: r["scrolling"] for path, r in records.items() if path.startswith("operations/") and r["scrolling"]}
     assert not problems, _report(problems)
+
+
+def test_every_figure_lies_within_its_box(visits, narrow_layout):
+    """At 1280 px and at 390 px every image and figure lies inside the article, or inside a box that scrolls it."""
+    records, _, _ = visits
+    problems = {f"{path or '/'} at {width} px": r["outside"]
+                for width, pages in ((1280, records), (390, narrow_layout)) for path, r in pages.items() if r["outside"]}
+    assert not problems, problems
+
+
+def test_no_raw_tex_is_shown(visits):
+    """Every formula was turned into MathML: no TeX command, \\( \\) or $$ is left in the text a reader sees."""
+    records, _, _ = visits
+    problems = {path: r["tex"] for path, r in records.items()}
+    assert not any(problems.values()), _report(problems)
 
 
 def test_every_figure_loads(visits):
@@ -291,15 +321,24 @@ def test_search_ranks_the_operation_first(visits, server, query, first):
     assert urlparse(hrefs[0]).path.lstrip("/") == first, f"search {query!r}: {hrefs[:4]}"
 
 
-def test_screenshot_of_an_operation_page(visits, server):
+SCREENSHOTS = ROOT / "build" / "screenshots"
+SCREENSHOT_PAGES = ("", "conventions/", "operations/correlate/", "operations/max_pool/", "operations/upsample/", "errata/")
+
+
+def test_screenshots_of_a_sample_of_pages(visits, server):
+    """A sample of pages at both widths, saved under build/screenshots/ for a person to look at."""
     _, page, _ = visits
-    REPORTS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 1280, "height": 1600})
-    page.goto(server + "operations/max_pool/", wait_until="load")
-    page.wait_for_load_state("networkidle")
-    target = REPORTS / "docs-operation-page.png"
-    page.screenshot(path=str(target))
-    assert target.stat().st_size > 10_000
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for width, height in ((1280, 1000), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        for path in SCREENSHOT_PAGES:
+            page.goto(server + path, wait_until="load")
+            target = SCREENSHOTS / f"{path.strip('/').replace('/', '-') or 'home'}-{width}.png"
+            page.screenshot(path=str(target))
+            saved.append(target)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert all(t.stat().st_size > 10_000 for t in saved), [(t.name, t.stat().st_size) for t in saved]
 
 
 def test_formulas_use_the_math_font_the_site_serves(visits, server):
