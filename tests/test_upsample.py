@@ -4,24 +4,23 @@ Sections:
 
 1. the spec's closed forms (output length, coordinate mappings, counts) against the
    reference's enumeration and exact coordinates, symbolically and on drawn numbers;
-2. properties: integer-factor nearest is numpy.repeat and average unpooling, and
-   average pooling undoes it; align_corners=True at 2n - 1 keeps the samples and puts
-   midpoints between; linear interpolation reproduces linear ramps; the nearest modes
-   copy bits (NaN, inf, -0.0);
-3. output shapes, including more than three spatial axes and decimal scale factors;
-4. where torch's arithmetic differs from the exact answer, and that convspec.accelerated
+2. output shapes, including more than three spatial axes and decimal scale factors;
+3. where torch's arithmetic differs from the exact answer, and that convspec.accelerated
    gives the exact one anyway;
-5. dtypes, autograd and the execution paths of the accelerated implementation;
-6. bad input: the reference and the accelerated implementation raise the same error,
+4. dtypes, autograd and the execution paths of the accelerated implementation;
+5. bad input: the reference and the accelerated implementation raise the same error,
    and no implementation modifies or returns its input;
-7. the tolerance model of the linear modes;
-8. the catalog's literal worked examples.
+6. the tolerance model of the linear modes;
+7. the catalog's literal worked examples.
+
+The properties (nearest as numpy.repeat and average unpooling, align_corners, linear
+ramps, bit copies) are in tests/test_upsample_properties.py; the shared helpers in
+tests/upsample_helpers.py.
 """
 
 from __future__ import annotations
 
 import doctest
-import importlib
 import math
 from fractions import Fraction
 from itertools import product
@@ -37,70 +36,22 @@ from hypothesis import strategies as st
 import convspec.spec.upsample as spec_upsample
 from convspec import accelerated, reference
 from convspec.conformance.case import Case
-from convspec.conformance.catalog import BY_NAME
-from convspec.conformance.strategies import random_array
 from convspec.conformance.families.upsample.strategies import ROUNDING_BOUNDARIES, SCALE_FACTORS, upsample_tolerance
-from convspec.conformance.tolerance import Interpolation, compare
+from convspec.conformance.tolerance import compare
 
-# the modules (``convspec.reference.upsample`` as an attribute is the function, exported by the package)
-reference_upsample = importlib.import_module("convspec.reference.upsample")
-accelerated_upsample = importlib.import_module("convspec.accelerated.upsample")
-
-OP = BY_NAME["upsample"]
-IMPLEMENTATIONS = ("reference", "accelerated")
-LINEAR = tuple(spec_upsample.LINEAR_MODES)
-NEAREST = spec_upsample.NEAREST_MODES
-
-
-# --------------------------------------------------------------------------------------
-# Helpers
-# --------------------------------------------------------------------------------------
-
-
-def to_numpy(value) -> np.ndarray:
-    value = value.detach().cpu()
-    return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
-
-
-def run(implementation: str, x: np.ndarray, **params) -> np.ndarray:
-    """``convspec.<implementation>.upsample`` on a numpy input, numpy result."""
-    if implementation == "reference":
-        return reference.upsample(x, **params)
-    return to_numpy(accelerated.upsample(torch.from_numpy(x.copy()), **params))
-
-
-def describe(x: np.ndarray, params: dict) -> str:
-    settings = ", ".join(f"{k}={v!r}" for k, v in params.items())
-    return f"upsample(x={tuple(x.shape)}, {settings}) dtype={x.dtype}"
-
-
-def assert_identical(expected: np.ndarray, actual: np.ndarray, what: str) -> None:
-    assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, expected {expected.shape}"
-    same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
-    if not same.all():
-        index = tuple(int(i) for i in np.argwhere(~same)[0])
-        raise AssertionError(f"{what}: at {index} got {actual[index]!r}, expected {expected[index]!r}")
-
-
-def assert_within_model(expected: np.ndarray, actual: np.ndarray, case: Case, what: str) -> None:
-    comparison = compare(expected, actual, upsample_tolerance(case))
-    assert comparison.passed, f"{what}: {comparison.describe()}"
-
-
-def integers(shape, dtype, rng) -> np.ndarray:
-    return random_array(shape, dtype, "integers", rng)
-
-
-def exact_array(values: np.ndarray) -> np.ndarray:
-    """The same values as an object array of Fractions (exact reference arithmetic)."""
-    out = np.empty(values.shape, dtype=object)
-    for index in np.ndindex(values.shape):
-        out[index] = Fraction(float(values[index]))
-    return out
-
-
-def scale_value(factor) -> Fraction:
-    return spec_upsample.scale_factor_value("upsample", factor)
+from upsample_helpers import (
+    IMPLEMENTATIONS,
+    LINEAR,
+    NEAREST,
+    OP,
+    accelerated_upsample,
+    assert_identical,
+    assert_within_model,
+    describe,
+    reference_upsample,
+    run,
+    scale_value,
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -203,152 +154,7 @@ def test_counts():
 
 
 # --------------------------------------------------------------------------------------
-# 2. Properties
-# --------------------------------------------------------------------------------------
-
-
-@st.composite
-def integer_factor_cases(draw, max_dims=3):
-    """Integer-valued x with one integer upsampling factor per axis."""
-    dims = draw(st.integers(1, max_dims))
-    factors = tuple(draw(st.integers(1, 3)) for _ in range(dims))
-    size = tuple(draw(st.integers(1, 5 if dims < 3 else 3)) for _ in range(dims))
-    dtype = draw(st.sampled_from(("float32", "float64", "float16")))
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    x = integers((draw(st.integers(1, 2)), draw(st.integers(1, 2)), *size), dtype, rng)
-    return x, factors
-
-
-def repeat(x: np.ndarray, factors) -> np.ndarray:
-    for axis, k in enumerate(factors):
-        x = np.repeat(x, k, axis=2 + axis)
-    return x
-
-
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("mode", NEAREST)
-@given(case=integer_factor_cases(max_dims=4))
-def test_integer_factor_nearest_is_numpy_repeat(implementation, mode, case):
-    """Seed 004: 'copy over each input value into all the corresponding output units'. Both nearest modes."""
-    x, factors = case
-    for params in ({"scale_factor": factors}, {"size": tuple(k * n for k, n in zip(factors, x.shape[2:]))}):
-        params = {**params, "mode": mode}
-        assert_identical(repeat(x, factors), run(implementation, x, **params), f"{implementation} {describe(x, params)}")
-
-
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@given(case=integer_factor_cases())
-def test_integer_factor_nearest_equals_avg_unpool(implementation, case):
-    module = reference if implementation == "reference" else accelerated
-    if not hasattr(module, "avg_unpool"):
-        pytest.skip(f"convspec.{implementation} has no avg_unpool yet")
-    x, factors = case
-    unpooled = reference.avg_unpool(x, factors) if implementation == "reference" else to_numpy(
-        accelerated.avg_unpool(torch.from_numpy(x.copy()), factors)
-    )
-    assert_identical(unpooled, run(implementation, x, scale_factor=factors), f"avg_unpool vs upsample, factors {factors}")
-
-
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("mode", NEAREST)
-@given(case=integer_factor_cases())
-def test_avg_pool_undoes_integer_factor_nearest(implementation, mode, case):
-    """The mean of k equal integer copies is the value (exact: small integer sums)."""
-    x, factors = case
-    up = run(implementation, x, scale_factor=factors, mode=mode)
-    blocks = up.reshape(x.shape[:2] + tuple(v for n, k in zip(x.shape[2:], factors) for v in (n, k)))
-    means = blocks.astype(np.float64).mean(axis=tuple(range(3, blocks.ndim, 2))).astype(x.dtype)
-    assert_identical(x, means, f"numpy block mean of {implementation} upsample, factors {factors}")
-    if hasattr(reference, "avg_pool"):
-        pooled = reference.avg_pool(up, factors) if implementation == "reference" else to_numpy(
-            accelerated.avg_pool(torch.from_numpy(up.copy()), factors)
-        )
-        assert_identical(x, pooled, f"convspec {implementation} avg_pool of upsample, factors {factors}")
-
-
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("mode", LINEAR)
-@given(data=st.data())
-def test_align_corners_at_2n_minus_1_keeps_samples_and_adds_midpoints(implementation, mode, data):
-    """Integer data: every weight is 0, 1/2, 1/4 or 1/8, so both implementations are exact here."""
-    dims = spec_upsample.LINEAR_MODES[mode]
-    size = tuple(data.draw(st.integers(1, 6 if dims < 3 else 3)) for _ in range(dims))
-    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
-    x = integers((1, 2, *size), data.draw(st.sampled_from(("float32", "float64"))), rng)
-    params = {"size": tuple(2 * n - 1 for n in size), "mode": mode, "align_corners": True}
-    y = run(implementation, x, **params)
-    what = f"{implementation} {describe(x, params)}"
-    assert_identical(x, y[(slice(None), slice(None)) + (slice(None, None, 2),) * dims], f"{what}: even positions")
-    # odd positions along an axis: the midpoint of the neighbours along that axis
-    for axis in range(dims):
-        if size[axis] < 2:
-            continue
-        evens = [slice(None, None, 2)] * dims
-        left = y[(slice(None), slice(None), *evens[:axis], slice(0, -1, 2), *evens[axis + 1:])]
-        right = y[(slice(None), slice(None), *evens[:axis], slice(2, None, 2), *evens[axis + 1:])]
-        middle = y[(slice(None), slice(None), *evens[:axis], slice(1, None, 2), *evens[axis + 1:])]
-        assert_identical(((left.astype(np.float64) + right) / 2).astype(x.dtype), middle, f"{what}: midpoints, axis {axis}")
-
-
-@pytest.mark.parametrize("mode", LINEAR)
-@given(data=st.data())
-def test_linear_interpolation_of_a_ramp_is_the_ramp_at_the_coordinate(mode, data):
-    """x = a + sum_a b_a i_a: the output is a + sum_a b_a s_a wherever every s_a <= n_a - 1 (exact in Fractions)."""
-    dims = spec_upsample.LINEAR_MODES[mode]
-    size = tuple(data.draw(st.integers(2, 6 if dims < 3 else 3)) for _ in range(dims))
-    align = data.draw(st.booleans())
-    if data.draw(st.booleans()):
-        params = {"size": tuple(data.draw(st.integers(1, 9 if dims < 3 else 4)) for _ in range(dims))}
-    else:
-        params = {"scale_factor": data.draw(st.sampled_from((2, 1.5, 3, 2.5, 1.1, 0.75)))}
-    params.update(mode=mode, align_corners=align)
-    offset = Fraction(data.draw(st.integers(-5, 5)))
-    slopes = [Fraction(data.draw(st.integers(-4, 4)), data.draw(st.integers(1, 3))) for _ in range(dims)]
-    ramp = np.empty((1, 1, *size), dtype=object)
-    for index in np.ndindex(size):
-        ramp[(0, 0, *index)] = offset + sum(b * i for b, i in zip(slopes, index))
-    y = reference.upsample(ramp, **params)
-    args = spec_upsample.check_upsample_arguments(
-        "upsample", ramp.shape, scale_factor=params.get("scale_factor"), size=params.get("size"), mode=mode, align_corners=align
-    )
-    taps = [reference_upsample.axis_taps(args, a) for a in range(dims)]
-    interior = 0
-    for position in np.ndindex(args.output_size):
-        coordinates = [taps[a][t][0] for a, t in enumerate(position)]
-        if all(s <= n - 1 for s, n in zip(coordinates, size)):
-            interior += 1
-            expected = offset + sum(b * s for b, s in zip(slopes, coordinates))
-            assert y[(0, 0, *position)] == expected, f"{describe(ramp, params)} at {position}: s = {coordinates}"
-    assert interior > 0
-    # the accelerated implementation, in float64, within the tolerance model everywhere
-    x = ramp.astype(np.float64)
-    case = Case("upsample", {"x": x}, params, "floats")
-    assert_within_model(reference.upsample(x, **params), run("accelerated", x, **params), case, describe(x, params))
-
-
-@pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
-@pytest.mark.parametrize("mode", NEAREST)
-def test_nearest_modes_copy_bits_nan_inf_and_signed_zero(implementation, mode):
-    x = np.array([[[np.nan, -0.0, np.inf, -np.inf, 1e-40, 3.5]]], dtype=np.float32)
-    for params in ({"scale_factor": 2}, {"size": 4}, {"scale_factor": 1.1}, {"size": 82}):
-        y = run(implementation, x, mode=mode, **params)
-        expected = reference.upsample(x, mode=mode, **params)
-        assert_identical(expected, y, f"{implementation} {mode} {params}")
-        assert np.array_equal(np.signbit(expected), np.signbit(y)), f"{implementation} {mode} {params}: sign of zero"
-        assert set(map(repr, y.flatten().tolist())) <= set(map(repr, x.flatten().tolist()))
-
-
-def test_nearest_and_nearest_exact_agree_for_integer_upsampling_and_differ_otherwise():
-    """floor((t + 1/2)/k) == floor(t/k) for an integer k; a downsample 5 -> 3 tells them apart."""
-    x = np.arange(1, 8, dtype=np.float64)[None, None]
-    for k in (1, 2, 3, 4):
-        assert_identical(run("reference", x, scale_factor=k), run("reference", x, scale_factor=k, mode="nearest_exact"), f"k={k}")
-    five = np.array([[[10.0, 20, 30, 40, 50]]])
-    assert run("reference", five, size=3).tolist() != run("reference", five, size=3, mode="nearest_exact").tolist()
-
-
-# --------------------------------------------------------------------------------------
-# 3. Shapes
+# 2. Shapes
 # --------------------------------------------------------------------------------------
 
 
@@ -379,7 +185,7 @@ def test_output_shape(implementation, shape, params, expected):
 
 
 # --------------------------------------------------------------------------------------
-# 4. Where torch differs (torch 2.13, CPU), and convspec.accelerated does not
+# 3. Where torch differs (torch 2.13, CPU), and convspec.accelerated does not
 # --------------------------------------------------------------------------------------
 
 
@@ -454,7 +260,7 @@ def test_torch_agrees_elsewhere_on_drawn_cases():
 
 
 # --------------------------------------------------------------------------------------
-# 5. dtypes, autograd, execution paths of the accelerated implementation
+# 4. dtypes, autograd, execution paths of the accelerated implementation
 # --------------------------------------------------------------------------------------
 
 DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
@@ -541,7 +347,7 @@ def test_channels_last_and_non_contiguous_inputs():
 
 
 # --------------------------------------------------------------------------------------
-# 6. Bad input
+# 5. Bad input
 # --------------------------------------------------------------------------------------
 
 X3 = np.zeros((1, 1, 3), dtype=np.float32)
@@ -626,7 +432,7 @@ def test_inputs_are_neither_modified_nor_returned(mode, shape, params):
 
 
 # --------------------------------------------------------------------------------------
-# 7. The tolerance model of the linear modes
+# 6. The tolerance model of the linear modes
 # --------------------------------------------------------------------------------------
 
 
@@ -683,7 +489,7 @@ def test_float16_coordinates_exceed_the_float32_bound():
 
 
 # --------------------------------------------------------------------------------------
-# 8. Worked examples
+# 7. Worked examples
 # --------------------------------------------------------------------------------------
 
 
