@@ -442,7 +442,7 @@ def api_pages() -> dict[str, str]:
     conformance_page = (
         "# convspec.conformance\n\nThe catalog and the check.\n\n"
         + "\n".join(f"::: convspec.conformance.{m}\n    options:\n      show_root_heading: true\n      heading_level: 2\n"
-                    for m in ("catalog", "case", "targets", "runner", "tolerance"))
+                    for m in ("catalog", "operation", "case", "targets", "runner", "tolerance"))
     )
     return {"api/reference.md": reference_page, "api/accelerated.md": accelerated_page,
             "api/spec.md": spec_page, "api/conformance.md": conformance_page}
@@ -585,6 +585,7 @@ SNIPPETS = {
     "myconv-report": docs_reports.myconv_report,
     "kerasconv-source": docs_reports.kerasconv_source,
     "kerasconv-report": docs_reports.kerasconv_report,
+    "contributing": lambda: (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"),  # the repository's guide, as it is
     "divergences-format": docs_reports.divergences_format,
     "mutant-report": docs_reports.mutant_report,
     "mutant-name": docs_reports.mutant_name,
