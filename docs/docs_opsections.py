@@ -2,7 +2,9 @@
 
 * :func:`shapes_markdown`: the shape line of the operation (``SHAPES``, symbolic, one per catalog
   operation) and one numeric instance, the first worked example's input shapes through the spec's
-  closed form (``op.output_shape``), checked against the shape the reference returns;
+  closed form (``op.output_shape``), checked against the shape the reference returns; where the page
+  shows an output-length formula, that formula evaluated at the example's first spatial axis
+  (:func:`size_instance_markdown`, checked against the same shape);
 * :func:`backward_markdown`: which reference VJP exists (``convspec.reference.<op>_vjp``) and the first
   sentence of its docstring (what it computes);
 * :func:`non_finite_markdown`: the operation's NaN/±inf rule, ``convspec.spec.non_finite.non_finite_rule``;
@@ -10,7 +12,8 @@
   on the conventions page, and linked from each rule that names it.
 
 Example: for ``correlate`` the shapes section reads ``(N, C_in, H, W) → (N, C_out, H_out, W_out)`` then
-"x (1, 1, 5, 5), weight (1, 1, 3, 3) → (1, 1, 3, 3)" for its first worked example.
+"x (1, 1, 6, 6), weight (1, 1, 3, 3), stride=1, padding=0: output (1, 1, 4, 4)" for its first worked
+example, and ``n = 6, k = 3, s = 1, d = 1, p_lo = 0, p_hi = 0 ⇒ L = 4``.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ import numpy as np
 
 from convspec import reference
 from convspec.conformance.case import Case
+from convspec.spec import conv as spec_conv
 from convspec.spec import non_finite
 
 import docs_examples
+import docs_math
 import docs_rst
+import formulas
 
 # The anchor of the overflow rule on the conventions page (its heading there).
 OVERFLOW_ANCHOR = "../conventions.md#nan-infinity-and-overflow"
@@ -81,12 +87,68 @@ def shapes_markdown(op) -> str:
         raise AssertionError(f"{op.name}: the spec's output shape {spec_shape} is not the reference's {np.shape(results[0])}")
     inputs = ", ".join(f"{name} {_shape_text(value)}" for name, value in example.inputs.items() if value is not None)
     params = ", ".join(f"{k}={v!r}" for k, v in example.params.items())
+    instance = size_instance_markdown(op, case, spec_shape)
     return (
         f"{SHAPES[op.name]}.\n\n"
         f"For [worked example 1](#example-1) ({inputs}{', ' + params if params else ''}): output `{spec_shape}`, "
         f"from the spec's closed form (the catalog's `output_shape` of `{op.name}`), which is the shape the "
-        "reference returns (checked when these pages are built).\n"
+        "reference returns (checked when these pages are built).\n\n" + instance
     )
+
+
+def _axis_values(op, case) -> dict[str, object]:
+    """The symbols of the length formulas (``n``, ``k``, ``s``, ``d``, ``p_lo``, ``p_hi``, ``a``, ``sigma``) for the first
+    spatial axis of a case, as the family's argument checker normalises them; {} where the family has none."""
+    import docs_pages
+
+    params = case.params
+    if op.family == "upsample":
+        return {"n": case.inputs["x"].shape[2], "sigma": params["scale_factor"]} if params.get("scale_factor") else {}
+    if op.family == "fft":
+        return {"n": case.inputs["x"].shape[2], "k": case.inputs["weight"].shape[2]}
+    checker = docs_pages._argument_checker(op)
+    if checker is None or op.name.startswith("global_"):
+        return {}
+    positional = [p for p in inspect.signature(checker).parameters.values()
+                  if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "op"]
+    shapes = [None if v is None else np.shape(v) for v in case.inputs.values()][:len(positional)]
+    accepted = {k: v for k, v in params.items() if k in inspect.signature(checker).parameters}
+    args = checker(op.name, *shapes, **accepted)
+    values = {"n": args.input_size[0], "k": args.kernel_size[0], "s": args.stride[0]}
+    values["d"] = args.dilation[0] if hasattr(args, "dilation") else 1
+    padding = args.padding if isinstance(args.padding, str) else args.padding[0]  # a named form ("valid") or (lo, hi)
+    if isinstance(padding, str):
+        padding = spec_conv.padding_pair(padding, values["n"], values["k"], values["s"], values["d"])
+    values["p_lo"], values["p_hi"] = padding
+    if hasattr(args, "output_padding"):
+        values["a"] = args.output_padding[0]
+    return values
+
+
+_ORDER = ("n", "k", "s", "d", "p_lo", "p_hi", "a", "sigma")  # how the symbols are listed
+
+
+def size_instance_markdown(op, case, output_shape) -> str:
+    """The page's first output-length formula evaluated at worked example 1's first spatial axis (checked
+    against the spec's output shape), or "" where the operation has no such formula or the example does not fit it."""
+    values = _axis_values(op, case)
+    if not values or len(output_shape) < 3:
+        return ""
+    shown = formulas.formulas_for(op)
+    if op.family == "fft":
+        shown = [f for f in shown if f.label.endswith(case.params["mode"])]
+    for formula in shown:
+        expr = formula.unnamed()
+        symbols = {str(x): x for x in getattr(expr, "free_symbols", ())}
+        if not symbols or not set(symbols) <= set(values):
+            continue
+        result = expr.subs({symbols[name]: values[name] for name in symbols})
+        if result != output_shape[2]:
+            raise AssertionError(f"{op.name}: {formula.label} gives {result} at {values}, the spec's shape {output_shape}")
+        at = r",\; ".join(f"{docs_math.latex_of(symbols[name])} = {values[name]}" for name in _ORDER if name in symbols)
+        return (f"{formula.label} (`{formula.spec.__name__}`, shown below) at the example's first spatial axis:\n\n"
+                + docs_math.math_token(f"{at} \\quad\\Rightarrow\\quad {formula.lhs} = {result}") + "\n")
+    return ""
 
 
 def backward_markdown(op) -> str:

@@ -422,6 +422,27 @@ def test_every_operation_page_gives_its_shapes_and_an_instance(site):
     assert set(docs_opsections.SHAPES) == {op.name for op in CATALOG}
 
 
+def test_window_operations_evaluate_their_length_formula_at_an_example(site):
+    """Where the page shows an output-length formula, the shapes section evaluates it at worked example 1."""
+    from convspec import reference
+    from convspec.conformance.catalog import CATALOG
+
+    evaluated = []
+    for op in CATALOG:
+        if op.family not in ("conv", "conv_transpose", "pool", "unpool", "fft", "upsample") or op.name.startswith("global_"):
+            continue
+        markup = page_html(site, f"operations/{op.name}")
+        start = markup.find('<h2 id="shapes"')
+        maths = math_text(markup[start:markup.find("<h2", start + 1)])
+        example = op.examples[0]
+        output = getattr(reference, op.name)(*example.inputs.values(), **example.params)
+        output = output[0] if isinstance(output, tuple) else output
+        assert f"n={example.inputs['x'].shape[2]}" in maths and "⇒" in maths, f"{op.name}: {maths}"
+        assert maths.endswith(f"={output.shape[2]}"), f"{op.name}: {maths} (output {output.shape})"
+        evaluated.append(op.name)
+    assert {"correlate", "conv_transpose", "max_pool", "max_unpool", "upsample", "fft_convolve"} <= set(evaluated)
+
+
 def test_every_operation_page_states_its_backward_rule(site):
     from convspec import reference
     from convspec.conformance.catalog import CATALOG
