@@ -24,20 +24,17 @@ import json
 import random
 import sys
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from convspec.conformance.commands import explain as explain_command
 from convspec.conformance.commands import summary as summary_command
 from convspec.conformance.commands import vectors as vectors_command
 from .catalog import CATALOG, get
 from .internal_error import report_internal_error
-from .isolation import DEFAULT_TIMEOUT, default_jobs, run_isolated
-from .merged import merged_exit_status, merged_json, parse_seeds, print_merged
-from .outputs import OutputError, check_output_paths, write_atomically
-from .report import exit_status, print_coverage, print_report, write_json, write_junit
+from .isolation import DEFAULT_TIMEOUT, default_jobs
 from .runner import PROFILES
 from .targets import ADAPTERS, DEVICES, load_target
+
+# rich's console and progress bar, the report writers and the merged table are imported where a check
+# runs (``_check``, ``_run``): ``convspec --help`` and the other commands start without them
 
 #: what each exit status of ``convspec check`` means (also in ``--help`` and the docs)
 EXIT_STATUSES = {
@@ -143,12 +140,18 @@ def _keep_hypothesis_out_of_the_working_folder() -> None:
     set_hypothesis_home_dir(cache / "convspec" / "hypothesis")
 
 
-def _usage_error(console: Console, message: str) -> int:
+def _usage_error(console, message: str) -> int:
     console.print(f"[bold red]convspec check:[/] {message}", highlight=False)
     return 2
 
 
 def _check(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .merged import merged_exit_status, merged_json, parse_seeds, print_merged
+    from .outputs import OutputError, check_output_paths, write_atomically
+    from .report import exit_status, print_coverage, print_report
+
     # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
     console = Console() if sys.stdout.isatty() else Console(width=110)
     try:
@@ -214,6 +217,14 @@ def _check(args: argparse.Namespace) -> int:
 def _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs, label=""):
     """One check of ``operations`` (in worker processes), with a progress bar; the report files are rewritten
     after every operation."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .isolation import can_isolate, fork_safe, run_isolated
+    from .report import write_json, write_junit
+    from .runner import warm_up
+
+    if can_isolate() and fork_safe():  # the workers will be forks of this process: let them inherit a warm one
+        warm_up()
 
     def save(report) -> None:  # after every operation: a killed run keeps what it had
         if "--report" in outputs:
