@@ -159,25 +159,28 @@ def _store_plan(op, x, params, plan):
 def global_max_pool(x):
     """Maximum over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_max_pool`."""
     op = "global_max_pool"
-    if _cached_plan(op, x, ()) is None:
-        _check_tensor(op, x)
-        check_global_pool_arguments(op, x.shape)
-        _store_plan(op, x, (), True)
+    dims = _global_plan(op, x)
     if torch.is_grad_enabled() and x.requires_grad:
         # amax's backward shares a tie's gradient among the tied cells; the spec routes it to the one
         # maximum max_pool names (the first, or the last NaN): max_pool over the whole plane does that
         return max_pool(x, tuple(x.shape[2:]))
-    return torch.amax(x, dim=tuple(range(2, x.dim())), keepdim=True)  # the same values; amax propagates NaN
+    return torch.amax(x, dim=dims, keepdim=True)  # the same values; amax propagates NaN
 
 
 def global_avg_pool(x):
     """Mean over all spatial axes, kept with length 1; see :func:`convspec.reference.pool.global_avg_pool`."""
-    op = "global_avg_pool"
-    if _cached_plan(op, x, ()) is None:
+    return torch.mean(x, dim=_global_plan("global_avg_pool", x), keepdim=True)
+
+
+def _global_plan(op: str, x) -> tuple[int, ...]:
+    """The checks of a global pool, cached per (shape, dtype) like every plan (key as :func:`_pool_key`'s with
+    no parameters, built inline: these calls are tens of microseconds); the plan is the spatial axes."""
+    plan = _plans.get((op, x.shape, x.dtype, ())) if isinstance(x, torch.Tensor) else None
+    if plan is None:
         _check_tensor(op, x)
         check_global_pool_arguments(op, x.shape)
-        _store_plan(op, x, (), True)
-    return torch.mean(x, dim=tuple(range(2, x.dim())), keepdim=True)
+        plan = _store_plan(op, x, (), tuple(range(2, x.dim())))
+    return plan
 
 
 def _check_tensor(op: str, x) -> None:
