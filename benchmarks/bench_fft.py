@@ -31,7 +31,7 @@ import torch
 
 from convspec import accelerated
 from convspec.spec.fft import choose_method
-from timing import Case, Settings, Table, parse_arguments, print_header, run_case, settings_from
+from timing import Case, Settings, Table, parse_arguments, print_header, run_case, settings_from, use_device
 
 KERNELS = (3, 5, 7, 9, 11, 13, 15, 19, 25, 31)
 SIZE = 128
@@ -93,11 +93,13 @@ def main(argv: list[str] | None = None) -> None:
     settings = settings_from(arguments)
     if arguments.threads is not None:
         torch.set_num_threads(arguments.threads)
+    use_device(arguments.device)  # --device cuda (benchmarks/gpu.sh): the tensors on the GPU, blocks timed to completion
     torch.manual_seed(0)
     started = time.perf_counter()
     table_cases = cases(settings)
     table = Table.fitted(table_cases)
-    print_header("fft_convolve (accel) vs direct convolve (native column)", settings, arguments.quick, table)
+    print_header("fft_convolve (accel) vs direct convolve (native column)", settings, arguments.quick, table,
+                 arguments.device)
     rows = [(case, run_case(case, settings, table)) for case in table_cases]
     k = crossover(rows)
     print()
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     more = method_cases(settings)
     table = Table.fitted(more)
     print_header("correlate(method=fft|auto) (accel) vs correlate(method=direct) (native column)", settings,
-                 arguments.quick, table)
+                 arguments.quick, table, arguments.device)
     for case in more:
         run_case(case, settings, table)
     print(f"\n{time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f}")

@@ -269,7 +269,7 @@ METHODS = ("auto", "direct", "fft")
 #: The cost model's constants, in multiply-adds of the direct sum (calibrated by
 #: ``benchmarks/bench_fft.py``): one radix-2 butterfly sample of a real transform costs about
 #: :data:`FFT_SAMPLE_COST`, and one complex product of two spectra :data:`SPECTRUM_PRODUCT_COST`.
-FFT_SAMPLE_COST = 7.5
+FFT_SAMPLE_COST = 5.0
 SPECTRUM_PRODUCT_COST = 4.0
 
 
@@ -296,7 +296,7 @@ def conv_costs(batch: int, in_channels: int, out_channels: int, groups: int, pad
       The FFT computes every unstrided output, so a stride does not shorten it.
 
     >>> conv_costs(2, 4, 4, 1, (176, 176), (25, 25), (152, 152), (25, 25))  # 2x4x128x128, k = 25, "full"
-    (462080000, 255852544.0)
+    (462080000, 171966464.0)
     """
     per_group = in_channels // groups
     direct = batch * out_channels * per_group * math.prod(out_size) * math.prod(kernel_size)
@@ -318,11 +318,13 @@ def choose_method(input_shape: Sequence[int], weight_shape: Sequence[int], strid
     exact ``object`` arrays). Like ``scipy.signal.choose_conv_method``, the choice never looks at the values:
     integer-valued data are exact under ``"direct"`` only, so pass ``method="direct"`` to keep them exact.
 
-    Calibration (``benchmarks/bench_fft.py``, 2 CPU threads, torch 2.13: a 2x4x128x128 input, 4x4xkxk
-    kernel, ``padding="full"``): the direct sum ran at about 35 G multiply-adds/s at large kernels (7.0 ms at
-    k = 19, 12.5 ms at k = 25) and the FFT path in a near-constant 7-9 ms (256x256 transforms), so the
-    crossover lies between k = 19 and k = 25; the model puts it at k = 21
-    (``choose_method((2, 4, 128, 128), (4, 4, 21, 21), padding="full")`` is ``"fft"``, k = 19 ``"direct"``).
+    Calibration (``benchmarks/bench_fft.py --quick`` on an idle machine, 2 CPU threads, torch 2.13: a
+    2x4x128x128 input, 4x4xkxk kernel, ``padding="full"``): the direct sum ran at about 33 G multiply-adds/s
+    at large kernels (4.4 ms at k = 15, 7.5 ms at k = 19, 12.8 ms at k = 25) and the FFT path in a near-constant
+    4.5-5.5 ms (256x256 transforms): a tie at k = 15, the FFT 0.74x at k = 19. The model puts the crossover at
+    k = 17 (``choose_method((2, 4, 128, 128), (4, 4, 17, 17), padding="full")`` is ``"fft"``, k = 15
+    ``"direct"``); with ``padding="same"`` it picks the FFT at k = 19 (measured 0.62x of the direct sum) and
+    the direct sum at k = 3.
 
     >>> choose_method((2, 4, 128, 128), (4, 4, 31, 31), padding="full"), choose_method((2, 4, 128, 128), (4, 4, 3, 3))
     ('fft', 'direct')
