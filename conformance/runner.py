@@ -615,12 +615,19 @@ def warm_up() -> None:
     (``seed(random_seed)`` or the derandomized digest) and the global random state is restored by hypothesis.
     A failure here is convspec's own and shows up again in the real run, so it is not raised here.
     """
+    global _warm
+    if _warm:  # once per process (``--seeds`` runs several checks)
+        return
+    _warm = True
     from .targets import load_target
 
     try:
         run_operation(BY_NAME["flatten"], load_target("reference"), examples=1)
     except Exception:  # noqa: BLE001 - a warm-up only; the check itself reports convspec's own faults
         pass
+
+
+_warm = False
 
 
 def _recheck(run: Callable, operation: Operation, target: Target, failure: CaseFailure) -> Callable[[Case], bool]:
