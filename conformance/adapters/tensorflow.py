@@ -103,6 +103,14 @@ def flushes_subnormals(op: str, who: str = "TensorFlow's CPU kernels run",
     )
 
 
+#: not a convention: a bug of TensorFlow 2.21 (CPU), declared so that the check goes on past it and reports it
+#: apart; spec.non_finite.OVERFLOW requires float16 sums to be accumulated at least in float32
+FLOAT16_SUM_BUG = (
+    "TensorFlow BUG (2.21 CPU; not a documented convention): float16 average pooling accumulates the window "
+    "sum in float16, so a window of values near 60000 sums past 65504 to inf and the mean is inf where convspec "
+    "(spec.non_finite.OVERFLOW: float16 sums accumulate at least in float32) gives the finite mean"
+)
+
 KNOWN_DIVERGENCES = tuple(flushes_subnormals(op) for op in (
     "correlate", "convolve", "depthwise_separable", "conv_transpose", "max_pool", "avg_pool", "global_max_pool",
     "global_avg_pool", "upsample", "relu", "sigmoid", "softmax")) + (
@@ -112,6 +120,9 @@ KNOWN_DIVERGENCES = tuple(flushes_subnormals(op) for op in (
         f"and read the previous cell; convspec's coordinates are exact ({TF_RESIZE_DOCS})",
         predicate=float32_index_rounds,
     ),
+) + tuple(
+    Divergence(op, FLOAT16_SUM_BUG, dtype=("float16",), failure_contains="got inf")
+    for op in ("avg_pool", "global_avg_pool")
 )
 
 
