@@ -104,7 +104,7 @@ def _same(value: Any, wanted: Any, name: str | None = None, case: Case | None = 
     """Params compare as written in YAML (tuples as lists, numbers by value), and by meaning where one value
     has several spellings: a ``padding`` of ``0``, ``(0, 0)``, ``((0, 0), (0, 0))`` and ``"valid"`` are one
     padding (and ``1`` is ``(1, 1)``); a ``stride`` of ``2`` is ``(2, 2)`` on a 2-D input."""
-    if _plain(value) == _plain(wanted):
+    if plain(value) == plain(wanted):
         return True
     if case is None or name not in _PER_AXIS | {"padding"}:
         return False
@@ -112,12 +112,6 @@ def _same(value: Any, wanted: Any, name: str | None = None, case: Case | None = 
     if rank < 1:
         return False
     return _meaning(name, value, rank, case.op) == _meaning(name, wanted, rank, case.op) is not None
-
-
-def _plain(v):
-    if isinstance(v, (tuple, list)):
-        return [_plain(e) for e in v]
-    return v
 
 
 def _meaning(name: str, value: Any, rank: int, op: str):
@@ -128,7 +122,7 @@ def _meaning(name: str, value: Any, rank: int, op: str):
         if name == "padding":
             if value == "valid":
                 return ((0, 0),) * rank
-            padding = normalize_padding(op, tuple(_plain_tuple(value)) if isinstance(value, list) else value, rank)
+            padding = normalize_padding(op, plain(value) if isinstance(value, list) else value, rank)
             return padding if isinstance(padding, str) else tuple(tuple(pair) for pair in padding)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return (value,) * rank
@@ -139,10 +133,11 @@ def _meaning(name: str, value: Any, rank: int, op: str):
     return None
 
 
-def _plain_tuple(v):
-    if isinstance(v, (tuple, list)):
-        return tuple(_plain_tuple(e) for e in v)
-    return v
+def plain(value):
+    """A keyword's value with every list as a tuple, so ``[1, 2]`` (YAML) and ``(1, 2)`` compare equal."""
+    if isinstance(value, (tuple, list)):
+        return tuple(plain(v) for v in value)
+    return value
 
 
 def parse(data: Any, source: str = "<divergences>") -> list[Divergence]:

@@ -15,13 +15,10 @@ from rich.console import Console
 from rich.table import Table
 
 from .outputs import REPORT_FORMAT
-from .report import _print_failure, exit_status, report_json
+from .report import _STATUS_STYLE, _print_failure, exit_status, report_json
 from .runner import FAULTS, Report
 from .targets import Target
 
-_STYLE = {"passed": "green", "failed": "bold red", "error": "bold red", "crashed": "bold red",
-          "timed out": "bold red", "expected divergence": "yellow", "unsupported": "dim", "not provided": "dim",
-          "interrupted": "yellow", "internal error": "bold magenta"}
 #: the order in which one operation's statuses over several seeds are summed up: the first present wins
 _PRECEDENCE = ("internal error", "crashed", "timed out", "error", "failed", "interrupted", "expected divergence",
                "passed", "unsupported", "not provided")
@@ -68,7 +65,7 @@ def print_merged(reports: list[Report], target: Target, console: Console) -> Non
         faulty = [(seed, r) for seed, r in runs if r.status in FAULTS]
         table.add_row(result.op, str(sum(r.examples for _, r in runs)), ", ".join(passed) or "-",
                       ", ".join(f"{seed} ({r.status})" for seed, r in faulty) or "-",
-                      f"[{_STYLE[status]}]{status.upper()}[/]")
+                      f"[{_STATUS_STYLE[status]}]{status.upper()}[/]")
         if faulty:
             first_failures.append(faulty[0])
     console.print(table)

@@ -41,6 +41,7 @@ from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from .case import Case, CaseFailure, TargetCrash, UserCodeError
 from .catalog import BY_NAME, CATALOG, Operation
+from .divergences import plain
 from .draws import narrowed
 from .regions import Coverage, region_cases
 from .targets import Target
@@ -535,17 +536,10 @@ class _SameFailure:
             return False
         if self.shapes is not None:
             return _shapes(case) == self.shapes
-        return all(_plain(case.params.get(key, _MISSING)) == _plain(value) for key, value in self.essential.items())
+        return all(plain(case.params.get(key, _MISSING)) == plain(value) for key, value in self.essential.items())
 
 
 _MISSING = object()
-
-
-def _plain(value):
-    """A keyword's value with lists as tuples, so (1, 2) and [1, 2] compare equal."""
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
-    return value
 
 
 def _shapes(case: Case) -> tuple:
@@ -567,7 +561,7 @@ def essential_params(operation: Operation, case: Case, fails: Callable[[Case], b
                 if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is not inspect.Parameter.empty}
     essential = {}
     for key, value in case.params.items():
-        if key in defaults and _plain(value) == _plain(defaults[key]):
+        if key in defaults and plain(value) == plain(defaults[key]):
             continue
         if key not in defaults:
             essential[key] = value
