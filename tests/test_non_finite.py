@@ -8,7 +8,10 @@ implementations (issue 13).
    reaches are predicted from the definition (the outputs that change when that one input changes,
    every other input set to ones, so no weight is 0; or the rule's coarser reach where it says so:
    an FFT's whole batch entry, upsampling's interpolation cells, Sobel's 3 x 3 windows), and both
-   implementations must be non-finite exactly there and equal the NaN-free computation elsewhere.
+   implementations must be non-finite exactly there and equal the NaN-free computation elsewhere;
+4. per operation and sign, the same with ±inf: the non-finite outputs lie inside the NaN reach, the
+   others are as computed without it, and inside the reach the two implementations agree on NaN, +inf,
+   -inf or finite (an infinity need not reach every output a NaN does: ``relu(-inf) = 0``).
 """
 
 from __future__ import annotations
@@ -457,3 +460,59 @@ def test_bfloat16_convolutions_keep_nan_in_its_windows():
     image[0, 0, 0, 3] = NAN
     out = accelerated.sobel(image.bfloat16())
     assert torch.isnan(out.float()).int()[0, :, 0].tolist() == [[0, 1, 1, 1, 0, 0, 0]] * 3
+
+
+# 4. a ±inf at a drawn position: no further than a NaN, and both implementations alike ----------
+
+
+def _kind(out):
+    """Each output as -2 (NaN), -1 (-inf), 1 (+inf) or 0 (finite)."""
+    return np.select([np.isnan(out), np.isneginf(out), np.isposinf(out)], [-2, -1, 1], 0)
+
+
+@pytest.mark.parametrize("sign", [1, -1], ids=["+inf", "-inf"])
+@pytest.mark.parametrize("op", OPERATIONS, ids=IDS)
+def test_an_infinity_reaches_no_further_than_a_nan_and_both_implementations_agree(op, sign):
+    """An infinity's outputs are not all non-finite (``relu(-inf) = 0``, ``max`` over a window with a
+    ``-inf``), so the test asks less than of a NaN, for every operation alike: the non-finite outputs lie
+    inside the NaN reach; outside it every output is the value computed without the infinity; inside it
+    the two implementations agree on which outputs are NaN, +inf, -inf or finite (IEEE arithmetic decides,
+    not the summation order), and on the finite values to the operation's tolerance."""
+    @settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(op.strategy(), st.data())
+    def check(case, data):
+        finite = [a if a is None or a.dtype.kind != "f" else np.nan_to_num(a, nan=0, posinf=1, neginf=-1) for a in case.arrays()]
+        case = Case(op.name, dict(zip(case.inputs, finite)), case.params, case.data_kind)
+        arrays = case.arrays()
+        inputs = [i for i, a in enumerate(arrays) if a is not None and a.dtype.kind == "f" and a.size]
+        if not inputs or op.name in ("box_iou", "nms"):  # boxes refuse a non-finite coordinate (tested above)
+            return
+        which = data.draw(st.sampled_from(inputs), label="input")
+        position = data.draw(st.integers(0, arrays[which].size - 1), label="position")
+        poisoned = [None if a is None else a.copy() for a in arrays]
+        poisoned[which].flat[position] = sign * np.inf
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            reach = _reach(op, case, which, position)
+        must, may = reach if isinstance(reach, tuple) else (reach, reach)
+        zeroed = [None if a is None else a.copy() for a in arrays]
+        zeroed[which].flat[position] = 0
+        expected = _call("reference", op.name, *zeroed, **case.params)
+        tolerance = op.tolerance(Case(op.name, dict(zip(case.inputs, zeroed)), case.params, case.data_kind))
+        where = f"{case.describe()}, {sign * np.inf} at {list(case.inputs)[which]} flat {position}"
+        outs = {}
+        for implementation in ("reference", "accelerated"):
+            out = _call(implementation, op.name, *poisoned, **case.params)
+            assert out.shape == must.shape, (implementation, out.shape, must.shape)
+            assert not (~np.isfinite(out) & ~may).any(), f"{implementation}: non-finite outside the reach: {where}"
+            kept = np.where(may, expected, out)  # outside the reach: the value without the infinity
+            assert compare(expected, kept, tolerance).passed, f"{implementation}: {where}"
+            outs[implementation] = out
+        strict = must & ~(may & ~must)
+        ref, acc = outs["reference"][strict], outs["accelerated"][strict]
+        np.testing.assert_array_equal(_kind(acc), _kind(ref), err_msg=f"NaN/+inf/-inf/finite differ: {where}")
+        both = strict & np.isfinite(outs["reference"]) & np.isfinite(outs["accelerated"])
+        ref, acc = np.where(both, outs["reference"], expected), np.where(both, outs["accelerated"], expected)
+        assert compare(ref, acc, tolerance).passed, f"finite values in the reach differ: {where}"
+
+    check()
