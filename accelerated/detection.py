@@ -113,14 +113,15 @@ def _checked_corners(op, name, boxes, fmt):
         valid = finite & (b[:, 0] <= b[:, 2]) & (b[:, 1] <= b[:, 3])
     else:
         valid = finite & (b[:, 2] >= 0) & (b[:, 3] >= 0)
+    corners = b
+    if fmt != "xyxy":
+        corners = _corners(b, fmt)
+        if b.dtype != torch.float64 and not bool(torch.isfinite(corners).all()):
+            corners = _corners(b.double(), fmt)  # a corner past float32's range: float64, as the reference
+        valid = valid & torch.isfinite(corners).all(dim=1)  # corners past float64's range: refused
     if not bool(valid.all()):
         row = int((~valid).nonzero()[0, 0])
         raise invalid_box_error(op, name, row, boxes[row].detach().double().cpu().tolist(), fmt)
-    if fmt == "xyxy":
-        return b
-    corners = _corners(b, fmt)
-    if b.dtype != torch.float64 and not bool(torch.isfinite(corners).all()):
-        corners = _corners(b.double(), fmt)  # a corner past float32's range: float64, as the reference
     return corners
 
 

@@ -257,19 +257,29 @@ def invalid_box_error(op: str, name: str, row: int, box: Sequence[float], fmt: s
     values = ", ".join(repr(float(v)) for v in box)
     rule = {
         "xyxy": "finite coordinates with x1 <= x2 and y1 <= y2",
-        "cxcywh": "finite values with w >= 0 and h >= 0",
-        "xywh": "finite values with w >= 0 and h >= 0",
+        "cxcywh": "finite values with w >= 0 and h >= 0 and corners cx ± w/2, cy ± h/2 finite in float64",
+        "xywh": "finite values with w >= 0 and h >= 0 and corners x + w, y + h finite in float64",
     }[fmt]
     return ValueError(f"{op}: {name}[{row}] = ({values}) is not a valid {fmt!r} box; it must have {rule}")
 
 
 def box_is_valid(box: Sequence[float], fmt: str) -> bool:
-    """Finite, and ``x1 <= x2, y1 <= y2`` (``xyxy``) or ``w, h >= 0`` (the others)."""
+    """Finite, and ``x1 <= x2, y1 <= y2`` (``xyxy``) or ``w, h >= 0`` with corners that are finite
+    when computed in float64 (the others: ``cx + w/2`` past float64's range has no IoU to compute).
+
+    >>> box_is_valid((0.0, 0.0, 1.7e308, 1.0), "cxcywh"), box_is_valid((1.7e308, 0.0, 1.7e308, 1.0), "cxcywh")
+    (True, False)
+    """
     if not all(math.isfinite(float(v)) for v in box):
         return False
     if fmt == "xyxy":
         return box[0] <= box[2] and box[1] <= box[3]
-    return box[2] >= 0 and box[3] >= 0
+    if not (box[2] >= 0 and box[3] >= 0):
+        return False
+    a, b, c, d = (float(v) for v in box)
+    if fmt == "cxcywh":
+        return all(math.isfinite(v) for v in (a - c / 2, b - d / 2, a + c / 2, b + d / 2))
+    return math.isfinite(a + c) and math.isfinite(b + d)
 
 
 def check_threshold(op: str, name: str, value: object) -> float:
@@ -303,6 +313,7 @@ NON_FINITE: dict[str, str] = {
         "past float32's range; ``[[0, 0, 1e-30, 1e-30]]`` too). Both implementations scale each pair "
         "by a power of two per axis (exact) where a value is outside the range that is safe in the "
         "compute dtype; the accelerated path checks the range once per call and computes directly "
-        "otherwise."
+        "otherwise. A ``cxcywh`` or ``xywh`` box whose corners overflow float64 (``cx + w/2`` or "
+        "``x + w`` past ``1.8e308``) **must** be refused as an invalid box: it has no corners to compare."
     ),
 }

@@ -13,6 +13,7 @@ arithmetic and non-finite values, each in both implementations.
 
 from __future__ import annotations
 
+import re
 import time
 from fractions import Fraction
 
@@ -353,6 +354,25 @@ def test_box_iou_converts_extreme_float32_boxes_without_overflow(fmt):
     b = np.array([[big / 2, big / 2, big / 2, big / 2]], np.float32)  # xywh: x2 = max; cxcywh: inside
     for out in (reference.box_iou(b, b, fmt=fmt), accelerated.box_iou(torch.from_numpy(b), torch.from_numpy(b), fmt=fmt).numpy()):
         assert out.tolist() == [[1.0]], (fmt, out)
+
+
+@pytest.mark.parametrize("fmt, box", [("cxcywh", [1.7e308, 0, 1.7e308, 1]), ("xywh", [1e308, 0, 1.7e308, 1])])
+@pytest.mark.parametrize("name", ["box_iou", "nms"])
+def test_a_box_whose_corners_overflow_float64_is_refused_alike(name, fmt, box):
+    """Its corner ``cx + w/2`` (``x + w``) is past float64's range: the reference gave NaN and the
+    accelerated path 0 before; both now refuse it as an invalid box, naming the row, before any work
+    (a later box with a negative width is not the one named)."""
+    boxes = np.array([[0, 0, 1, 1], box, [0, 0, -1, 1]], np.float64)
+    messages = []
+    for implementation in ("reference", "accelerated"):
+        args = (boxes, boxes) if name == "box_iou" else (boxes, np.ones(3), 0.5)
+        if implementation == "accelerated":
+            args = tuple(torch.from_numpy(a) if isinstance(a, np.ndarray) else a for a in args)
+        with pytest.raises(ValueError) as error:
+            getattr(reference if implementation == "reference" else accelerated, name)(*args, fmt=fmt)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert re.search(rf"boxe?s1?\[1\] = .* is not a valid '{fmt}' box; .*corners .* finite in float64", messages[0])
 
 
 def test_nms_suppresses_duplicates_of_a_box_whose_area_overflows():
