@@ -26,9 +26,12 @@ import definitions
 import docs_errata
 import docs_examples
 import docs_figures
+import docs_frameworks
 import docs_identities
 import docs_math
+import docs_nms
 import docs_opsections
+import docs_programs
 import docs_rst
 import docs_reports
 import docs_saliency
@@ -219,10 +222,11 @@ def framework_table(op) -> str:
     mapping = framework_names.mapping_for(op.name, parameters)
     rows = ["| convspec | " + " | ".join(framework_names.FRAMEWORKS) + " |", "|---" * (1 + len(framework_names.FRAMEWORKS)) + "|"]
     for row, cells in mapping.rows.items():
-        name = f"*{row}*" if row in framework_names.EXTRA_ROWS else f"`{row}`"
+        name = docs_frameworks.row_label(row, f"*{row}*" if row in framework_names.EXTRA_ROWS else f"`{row}`")
         rows.append(f"| {name} | " + " | ".join(cell.replace("|", "&#124;") for cell in cells) + " |")
     differences = "\n".join(f"- {d}" for d in mapping.differences)
-    return "\n".join(rows) + ("\n\n**Where they differ**\n\n" + differences if differences else "")
+    return ("\n".join(rows) + ("\n\n" + docs_frameworks.differences_heading() + "\n\n" + differences if differences else "")
+            + docs_frameworks.other_names_markdown(op.name))
 
 
 def formulas_markdown(op) -> str:
@@ -277,7 +281,8 @@ def examples_markdown(op) -> str:
         if badge:
             out.append(badge.strip() + (" — see the [errata](../errata.md)" if "seed-erratum" in example.tags else "") + "\n")
         out.append(f"*Source:* {plain(example.source)}\n")
-        out.append(f"```python\n{docs_examples.call_text(op, example)}\n```\n")
+        out.append(f"*Call:* `{docs_examples.call_text(op, example)}`\n")
+        out.append(docs_programs.program_markdown(op, example, number))
         inputs = "".join(docs_examples.array_html(name, value) for name, value in example.inputs.items())
         outputs = docs_examples.array_html("expected (literal)", example.expected, "cs-expected")
         computed = "".join(
@@ -319,7 +324,7 @@ def framework_aliases(op) -> list[str]:
     for cell in cells:
         if re.search(r"\b(when|with|two|no native|flip)\b", cell):
             continue
-        names += [n for n in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[\w./]+", n)]
+        names += [x for n in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[\w./]+", n) for x in docs_frameworks.expand(n)]
     return list(dict.fromkeys(names))
 
 
@@ -367,7 +372,9 @@ def operation_page(op) -> str:
         "## Framework names\n", framework_table(op) + "\n",
         f"## Worked examples\n",
         f"{len(op.examples)} literal examples from `conformance/families/{op.family}/examples.py`. Each is run through the reference "
-        "when these pages are built; the build stops if the output differs from the literal.\n",
+        "when these pages are built; the build stops if the output differs from the literal. Each example's *Program* is a "
+        "complete script (imports, the inputs as literals, the call, an assert of the expected output) that the build runs "
+        "exactly as shown; its copy button copies it.\n",
         examples_markdown(op),
         "## Corners every check visits\n", regions_markdown(op),
         "## Reference implementation\n", source_markdown(op),
@@ -386,7 +393,9 @@ def operations_index() -> str:
         "# Operations\n\nOne page per operation of the catalog (`convspec.conformance.catalog.CATALOG`), in its order. "
         "Each page has the definition, the output-size formulas of the spec, the conventions that apply, the "
         "parameters, how other frameworks name them, worked examples run at build time, and the reference source.\n\n"
-        + operations_table() + "\n"
+        + operations_table() + "\n\n"
+        "Greedy non-max suppression has a page of its own, [nms](nms.md), outside the catalog (it returns indices); "
+        "the [framework index](../frameworks.md) lists every framework's name for these operations.\n"
     )
 
 
@@ -395,6 +404,7 @@ def nav_entries() -> list:
     families: dict[str, list] = {}
     for op in CATALOG:
         families.setdefault(op.family, []).append({op.name: f"operations/{op.name}.md"})
+    families[docs_nms.FAMILY].append(docs_nms.nav_entry())  # nms: a generated page outside the catalog
     return ["operations/index.md"] + [{family_title(f): entries} for f, entries in families.items()]
 
 
@@ -611,7 +621,10 @@ def snippet(name: str) -> str:
 
 def generated_files() -> dict[str, str]:
     files = {f"operations/{op.name}.md": operation_page(op) for op in CATALOG}
+    files["operations/programs.json"] = docs_programs.programs_json()  # the worked-example programs the build ran
     files["operations/index.md"] = operations_index()
     files.update(api_pages())
+    files.update(docs_frameworks.generated_files())  # frameworks.md, the framework index
+    files.update(docs_nms.generated_files())  # operations/nms.md
     files.update({f"figures/{name}": svg for name, svg in docs_figures.all_figures().items()})
     return files
