@@ -47,12 +47,6 @@ FAMILY_TITLES = {
     "upsample": "Upsampling",
 }
 
-FAMILY_FIGURES = {
-    "conv": [("sliding_windows.svg", "Windows of a 3-tap kernel: stride 1; stride 2 with one zero of padding per side; dilation 2.")],
-    "conv_transpose": [("conv_transpose_scatter.svg", "Each input adds a weighted copy of the kernel at i·s; the copies are summed, then padding crops the ends.")],
-    "pool": [("pooling.svg", "Seed 000's map pooled with 2x2 windows, stride 2; the bold cells are the recorded maxima.")],
-    "unpool": [("unpooling.svg", "The three unpoolings of a 2x2 map with 2x2 blocks (seed 004's pictures, computed by the reference).")],
-}
 
 # The shapes the counts of an operation page are shown for (only where a count depends on them).
 _SQUARE = "; counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output."
@@ -262,8 +256,7 @@ def definition_markdown(op) -> str:
     out.append('<details class="cs-docstring" markdown="1"><summary>The reference docstring</summary>\n')
     out.append(docs_rst.to_markdown(doc))
     out.append("\n</details>\n")
-    for name, caption in FAMILY_FIGURES.get(op.family, []):
-        out.append(f"![{plain(caption)}](../figures/{name})\n\n*{plain(caption)}*\n")
+    out.append(docs_figures.figures_markdown(op))  # the family's figures (docs/figures_<family>.py), light and dark
     return "\n".join(out)
 
 
@@ -512,7 +505,7 @@ def receptive_field_block() -> str:
     return (
         docs_math.math_token(r"r_l = r_{l-1} + (k_l - 1)\, d_l\, j_{l-1}, \qquad j_l = j_{l-1}\, s_l, \qquad r_0 = j_0 = 1") + "\n\n"
         + "\n".join(rows)
-        + "\n\n![Receptive field growth](figures/receptive_field.svg)\n\n*One unit of the top layer and the cells below it that it depends on.*\n"
+        + "\n\n" + docs_figures.figure_markdown("receptive_field", "One unit of the top layer and the cells below it that it depends on.", prefix="")
     )
 
 

@@ -308,64 +308,7 @@ def test_changelog_page_gives_the_version_of_pyproject(site):
     assert "changelog.md" in (ROOT / "mkdocs.yml").read_text()
 
 
-# ---- 5. figures: inside their frame, arrows on their targets, readable numbers ------------------------
-
-
-def _svg_shapes(svg: str):
-    attrs = lambda tag: [dict(re.findall(r'([\w-]+)="([^"]*)"', m)) for m in re.findall(rf"<{tag}\b([^>]*)/?>", svg)]
-    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
-    return width, height, attrs
-
-
-def _figures() -> dict[str, str]:
-    import docs_figures
-    import docs_saliency
-
-    return {**docs_figures.all_figures(), "grad-cam (inline)": docs_saliency.grad_cam_figure()}
-
-
-def test_figures_stay_inside_their_frame():
-    problems = []
-    for name, svg in _figures().items():
-        width, height, attrs = _svg_shapes(svg)
-        for r in attrs("rect")[1:]:  # [0] is the background
-            if "x" in r and (float(r["x"]) + float(r["width"]) > width + 0.5 or float(r["y"]) + float(r["height"]) > height + 0.5):
-                problems.append(f"{name}: a cell at ({r['x']}, {r['y']}) reaches past {width} x {height}")
-        for t in attrs("text"):
-            if not (0 <= float(t["x"]) <= width and 6 <= float(t["y"]) <= height - 4):
-                problems.append(f"{name}: text at ({t['x']}, {t['y']}) outside {width} x {height}")
-    assert not problems, problems
-
-
-def test_pooling_arrows_end_on_a_grid():
-    import docs_figures
-
-    svg = docs_figures.all_figures()["pooling.svg"]
-    _, _, attrs = _svg_shapes(svg)
-    rects = [r for r in attrs("rect")[1:] if "x" in r]
-    arrows = [a for a in attrs("line") if a.get("marker-end")]
-    assert len(arrows) == 2
-    for arrow in arrows:
-        x, y = float(arrow["x2"]), float(arrow["y2"])
-        assert any(float(r["x"]) - 12 <= x <= float(r["x"]) + float(r["width"]) and float(r["y"]) <= y <= float(r["y"]) + float(r["height"])
-                   for r in rects), f"the arrow ending at ({x}, {y}) points at no cell"
-
-
-def test_numbers_in_figure_cells_have_contrast():
-    """WCAG AA (4.5:1) between a cell's number and its fill, in every generated figure."""
-    import docs_figures
-
-    problems = []
-    for name, svg in _figures().items():
-        _, _, attrs = _svg_shapes(svg)
-        rects = [r for r in attrs("rect")[1:] if "x" in r and r.get("fill", "").startswith("#") and r.get("fill-opacity", "1") == "1"]
-        for t in attrs("text"):
-            x, y = float(t["x"]), float(t["y"])
-            under = [r for r in rects if float(r["x"]) <= x <= float(r["x"]) + float(r["width"])
-                     and float(r["y"]) <= y <= float(r["y"]) + float(r["height"])]
-            if under and docs_figures.contrast(t["fill"], under[-1]["fill"]) < 4.5:
-                problems.append(f"{name}: text fill {t['fill']} on {under[-1]['fill']}")
-    assert not problems, problems[:5]
+# ---- 5. figures: inside their frame, arrows on their targets, readable numbers: tests/test_docs_figures.py ----
 
 
 # ---- each operation page: its NaN/±inf rule, its shapes, its backward rule ----------------------------
