@@ -1,4 +1,4 @@
-"""Fast upsampling (torch): nearest, nearest_exact, linear, bilinear, trilinear.
+"""Fast upsampling (torch): nearest, nearest_exact, linear, bilinear, trilinear, bicubic.
 
 Same name, signature and semantics as :func:`convspec.reference.upsample.upsample`;
 takes and returns ``torch.Tensor`` on whatever device the input lives, for float16,
@@ -12,6 +12,13 @@ bfloat16, float32 and float64, with autograd flowing through.
   an axis whose length does not change even when the scale factor is not 1
   (``n = 2, scale_factor=1.1``: o = 2, step 10/11); such an axis gets one replicated
   sample appended first, which the interpolation never weights.
+* ``"bicubic"`` with torch's coefficient ``a = -0.75`` calls torch's native
+  ``upsample_bicubic2d`` (size and scale factors as for the linear modes; torch 2.13
+  weighs four taps on every axis, also where the length does not change). Any other
+  ``a`` computes the separable 4-tap sum with torch ops: per axis the spec's clamped
+  indices and exact weights (rounded once to float64, then to the computing dtype:
+  float32 for float16/bfloat16, as torch's kernel) gathered with ``index_select``,
+  one axis at a time, differentiable.
 * The nearest modes call torch's native kernels when torch's source indices, forward
   *and* backward, equal the exact ones for these sizes, which is checked once per
   (device, dtype, axis, sizes, scale) by running the kernels on an index ramp and cached. Where torch would
@@ -32,9 +39,11 @@ import torch
 
 from convspec.spec.conventions import dtype_error
 from convspec.spec.upsample import (
+    CUBIC_COEFFICIENT,
     LINEAR_MODES,
     UpsampleArguments,
     check_upsample_arguments,
+    cubic_taps,
     nearest_exact_source,
     nearest_source,
 )
@@ -58,15 +67,19 @@ _LINEAR = {"linear": _nn.upsample_linear1d, "bilinear": _nn.upsample_bilinear2d,
 _EXACT_RAMP = {torch.float16: 2**11, torch.bfloat16: 2**8, torch.float32: 2**24, torch.float64: 2**53}
 
 
-def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
     """Upsampling by interpolation; see :func:`convspec.reference.upsample.upsample` for the definition."""
     op = "upsample"
     if not isinstance(x, torch.Tensor):
         raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
     if not x.dtype.is_floating_point:
         raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
-    plan = _plan(op, tuple(x.shape), scale_factor, size, mode, align_corners)
+    plan = _plan(op, tuple(x.shape), scale_factor, size, mode, align_corners, cubic_coefficient)
     plan.outputs.check(x.dtype)  # the output-size limit, per call: before any index or kernel
+    if plan.mode == "bicubic":
+        if plan.cubic_coefficient == Fraction(-3, 4):
+            return _nn.upsample_bicubic2d(x, plan.output_size, plan.align_corners, *plan.scales)
+        return _cubic(x, plan)
     if plan.mode in LINEAR_MODES:
         for axis in plan.copied_axes:
             # torch's linear kernels copy an axis whose length does not change, ignoring the scale
@@ -92,6 +105,7 @@ class _Plan:
     scales: tuple[float | None, ...]  # what torch's kernels take: the scale factor, or None for a size
     steps: tuple[Fraction, ...]
     outputs: _plans.Outputs  # (N, C, *output_size), checked against the limit on every call
+    cubic_coefficient: Fraction = Fraction(-3, 4)
     exact: dict = field(default_factory=dict, compare=False)  # (device, dtype) -> _native_indices_are_exact
 
     @property
@@ -109,7 +123,8 @@ class _Plan:
     def of(cls, op: str, shape: tuple[int, ...], args: UpsampleArguments) -> _Plan:
         scales = (None,) * args.spatial_dims if args.scale_factor is None else tuple(map(float, args.scale_factor))
         outputs = _plans.Outputs(op, [(tuple(shape[:2]) + args.output_size, "output")])
-        return cls(args.mode, args.align_corners, args.input_size, args.output_size, scales, args.steps, outputs)
+        return cls(args.mode, args.align_corners, args.input_size, args.output_size, scales, args.steps, outputs,
+                   cubic_coefficient=args.cubic_coefficient)
 
 
 _PLANS: dict[tuple, _Plan] = {}
@@ -123,16 +138,18 @@ def _frozen(value):
     return (type(value), value)
 
 
-def _plan(op, shape, scale_factor, size, mode, align_corners) -> _Plan:
+def _plan(op, shape, scale_factor, size, mode, align_corners, cubic_coefficient=CUBIC_COEFFICIENT) -> _Plan:
     """Check and normalise the arguments; repeated calls with the same arguments skip the checks."""
     try:
-        key = (shape, _frozen(scale_factor), _frozen(size), _frozen(mode), _frozen(align_corners))
+        key = (shape, _frozen(scale_factor), _frozen(size), _frozen(mode), _frozen(align_corners),
+               _frozen(cubic_coefficient))
     except TypeError:
         key = None
     plan = _PLANS.get(key) if key is not None else None
     if plan is None:
         args = check_upsample_arguments(
-            op, shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
+            op, shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners,
+            cubic_coefficient=cubic_coefficient,
         )
         plan = _Plan.of(op, shape, args)
         if key is not None and len(_PLANS) < 4096:
@@ -201,3 +218,37 @@ def _gather(x: torch.Tensor, plan: _Plan) -> torch.Tensor:
         index = torch.tensor(_exact_indices(plan.mode, n, o, step), device=x.device)
         out = out.index_select(2 + axis, index)
     return out.clone() if out is x else out  # never hand back the input itself
+
+
+@lru_cache(maxsize=4096)
+def _cubic_axis(n: int, o: int, step: Fraction, align_corners: bool, a: Fraction):
+    """Per tap k = 0..3: the clamped source indices and exact weights (as float64) of every output index."""
+    half = Fraction(1, 2)
+    indices, weights = [[] for _ in range(4)], [[] for _ in range(4)]
+    for t in range(o):
+        if align_corners:
+            s = Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)
+        else:
+            s = (t + half) * step - half
+        for k, (i, w) in enumerate(cubic_taps(s, n, a)):
+            indices[k].append(i)
+            weights[k].append(float(w))
+    return tuple(map(tuple, indices)), tuple(map(tuple, weights))
+
+
+def _cubic(x: torch.Tensor, plan: _Plan) -> torch.Tensor:
+    """Bicubic with any coefficient: the separable 4-tap sum, one axis at a time (float32 inside for
+    float16 and bfloat16), with autograd flowing through the gathers and products."""
+    compute = torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+    out = x.to(compute)
+    for axis, (n, o, step) in enumerate(zip(plan.input_size, plan.output_size, plan.steps)):
+        indices, weights = _cubic_axis(n, o, step, plan.align_corners, plan.cubic_coefficient)
+        view = [1] * (2 + plan.spatial_dims)
+        view[2 + axis] = o
+        total = None
+        for index, weight in zip(indices, weights):
+            picked = out.index_select(2 + axis, torch.tensor(index, device=x.device))
+            term = picked * torch.tensor(weight, device=x.device, dtype=compute).reshape(view)
+            total = term if total is None else total + term
+        out = total
+    return out.to(x.dtype)

@@ -1,4 +1,4 @@
-"""Reference upsampling (numpy, loops): nearest, nearest_exact, linear, bilinear, trilinear.
+"""Reference upsampling (numpy, loops): nearest, nearest_exact, linear, bilinear, trilinear, bicubic.
 
 Conventions (layout, dtypes, errors): :mod:`convspec.spec.conventions`; the modes, the
 coordinate mappings and where torch differs: :mod:`convspec.spec.upsample`, whose
@@ -23,7 +23,7 @@ from .arrays import accumulator, check_array, zeros
 HALF = Fraction(1, 2)
 
 
-def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
     """Upsample (or downsample) by interpolation, without learned parameters.
 
     Definition, per spatial axis with input length ``n`` and output length ``o``
@@ -44,6 +44,13 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
           y[b, c, t_1..t_D] = sum over corners (k_1..k_D) in {0,1}^D of
                               prod_a w_a[k_a] * x[b, c, i_{k_1}(t_1), ..., i_{k_D}(t_D)]
 
+    * ``"bicubic"`` (exactly 2 spatial axes): Keys' cubic convolution. Per axis the same
+      coordinate, but the half-pixel one is not clamped at 0 (``s = (t + 1/2) r - 1/2``);
+      with ``i = floor(s)`` the four samples ``j = i - 1 .. i + 2`` (each index clamped
+      to ``[0, n - 1]``) get the weights ``W(s - j)``, ``W(d) = (a + 2)|d|^3 - (a + 3)|d|^2 + 1``
+      for ``|d| <= 1``, ``a|d|^3 - 5a|d|^2 + 8a|d| - 4a`` for ``1 < |d| < 2``, ``a =
+      cubic_coefficient``; the two axes multiply, as above with 4 x 4 corners.
+
     Nearest modes take any number of spatial axes and copy values. Everything is as
     ``torch.nn.functional.interpolate`` with ``recompute_scale_factor`` unset, except
     where torch's float arithmetic rounds across a boundary (:mod:`convspec.spec.upsample`).
@@ -54,7 +61,9 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
             shortest decimal, ``1.1 == 11/10``); exactly one of ``scale_factor``, ``size``.
         size: the output length, a positive int or one per spatial axis.
         mode: ``"nearest"``, ``"nearest_exact"``, ``"linear"``, ``"bilinear"``, ``"trilinear"``.
-        align_corners: linear modes only.
+        align_corners: linear modes and bicubic only.
+        cubic_coefficient: Keys' ``a`` for ``"bicubic"`` (torch's -0.75; jax/TF ``cubic``: -0.5);
+            other modes take only the default.
 
     Returns:
         ``(N, C, *out)`` array of ``x``'s dtype; weighted sums are taken in float64
@@ -62,17 +71,21 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
 
     Example: ``[1, 2, 3]`` doubled: nearest ``[1, 1, 2, 2, 3, 3]``; linear
     ``[1, 1.25, 1.75, 2.25, 2.75, 3]``; linear with ``align_corners=True`` and
-    ``size=5``: ``[1, 1.5, 2, 2.5, 3]``.
+    ``size=5``: ``[1, 1.5, 2, 2.5, 3]``. Bicubic (``a = -3/4``) doubling a row ``[0, 0, 0, 256]``
+    reads at ``t = 5`` the coordinate ``s = 9/4``: samples 1, 2, 3, 3 (the last clamped from 4)
+    with weights ``W(5/4), W(1/4), W(-3/4), W(-7/4) = -27/256, 225/256, 67/256, -9/256``, so
+    ``y = 67 - 9 = 58``.
     """
     op = "upsample"
     x = check_array(op, "x", x)
     args = check_upsample_arguments(
-        op, x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
+        op, x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners,
+        cubic_coefficient=cubic_coefficient,
     )
     out_size = tuple(output_length(args, axis) for axis in range(args.spatial_dims))
     check_output_size(op, x.shape[:2] + out_size, x.dtype)  # before a single tap is computed
     taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
-    if args.mode not in ("nearest", "nearest_exact"):
+    if args.mode not in ("nearest", "nearest_exact", "bicubic"):
         # an axis with o == n and s = t is a copy: its zero-weight neighbour is sample t itself, not
         # t + 1, so a NaN at t + 1 does not leak into output t, and an inf at t gives inf + 0 * inf = NaN
         # (spec.upsample.NON_FINITE; what torch's kernels compute)
@@ -117,7 +130,7 @@ def axis_taps(args: UpsampleArguments, axis: int) -> list[tuple[Fraction, tuple[
 
     Each entry is ``(s, ((i, w), ...))``: one neighbour of weight 1 for the nearest
     modes (``s`` is then the position whose cell is read), two ``(i0, 1 - lam), (i1, lam)``
-    for the linear modes (``s`` in input-sample units).
+    for the linear modes, four for bicubic (``s`` in input-sample units).
     """
     n = args.input_size[axis]
     o = output_length(args, axis)
@@ -130,6 +143,14 @@ def axis_taps(args: UpsampleArguments, axis: int) -> list[tuple[Fraction, tuple[
         elif args.mode == "nearest_exact":
             position = (t + HALF) * r  # the output cell's centre
             taps.append((position, ((_cell(position, n), Fraction(1)),)))
+        elif args.mode == "bicubic":
+            if args.align_corners:
+                s = Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)
+            else:
+                s = (t + HALF) * r - HALF  # centre to centre, not clamped: the taps are
+            base = math.floor(s)
+            taps.append((s, tuple((min(max(j, 0), n - 1), _keys(s - j, args.cubic_coefficient))
+                                  for j in range(base - 1, base + 3))))
         else:
             if args.align_corners:
                 s = Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)  # ends meet ends
@@ -140,6 +161,16 @@ def axis_taps(args: UpsampleArguments, axis: int) -> list[tuple[Fraction, tuple[
             lam = s - i0
             taps.append((s, ((i0, 1 - lam), (i1, lam))))
     return taps
+
+
+def _keys(distance: Fraction, a: Fraction) -> Fraction:
+    """Keys' cubic convolution kernel at ``distance`` (in samples), coefficient ``a``: exact."""
+    m = abs(distance)
+    if m <= 1:
+        return (a + 2) * m**3 - (a + 3) * m**2 + 1
+    if m < 2:
+        return a * (m**3 - 5 * m**2 + 8 * m - 4)
+    return Fraction(0)
 
 
 def _is_copy(args: UpsampleArguments, axis: int, o: int) -> bool:

@@ -17,7 +17,8 @@ from .conv_vjp import check_grad_out
 from .upsample import _as_weight, axis_taps
 
 
-def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", align_corners=False,
+                 cubic_coefficient=-0.75):
     """Gradient of ``sum(grad_out * upsample(x, ...))``: ``(grad_x,)``.
 
     Definition. Every output sample is ``y[t] = sum over corners c of w_c(t) * x[i_c(t)]``
@@ -30,7 +31,9 @@ def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", a
       that read it (none for a cell a downsampling skips);
     * linear modes: each output hands ``(1 - lam)`` and ``lam`` (per axis, multiplied
       over axes) to its two neighbours; where the border clamp makes ``i1 = i0 = n - 1``
-      both weights land on that last cell, which receives their sum.
+      both weights land on that last cell, which receives their sum;
+    * bicubic: each output hands its 4 x 4 weights ``W(s - j)`` (negative ones included) to
+      the clamped taps; a border cell read by several clamped taps receives their sum.
 
     Weights are exact (``fractions.Fraction``), rounded once to float64 (kept exact for
     ``dtype=object``).
@@ -38,7 +41,8 @@ def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", a
     op = "upsample_vjp"
     x = check_array(op, "x", x)
     args = check_upsample_arguments(
-        "upsample", x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners
+        "upsample", x.shape, scale_factor=scale_factor, size=size, mode=mode, align_corners=align_corners,
+        cubic_coefficient=cubic_coefficient,
     )
     taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
     grad = accumulator(check_grad_out(op, grad_out, x.shape[:2] + tuple(len(axis) for axis in taps)))

@@ -22,7 +22,8 @@ far apart, in input samples, two neighbouring output samples are.
 
 The call
 --------
-``upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False)``
+``upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False,
+cubic_coefficient=-0.75)``
 with ``x`` of shape ``(N, C, *spatial)``. Exactly one of ``scale_factor`` and
 ``size`` **must** be given (one positive number / int, or one per spatial axis).
 
@@ -67,6 +68,14 @@ Input sample ``i`` covers the cell ``[i, i + 1)`` in input units, output sample
     first and last samples of input and output coincide; the scale factor, if one was
     given, only sets ``o``.
 
+* ``"bicubic"`` (2 spatial axes, **exactly**): Keys' cubic convolution with coefficient
+  ``a = cubic_coefficient`` (``-0.75``, torch's; jax and TensorFlow's ``cubic`` use
+  ``-0.5``), four samples per axis around the coordinate ``s``, indices clamped to the
+  edge; ``s`` is the linear modes' except that the half-pixel ``s`` is **not** clamped at 0.
+  The kernel, the taps and a worked example: :mod:`convspec.spec.upsample_cubic`.
+  ``cubic_coefficient`` applies to ``"bicubic"`` only (other modes refuse a value other
+  than the default). Antialiasing is not defined (the op page says why).
+
 ``nearest`` and ``nearest_exact`` work on any number of spatial axes and select
 values (the output **must** equal the selected input bit for bit).
 ``align_corners=True`` is refused with the nearest modes, as torch refuses it.
@@ -109,10 +118,13 @@ from typing import Sequence
 import sympy
 
 from .conventions import check_flag, check_input_rank, check_number, check_size, check_sizes, int_per_axis
+from .upsample_cubic import CUBIC_COEFFICIENT, cubic_coefficient_value, cubic_kernel, cubic_taps  # noqa: F401
 
-MODES = ("nearest", "nearest_exact", "linear", "bilinear", "trilinear")
+MODES = ("nearest", "nearest_exact", "linear", "bilinear", "trilinear", "bicubic")
 NEAREST_MODES = ("nearest", "nearest_exact")
 LINEAR_MODES = {"linear": 1, "bilinear": 2, "trilinear": 3}  # mode -> the number of spatial axes it takes
+CUBIC_MODES = {"bicubic": 2}
+INTERPOLATING_MODES = {**LINEAR_MODES, **CUBIC_MODES}  # the modes that weigh neighbours (and take align_corners)
 
 n, o = sympy.symbols("n o", integer=True, positive=True)
 t = sympy.Symbol("t", integer=True, nonnegative=True)
@@ -243,6 +255,19 @@ def half_pixel_source(t=t, r=r):
     return _maximum((t + half) * r - half, 0)
 
 
+def cubic_half_pixel_source(t=t, r=r):
+    """``"bicubic"``, ``align_corners=False``: ``s = (t + 1/2) r - 1/2``, **not** clamped at 0 (torch).
+
+    Example: doubling (``r = 1/2``): ``t = 0, 1`` give ``-1/4, 1/4`` (the linear modes read 0 at ``t = 0``).
+
+    >>> [str(cubic_half_pixel_source(t_, Fraction(1, 2))) for t_ in range(2)]
+    ['-1/4', '1/4']
+    """
+    t, r = check_size("cubic_half_pixel_source", "t", t, minimum=0), _step("cubic_half_pixel_source", "r", r)
+    half = _half(t, r)
+    return (t + half) * r - half
+
+
 def align_corners_source(t=t, n=n, o=o):
     """Linear modes, ``align_corners=True``: ``s = t (n - 1) / (o - 1)``, and ``s = 0`` when ``o = 1``.
 
@@ -296,7 +321,8 @@ def upsample_parameter_count():
 
 
 def upsample_multiply_adds(mode="bilinear", output_size=(o, o), channels=channels, batch=batch):
-    """``N C prod(out) 2^D`` for the linear modes (one weighted neighbour per corner), 0 for nearest.
+    """``N C prod(out) 2^D`` for the linear modes (one weighted neighbour per corner), ``N C prod(out) 4^D``
+    for bicubic (16 samples), 0 for nearest.
 
     Example: bilinear upsampling to 4x4 of one 1-channel image: ``16 * 4 = 64``.
 
@@ -310,6 +336,8 @@ def upsample_multiply_adds(mode="bilinear", output_size=(o, o), channels=channel
     channels, batch = check_size(op, "channels", channels), check_size(op, "batch", batch)
     if mode in NEAREST_MODES:
         return 0
+    if mode in CUBIC_MODES:
+        return batch * channels * math.prod(output_size) * 4 ** len(output_size)
     return batch * channels * math.prod(output_size) * 2 ** len(output_size)
 
 
@@ -326,6 +354,7 @@ class UpsampleArguments:
     input_size: tuple[int, ...]
     size: tuple[int, ...] | None
     scale_factor: tuple[Fraction, ...] | None
+    cubic_coefficient: Fraction = Fraction(-3, 4)  # Keys' a, read exactly; used by "bicubic" only
 
     @property
     def spatial_dims(self) -> int:
@@ -370,13 +399,15 @@ def check_mode(op: str, mode: object, spatial_dims: int, align_corners: object) 
         hint = ""
         if mode.replace("-", "_") in MODES:
             hint = f"; torch spells it {mode!r}, convspec writes {mode.replace('-', '_')!r}"
-        elif mode in ("bicubic", "area", "lanczos"):
+        elif mode in ("cubic", "area", "lanczos"):
             hint = f"; {mode!r} is a torch mode that convspec's upsample does not define"
         raise ValueError(f"{op}: mode must be one of {_mode_list()}; got {mode!r}{hint}")
-    if mode in LINEAR_MODES and LINEAR_MODES[mode] != spatial_dims:
-        wanted = LINEAR_MODES[mode]
+    if mode in INTERPOLATING_MODES and INTERPOLATING_MODES[mode] != spatial_dims:
+        wanted = INTERPOLATING_MODES[mode]
         fits = {d: m for m, d in LINEAR_MODES.items()}.get(spatial_dims)
         advice = f"use mode={fits!r}" if fits else "only 'nearest' and 'nearest_exact' take any number of axes"
+        if mode in CUBIC_MODES:
+            advice += "; cubic interpolation is defined for 2-D images only (torch's bicubic)"
         raise ValueError(
             f"{op}: mode={mode!r} interpolates along exactly {wanted} spatial dim(s), but x has "
             f"{spatial_dims}; {advice}"
@@ -384,7 +415,8 @@ def check_mode(op: str, mode: object, spatial_dims: int, align_corners: object) 
     align_corners = check_flag(op, "align_corners", align_corners)
     if align_corners and mode in NEAREST_MODES:
         raise ValueError(
-            f"{op}: align_corners=True applies only to the linear modes (linear, bilinear, trilinear), "
+            f"{op}: align_corners=True applies only to the linear modes (linear, bilinear, trilinear) and "
+            f"bicubic, "
             f"got mode={mode!r}; leave align_corners=False with the nearest modes (torch refuses it too)"
         )
 
@@ -420,6 +452,7 @@ def check_upsample_arguments(
     size: object,
     mode: object,
     align_corners: object,
+    cubic_coefficient: object = CUBIC_COEFFICIENT,
 ) -> UpsampleArguments:
     """Check an ``upsample`` call and normalise it (shapes and parameters only).
 
@@ -431,13 +464,19 @@ def check_upsample_arguments(
     spatial = len(x_shape) - 2
     check_mode(op, mode, spatial, align_corners)
     align_corners = bool(align_corners)
+    coefficient = cubic_coefficient_value(op, cubic_coefficient)
+    if mode not in CUBIC_MODES and coefficient != Fraction(-3, 4):
+        raise ValueError(
+            f"{op}: cubic_coefficient={cubic_coefficient!r} applies only to mode='bicubic', got mode={mode!r}; "
+            f"leave it at its default {CUBIC_COEFFICIENT}"
+        )
     if (scale_factor is None) == (size is None):
         got = "neither (both are None)" if size is None else f"both (scale_factor={scale_factor!r}, size={size!r})"
         raise ValueError(f"{op}: give exactly one of scale_factor and size; got {got}")
     input_size = x_shape[2:]
     if size is not None:
         sizes = int_per_axis(op, "size", size, spatial, minimum=1)
-        return UpsampleArguments(mode, align_corners, input_size, sizes, None)
+        return UpsampleArguments(mode, align_corners, input_size, sizes, None, coefficient)
     if isinstance(scale_factor, (tuple, list)):
         if len(scale_factor) != spatial:
             raise ValueError(
@@ -453,7 +492,7 @@ def check_upsample_arguments(
                 f"{op}: scale_factor={scale_factor!r} leaves no output sample along spatial dim {axis}: "
                 f"floor({n_} * {s_}) = 0; the output needs at least one sample (use a larger scale_factor, or size)"
             )
-    return UpsampleArguments(mode, align_corners, input_size, None, sigmas)
+    return UpsampleArguments(mode, align_corners, input_size, None, sigmas, coefficient)
 
 
 # NaN and ±inf (vocabulary: :mod:`convspec.spec.non_finite`) ----------------------------------------
@@ -471,6 +510,12 @@ NON_FINITE: dict[str, str] = {
         "±inf reaches the same outputs as ±inf, NaN where one of its weights is 0 (so an inf on a "
         "copied axis, or at the last sample ``i0 = i1 = n - 1``, gives NaN: ``inf + 0 · inf``) or "
         "where ``+inf`` and ``-inf`` meet. The weights are at most 1 and sum to 1: finite samples "
-        "give finite outputs (up to one rounding at the dtype's largest value)."
+        "give finite outputs (up to one rounding at the dtype's largest value). "
+        "Bicubic: a NaN at ``x[b, c, i, j]`` **must** make NaN exactly the outputs whose 4 x 4 taps (per "
+        "axis the indices ``floor(s) - 1 .. floor(s) + 2`` clamped to ``[0, n - 1]``) hold ``(i, j)``, "
+        "**even where its weight is 0** (``s`` an integer; there is no copied axis: an unchanged size "
+        "still weighs four samples). A ±inf reaches the same outputs as ±inf or NaN: its weight there may "
+        "be negative (the sign flips), 0 (NaN), or meet another infinity. Finite samples give finite "
+        "outputs up to overflow; the weights may be negative, so an output may lie outside its samples' range."
     ),
 }

@@ -133,3 +133,41 @@ def test_onnxruntime_max_pool_keeps_nan_only_as_a_windows_first_cell(targets):
     got = target.functions["max_pool"](x, 2)
     assert np.isnan(got[0, 0, 0]) and got[0, 0, 1] == 2.0  # convspec: nan, nan
     assert _declared(target, Case("max_pool", {"x": x}, {"kernel_size": 2}, "floats"))
+
+
+
+# [0, 0, 0, 256] resized to 8 with Keys' a = -1/2, half-pixel, by hand. W(d) = 3/2|d|^3 - 5/2|d|^2 + 1 for
+# |d| <= 1, -1/2(|d|^3 - 5|d|^2 + 8|d| - 4) for 1 < |d| < 2: W(1/4) = 111/128, W(3/4) = 29/128,
+# W(5/4) = -9/128, W(7/4) = -3/128 (they sum to 1). s = t/2 - 1/4; the taps are j = floor(s) - 1 .. floor(s) + 2
+# and only x[3] = 256 is non-zero. t = 3 (s = 5/4): j = 3 at d = -7/4: -6; t = 4 (s = 7/4): d = -5/4: -18.
+# t = 5 (s = 9/4): j = 3 (d = -3/4) and j = 4 (d = -7/4), past the edge. Clamped to x[3] (convspec, torch,
+# ONNX exclude_outside=0): 256 (29 - 3)/128 = 52; t = 6: 256 (111 - 9)/128 = 204; t = 7 (j = 3, 4, 5):
+# 256 (111 + 29 - 3)/128 = 274. Dropped and renormalised (scale_and_translate): t = 5 keeps j = 1, 2, 3 with
+# weights summing to (-9 + 111 + 29)/128 = 131/128: 256 * 29/131 = 56.67; t = 6: 256 * 111/137 = 207.42;
+# t = 7 keeps j = 2, 3: 256 * 111/102 = 278.59.
+CUBIC_ROW = np.array([[[[0.0, 0.0, 0.0, 256.0]]]], dtype=np.float32)
+CUBIC_PARAMS = {"size": (1, 8), "mode": "bicubic", "align_corners": False, "cubic_coefficient": -0.5}
+CUBIC_CLAMPED = [0, 0, 0, -6, -18, 52, 204, 274]
+CUBIC_RENORMALISED = [0, 0, 0, -6, -18, 256 * 29 / 131, 256 * 111 / 137, 256 * 111 / 102]
+
+
+def test_cubic_row_by_hand_in_the_reference_and_onnxruntime(targets):
+    from convspec import reference
+
+    assert reference.upsample(CUBIC_ROW, **CUBIC_PARAMS)[0, 0, 0].tolist() == CUBIC_CLAMPED
+    target = _target(targets, "onnxruntime")
+    assert np.allclose(target.functions["upsample"](CUBIC_ROW, **CUBIC_PARAMS)[0, 0, 0], CUBIC_CLAMPED, atol=1e-4)
+
+
+def test_jax_cubic_renormalises_at_the_edge_and_is_declared(targets):
+    from convspec.conformance.case import Case
+
+    target = _target(targets, "jax")
+    got = np.asarray(target.functions["upsample"](CUBIC_ROW, **CUBIC_PARAMS))[0, 0, 0]
+    assert np.allclose(got, CUBIC_RENORMALISED, atol=1e-4), got
+    assert _declared(target, Case("upsample", {"x": CUBIC_ROW}, CUBIC_PARAMS, "integers"))
+    interior = Case("upsample", {"x": np.ones((1, 1, 1, 1), np.float32)}, {**CUBIC_PARAMS, "size": (1, 1)},
+                    "integers")  # one sample to one: s = 0, the taps past the edges have weight W(±1) = W(2) = 0
+    assert not _declared(target, interior)
+    assert target.unsupported_reason("upsample", Case("upsample", {"x": CUBIC_ROW}, {**CUBIC_PARAMS,
+                                                      "cubic_coefficient": -0.75}, "integers"))

@@ -151,3 +151,19 @@ def test_keras_nearest_resize_is_half_pixel(targets):
     assert reference.upsample(x, size=(1, 2), mode="nearest").tolist() == [[[[10.0, 20.0]]]]
     case = Case("upsample", {"x": x}, {"size": (1, 2), "mode": "nearest"}, "integers")
     assert "half-pixel" in target.unsupported_reason("upsample", case)
+
+
+def test_tensorflow_bicubic_renormalises_at_the_edge_and_is_declared(targets):
+    """Keys' a = -1/2 on [0, 0, 0, 256] resized to 8 (worked by hand in tests/test_adapters.py, CUBIC_ROW):
+    tf.image.resize drops the taps past the edge and renormalises: 256 * 29/131, 256 * 111/137, 256 * 111/102
+    at t = 5..7 where convspec reads the edge sample (52, 204, 274)."""
+    target = _target(targets, "tensorflow")
+    x = np.array([[[[0.0, 0.0, 0.0, 256.0]]]], dtype=np.float32)
+    params = {"size": (1, 8), "mode": "bicubic", "align_corners": False, "cubic_coefficient": -0.5}
+    got = np.asarray(target.functions["upsample"](x, **params))[0, 0, 0]
+    assert np.allclose(got, [0, 0, 0, -6, -18, 256 * 29 / 131, 256 * 111 / 137, 256 * 111 / 102], atol=1e-4), got
+    assert reference.upsample(x, **params)[0, 0, 0].tolist() == [0, 0, 0, -6, -18, 52, 204, 274]
+    case = Case("upsample", {"x": x}, params, "integers")
+    assert any(d.applies_to("upsample") and d.matches(case, "") for d in target.known_divergences)
+    assert target.unsupported_reason("upsample", Case("upsample", {"x": x}, {**params, "cubic_coefficient": -0.75},
+                                                      "integers"))

@@ -41,6 +41,7 @@ from convspec.conformance.tolerance import compare
 
 from upsample_helpers import (
     IMPLEMENTATIONS,
+    INTERPOLATING,
     LINEAR,
     NEAREST,
     OP,
@@ -68,7 +69,7 @@ def test_spec_docstring_examples_hold():
 def axes(draw, modes=spec_upsample.MODES):
     """One axis of a call: mode, align_corners, n, and a size or a scale factor."""
     mode = draw(st.sampled_from(modes))
-    align = mode in LINEAR and draw(st.booleans())
+    align = mode in INTERPOLATING and draw(st.booleans())
     n = draw(st.integers(1, 30))
     if draw(st.booleans()):
         return mode, align, n, {"size": draw(st.integers(1, 90))}
@@ -78,7 +79,7 @@ def axes(draw, modes=spec_upsample.MODES):
 
 
 def _arguments(mode, align, n, given_):
-    spatial = spec_upsample.LINEAR_MODES.get(mode, 1)
+    spatial = spec_upsample.INTERPOLATING_MODES.get(mode, 1)
     shape = (1, 1) + (n,) * spatial
     return spec_upsample.check_upsample_arguments(
         "upsample", shape, scale_factor=given_.get("scale_factor"), size=given_.get("size"),
@@ -111,6 +112,11 @@ def test_coordinate_closed_forms_equal_reference_taps(axis):
             assert neighbours == ((spec_upsample.nearest_source(t, n, r), 1),), f"{what}, t={t}"
         elif mode == "nearest_exact":
             assert neighbours == ((spec_upsample.nearest_exact_source(t, n, r), 1),), f"{what}, t={t}"
+        elif mode == "bicubic":
+            closed = spec_upsample.align_corners_source(t, n, o) if align else spec_upsample.cubic_half_pixel_source(t, r)
+            assert s == closed, f"{what}, t={t}: spec s = {closed}, reference {s}"
+            assert neighbours == spec_upsample.cubic_taps(closed, n, Fraction(-3, 4)), f"{what}, t={t}"
+            assert sum(w for _, w in neighbours) == 1  # Keys' weights sum to 1 for every a
         else:
             closed = spec_upsample.linear_source(t, n, o, r, align)
             assert s == closed, f"{what}, t={t}: spec s = {closed}, reference {s}"
@@ -238,6 +244,8 @@ def test_torch_agrees_elsewhere_on_drawn_cases():
         x = case.inputs["x"]
         params = dict(case.params)
         mode = params.pop("mode")
+        if params.pop("cubic_coefficient", -0.75) != -0.75:
+            return  # torch's bicubic has a = -0.75 only
         args = spec_upsample.check_upsample_arguments(
             "upsample", x.shape, scale_factor=params.get("scale_factor"), size=params.get("size"), mode=mode,
             align_corners=params.get("align_corners", False),
@@ -369,7 +377,12 @@ BAD_CALLS = [
     (X4, {"size": (4, -1)}, ValueError, ["size", "positive", "(4, -1)"]),
     (X3, {"size": 2.5}, TypeError, ["size", "2.5", "float"]),
     (X4, {"size": (4,)}, ValueError, ["size", "1 entries", "2 spatial dim"]),
-    (X3, {"size": 4, "mode": "bicubic"}, ValueError, ["mode", "'nearest', 'nearest_exact', 'linear', 'bilinear', 'trilinear'", "'bicubic'"]),
+    (X3, {"size": 4, "mode": "bicubic"}, ValueError, ["mode='bicubic'", "exactly 2 spatial", "has 1", "2-D images only"]),
+    (X3, {"size": 4, "mode": "lanczos"}, ValueError, ["mode", "'nearest', 'nearest_exact', 'linear', 'bilinear', 'trilinear', 'bicubic'", "'lanczos'"]),
+    (X4, {"size": 4, "mode": "bilinear", "cubic_coefficient": -0.5}, ValueError, ["cubic_coefficient=-0.5", "only to mode='bicubic'", "mode='bilinear'", "-0.75"]),
+    (X4, {"size": 4, "mode": "bicubic", "cubic_coefficient": float("nan")}, ValueError, ["cubic_coefficient", "finite", "nan"]),
+    (X4, {"size": 4, "mode": "bicubic", "cubic_coefficient": "-0.5"}, TypeError, ["cubic_coefficient", "real number", "'-0.5'", "str"]),
+    (X4, {"size": 4, "mode": "bicubic", "cubic_coefficient": True}, TypeError, ["cubic_coefficient", "True", "bool"]),
     (X3, {"size": 4, "mode": "nearest-exact"}, ValueError, ["mode", "'nearest-exact'", "torch spells it", "'nearest_exact'"]),
     (X3, {"size": 4, "mode": "cubic"}, ValueError, ["mode must be one of", "'cubic'"]),
     (X3, {"size": 4, "mode": 1}, TypeError, ["mode", "str", "1"]),

@@ -27,6 +27,7 @@ accelerated_upsample = importlib.import_module("convspec.accelerated.upsample")
 OP = BY_NAME["upsample"]
 IMPLEMENTATIONS = ("reference", "accelerated")
 LINEAR = tuple(spec_upsample.LINEAR_MODES)
+INTERPOLATING = tuple(spec_upsample.INTERPOLATING_MODES)  # the linear modes and bicubic (they take align_corners)
 NEAREST = spec_upsample.NEAREST_MODES
 
 

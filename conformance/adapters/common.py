@@ -81,6 +81,7 @@ def upsample_args(case: Case):
     return spec_upsample.check_upsample_arguments(
         case.op, case.inputs["x"].shape, scale_factor=p.get("scale_factor"), size=p.get("size"),
         mode=p.get("mode", "nearest"), align_corners=p.get("align_corners", False),
+        cubic_coefficient=p.get("cubic_coefficient", spec_upsample.CUBIC_COEFFICIENT),
     )
 
 
@@ -173,6 +174,26 @@ def float32_index_rounds(case: Case) -> bool:
             exact = (t + half) * exact_step
             approx = (np.float32(t) + np.float32(half)) * step32
             if math.floor(exact) != math.floor(float(approx)) and math.floor(exact) < n:
+                return True
+    return False
+
+
+def cubic_tap_outside(case: Case) -> bool:
+    """A bicubic upsample with an output whose Keys taps ``floor(s) - 1 .. floor(s) + 2`` reach past an edge
+    with a non-zero weight: convspec (as torch, ONNX ``exclude_outside=0``) reads the edge sample there, while
+    ``scale_and_translate`` (jax.image.resize, tf.image.resize) drops such taps and renormalises the rest."""
+    from fractions import Fraction
+    from math import floor
+
+    if case.op != "upsample" or case.params.get("mode") != "bicubic":
+        return False
+    args = upsample_args(case)
+    for n, o, r in zip(args.input_size, args.output_size, args.steps):
+        for t in range(o):
+            s = ((Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)) if args.align_corners
+                 else (t + Fraction(1, 2)) * r - Fraction(1, 2))
+            if any(not 0 <= j <= n - 1 and spec_upsample.cubic_kernel(s - j, args.cubic_coefficient) != 0
+                   for j in range(floor(s) - 1, floor(s) + 3)):
                 return True
     return False
 

@@ -20,7 +20,8 @@ global_*_pool       ``jnp.max`` / ``jnp.mean`` over the spatial axes
 upsample            ``jax.image.resize(x, shape, method, antialias=False)`` for a ``size`` and
                     ``jax.image.scale_and_translate(scale=factor)`` for a linear ``scale_factor``: both
                     half-pixel, so ``nearest_exact`` and the linear modes without ``align_corners``;
-                    jax has no ``asymmetric`` nearest (torch's ``"nearest"``) and no ``align_corners``
+                    jax has no ``asymmetric`` nearest (torch's ``"nearest"``) and no ``align_corners``;
+                    ``bicubic`` with ``cubic_coefficient=-0.5`` as ``method="cubic"`` (Keys' a = -0.5)
 ==================  =====================================================================
 
 float64 needs ``jax_enable_x64``, which loading this target turns on.
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import math
+from fractions import Fraction
 import os
 from pathlib import Path
 
@@ -49,7 +51,7 @@ import numpy as np
 
 from convspec.conformance.adapters.common import (
     conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, pool_args,
-    pool_pads, safely, upsample_args,
+    cubic_tap_outside, pool_pads, safely, upsample_args,
 )
 from convspec.conformance.case import Case
 from convspec.conformance.divergences import Divergence
@@ -62,6 +64,13 @@ KNOWN_DIVERGENCES = (
         "upsample", "jax.image.resize computes the nearest source index (t + 1/2) * n/out in float32 and floors "
         "it: where the exact value is an integer the float32 product can land just below it and read the "
         "previous cell; convspec's coordinates are exact", predicate=float32_index_rounds,
+    ),
+    Divergence(
+        "upsample", "convspec reads the edge sample for a cubic tap past the border (torch's bicubic, ONNX Resize "
+        "with exclude_outside=0); jax.image.resize drops such taps and divides the remaining weights by their sum "
+        "(scale_and_translate's edge handling), so outputs near an edge differ: [0, 0, 0, 256] resized to 8 "
+        "(a = -0.5) gives 52, 204, 274 at t = 5..7 in convspec and 56.67, 207.42, 278.59 in jax.image.resize",
+        predicate=cubic_tap_outside,
     ),
 )
 
@@ -82,6 +91,8 @@ def _supports_upsample(case: Case) -> bool | str:
         return "mode 'nearest' (jax's nearest is half-pixel, convspec's 'nearest_exact'; it has no asymmetric one)"
     if args.align_corners:
         return "align_corners (jax.image has no align_corners)"
+    if args.mode == "bicubic" and args.cubic_coefficient != Fraction(-1, 2):
+        return f"bicubic with cubic_coefficient={float(args.cubic_coefficient)} (jax's cubic is Keys' a = -0.5)"
     if args.scale_factor is not None and args.mode == "nearest_exact":
         if any(math.floor(n * f) != n * f for n, f in zip(args.input_size, args.scale_factor)):
             return "nearest_exact with a scale factor that does not divide the length (jax.image.resize uses n/out)"
@@ -280,17 +291,18 @@ def target(device: str | None = None) -> Target:
     def global_avg_pool(x):
         return out(program("global_avg_pool", "mean", _global_body)(put(x)), x)
 
-    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
         case = Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
-                                               align_corners=align_corners), "floats")
+                                               align_corners=align_corners, cubic_coefficient=cubic_coefficient),
+                    "floats")
         verdict = _supports_upsample(case)
         if verdict is not True:
             raise ValueError(f"jax adapter: unsupported: {verdict}")
         args = upsample_args(case)
         shape = x.shape[:2] + tuple(args.output_size)
-        method = "nearest" if args.mode == "nearest_exact" else "linear"
+        method = {"nearest_exact": "nearest", "bicubic": "cubic"}.get(args.mode, "linear")
         scale = None
-        if args.scale_factor is not None and method == "linear":
+        if args.scale_factor is not None and method != "nearest":
             scale = tuple(float(f) for f in args.scale_factor)
         return out(program("upsample", (shape, method, scale), _upsample_body)(put(x)), x)
 

@@ -27,7 +27,8 @@ max_unpool          ``MaxUnpool(X, I, output_shape)`` with ``kernel_shape``, ``s
 upsample            ``Resize(X, roi="", scales | sizes)``: ``nearest`` -> ``mode="nearest"``,
                     ``coordinate_transformation_mode="asymmetric"``, ``nearest_mode="floor"``;
                     ``nearest_exact`` -> ``half_pixel`` + ``round_prefer_ceil``; the linear modes ->
-                    ``mode="linear"`` with ``half_pixel`` (or ``align_corners``)
+                    ``mode="linear"`` with ``half_pixel`` (or ``align_corners``); ``bicubic`` ->
+                    ``mode="cubic"``, ``cubic_coeff_a``, ``exclude_outside=0`` (taps past an edge clamp)
 ==================  =====================================================================
 
 Which dtypes each operator runs in is probed when the target loads (onnxruntime's CPU
@@ -311,14 +312,18 @@ def target(device: str | None = None) -> Target:
             names.append("shape")
         return runtime.run([("MaxUnpool", names, ["y"], attrs)], inputs, [("y", x.dtype)])[0]
 
-    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
         args = upsample_args(Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
-                                                            align_corners=align_corners), "floats"))
+                                                            align_corners=align_corners,
+                                                            cubic_coefficient=cubic_coefficient), "floats"))
         if args.mode == "nearest":
             attrs = {"mode": "nearest", "coordinate_transformation_mode": "asymmetric", "nearest_mode": "floor"}
         elif args.mode == "nearest_exact":
             attrs = {"mode": "nearest", "coordinate_transformation_mode": "half_pixel",
                      "nearest_mode": "round_prefer_ceil"}
+        elif args.mode == "bicubic":  # Keys' a as cubic_coeff_a; exclude_outside=0: taps past an edge read the edge
+            attrs = {"mode": "cubic", "cubic_coeff_a": float(args.cubic_coefficient), "exclude_outside": 0,
+                     "coordinate_transformation_mode": "align_corners" if align_corners else "half_pixel"}
         else:
             attrs = {"mode": "linear",
                      "coordinate_transformation_mode": "align_corners" if align_corners else "half_pixel"}

@@ -38,7 +38,8 @@ upsample            2-D ``tf.image.resize(x, size, method, antialias=False)``: `
                     ``ResizeBilinear`` with ``half_pixel_centers=False``. TensorFlow takes output sizes
                     only: a ``scale_factor`` is supported where ``n * scale_factor`` is a whole number
                     (then the step ``n / out`` is ``1 / scale_factor``). Linear resizing returns float32
-                    (documented), so float64 linear cases are unsupported.
+                    (documented), so float64 linear cases are unsupported. ``bicubic`` with
+                    ``cubic_coefficient=-0.5``, half-pixel, as ``method="bicubic"`` (Keys' a = -0.5).
 relu, sigmoid,      ``tf.nn.relu``, ``tf.math.sigmoid``, ``tf.nn.softmax(t(x), axis)``
 softmax
 ==================  =====================================================================
@@ -50,13 +51,14 @@ No backward passes (``--grad``): "no backward". The CPU build is pinned in
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import os
 
 import numpy as np
 
 from convspec.conformance.adapters.common import (
     conv_args, conv_pads, conv_transpose_args, depthwise_args, first_reason, float32_index_rounds, pool_args,
-    pool_pads, safely, upsample_args,
+    cubic_tap_outside, pool_pads, safely, upsample_args,
 )
 from convspec.conformance.case import Case
 from convspec.conformance.divergences import Divergence
@@ -119,6 +121,13 @@ KNOWN_DIVERGENCES = tuple(flushes_subnormals(op) for op in (
         "float32 and floors it: where the exact value is an integer the float32 product can land just below it "
         f"and read the previous cell; convspec's coordinates are exact ({TF_RESIZE_DOCS})",
         predicate=float32_index_rounds,
+    ),
+    Divergence(
+        "upsample", f"convspec reads the edge sample for a cubic tap past the border (torch's bicubic, ONNX Resize "
+        "with exclude_outside=0); tf.image.resize drops such taps and divides the remaining weights by their sum "
+        "(scale_and_translate's edge handling), so outputs near an edge differ: [0, 0, 0, 256] resized to 8 "
+        "(a = -0.5) gives 52, 204, 274 at t = 5..7 in convspec and 56.67, 207.42, 278.59 in tf.image.resize"
+        f" ({TF_RESIZE_DOCS})", predicate=cubic_tap_outside,
     ),
 ) + tuple(
     Divergence(op, FLOAT16_SUM_BUG, dtype=("float16",), failure_contains="got inf")
@@ -263,9 +272,12 @@ def _supports_upsample(case: Case) -> bool | str:
     args = upsample_args(case)
     return first_reason(
         (args.spatial_dims != 2, f"{args.spatial_dims}-D input (tf.image.resize: 2-D images)"),
-        (args.mode not in ("nearest", "nearest_exact", "bilinear"), f"mode {args.mode!r}"),
-        (args.mode == "bilinear" and case.dtype == "float64",
-         f"float64 bilinear (tf.image.resize returns float32 for it: {TF_RESIZE_DOCS})"),
+        (args.mode not in ("nearest", "nearest_exact", "bilinear", "bicubic"), f"mode {args.mode!r}"),
+        (args.mode == "bicubic" and args.cubic_coefficient != Fraction(-1, 2),
+         f"bicubic with cubic_coefficient={float(args.cubic_coefficient)} (tf.image.resize's bicubic is Keys' a = -0.5)"),
+        (args.mode == "bicubic" and args.align_corners, "bicubic with align_corners (tf.image.resize is half-pixel)"),
+        (args.mode in ("bilinear", "bicubic") and case.dtype == "float64",
+         f"float64 {args.mode} (tf.image.resize returns float32 for it: {TF_RESIZE_DOCS})"),
         (args.scale_factor is not None and any(n * f != math.floor(n * f) for n, f in
                                                zip(args.input_size, args.scale_factor)),
          "a scale factor that does not make a whole number of cells (TensorFlow takes sizes: its step n/out)"),
@@ -405,9 +417,10 @@ def build(tf, who: str):
     def global_avg_pool(x):
         return out(tf.reduce_mean(t(x), axis=tuple(range(2, x.ndim)), keepdims=True), x)
 
-    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
+    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
         case = Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
-                                               align_corners=align_corners), "floats")
+                                               align_corners=align_corners, cubic_coefficient=cubic_coefficient),
+                    "floats")
         verdict = _supports_upsample(case)
         if verdict is not True:
             refuse(verdict)
@@ -418,6 +431,8 @@ def build(tf, who: str):
                                                  half_pixel_centers=False)
         elif args.mode == "nearest_exact":
             y = tf.image.resize(images, sizes, method="nearest", antialias=False)
+        elif args.mode == "bicubic":
+            y = tf.image.resize(images, sizes, method="bicubic", antialias=False)
         elif args.align_corners:
             y = tf.raw_ops.ResizeBilinear(images=images, size=sizes, align_corners=True, half_pixel_centers=False)
         else:

@@ -99,6 +99,7 @@ def _supports_max_unpool(case: Case) -> bool | str:
 def _supports_upsample(case: Case) -> bool | str:
     args = upsample_args(case)
     return first_reason(
+        (args.mode == "bicubic", "mode 'bicubic' (Tensor.interpolate has no cubic mode)"),
         (args.scale_factor is not None and any(n * f != math.floor(n * f) for n, f in
                                                zip(args.input_size, args.scale_factor)),
          "a scale factor that does not make a whole number of cells (tinygrad takes sizes: its step n/out)"),

@@ -24,7 +24,8 @@ avg_pool            ``F.avg_pool{1,2,3}d(x, k, stride, padding, ceil_mode, count
 global_*_pool       ``F.adaptive_{max,avg}_pool{1,2,3}d(x, 1)``.
 max_unpool          ``F.max_unpool{1,2,3}d(x, indices, k, stride, padding, output_size)``; symmetric padding.
 upsample            ``F.interpolate(x, size | scale_factor, mode, align_corners)``; ``nearest_exact`` is
-                    torch's ``"nearest-exact"``; a Fraction scale factor is passed as a float.
+                    torch's ``"nearest-exact"``; a Fraction scale factor is passed as a float;
+                    ``"bicubic"`` with torch's Keys coefficient -0.75 only (torch has no other).
 avg_unpool,         not provided: torch has no such operation.
 first_unpool
 ==================  =====================================================================
@@ -37,6 +38,7 @@ Backward passes (``convspec check torch --grad``): every operation above, by
 from __future__ import annotations
 
 import warnings
+from fractions import Fraction
 from typing import Callable
 
 import numpy as np
@@ -189,7 +191,9 @@ def _supports_max_unpool(case: Case) -> bool | str:
 
 def _supports_upsample(case: Case) -> bool | str:
     args = upsample_args(case)
-    return first_reason((args.spatial_dims not in _RANKS, f"{args.spatial_dims}-D input (torch: 1-3)"))
+    return first_reason((args.spatial_dims not in _RANKS, f"{args.spatial_dims}-D input (torch: 1-3)"),
+                        (args.mode == "bicubic" and args.cubic_coefficient != Fraction(-3, 4),
+                         f"bicubic with cubic_coefficient={float(args.cubic_coefficient)} (torch's bicubic is a = -0.75)"))
 
 
 def target(device: str | None = None) -> Target:
@@ -337,16 +341,20 @@ def target(device: str | None = None) -> Target:
         return unpool_fn[args.spatial_dims](t(x), t(indices), args.kernel_size, args.stride,
                                             tuple(lo for lo, _ in args.padding), output_size=size)
 
-    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False):
-        args = upsample_args(Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
-                                                            align_corners=align_corners), "floats"))
+    def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
+        case = Case("upsample", {"x": x}, dict(scale_factor=scale_factor, size=size, mode=mode,
+                                               align_corners=align_corners, cubic_coefficient=cubic_coefficient),
+                    "floats")
+        args = upsample_args(case)
+        if _supports_upsample(case) is not True:
+            raise NotImplementedError(f"torch adapter: {_supports_upsample(case)}")
         torch_mode = "nearest-exact" if args.mode == "nearest_exact" else args.mode
         if args.size is not None:
             given = {"size": list(args.size)}
         else:  # the float the user wrote (a Fraction as its nearest float)
             factors = scale_factor if isinstance(scale_factor, (tuple, list)) else (scale_factor,) * args.spatial_dims
             given = {"scale_factor": [float(f) for f in factors]}
-        extra = {"align_corners": bool(align_corners)} if torch_mode in ("linear", "bilinear", "trilinear") else {}
+        extra = {"align_corners": bool(align_corners)} if torch_mode in ("linear", "bilinear", "trilinear", "bicubic") else {}
         return F.interpolate(t(x), mode=torch_mode, **given, **extra)
 
     provided = (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool, global_max_pool,

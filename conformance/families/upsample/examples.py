@@ -221,6 +221,35 @@ UPSAMPLE_EXAMPLES = (
         note="o = floor(10 * 11/10) = 11, r = 10/11, src = floor(10t / 11) = 0, 0, 1, 2, ..., 9.",
     ),
     WorkedExample(
+        title="Bicubic (a = -0.75), a step doubled, half-pixel: taps clamped at both ends",
+        source="hand computation; torch 2.13 F.interpolate(mode='bicubic') gives the same",
+        inputs={"x": _image([[0, 0, 0, 256]])},
+        params={"size": (1, 8), "mode": "bicubic", "align_corners": False},
+        expected=_image([[0, 0, 0, -9, -27, 58, 198, 283]]),
+        note=(
+            "Keys' W(d) = 5/4|d|^3 - 9/4|d|^2 + 1 (|d| <= 1), -3/4(|d|^3 - 5|d|^2 + 8|d| - 4) (1 < |d| < 2): "
+            "W(1/4) = 225/256, W(3/4) = 67/256, W(5/4) = -27/256, W(7/4) = -9/256. Height 1 -> 1: s = 0, "
+            "weight W(0) = 1. Width r = 1/2: s = t/2 - 1/4 (not clamped at 0), taps floor(s) - 1 .. floor(s) + 2 "
+            "clamped to 0..3; only x[3] = 256 is non-zero. t = 0..2 (s = -1/4, 1/4, 3/4) reach no further than "
+            "index 2: 0. t = 3 (s = 5/4): x[3] at d = -7/4: -9. t = 4 (s = 7/4): d = -5/4: -27. t = 5 (s = 9/4): "
+            "taps 1, 2, 3, 4->3: 256 (67 - 9)/256 = 58. t = 6 (s = 11/4): 225 - 27 = 198. t = 7 (s = 13/4): "
+            "taps 2, 3, 4->3, 5->3: 225 + 67 - 9 = 283 (the clamped taps add up; an overshoot past 256)."
+        ),
+    ),
+    WorkedExample(
+        title="Bicubic with a = -0.5 (jax/TF cubic, Catmull-Rom), align_corners=True",
+        source="hand computation",
+        inputs={"x": _image([[0, 16, 0, 0]])},
+        params={"size": (1, 7), "mode": "bicubic", "align_corners": True, "cubic_coefficient": -0.5},
+        expected=_image([[0, 9, 16, 9, 0, -1, 0]]),
+        note=(
+            "a = -1/2: W(1/2) = 3/2 * 1/8 - 5/2 * 1/4 + 1 = 9/16, W(3/2) = a/8 = -1/16, W(0) = 1, W(1) = W(2) = 0. "
+            "s = t (4 - 1)/(7 - 1) = t/2. Integer s read their sample (0, 16, 0, 0). s = 1/2: taps -1->0, 0, 1, 2 "
+            "with -1/16, 9/16, 9/16, -1/16: 16 * 9/16 = 9. s = 3/2: taps 0..3: 9 again. s = 5/2: taps 1, 2, 3, "
+            "4->3: 16 * (-1/16) = -1 (the ringing of a cubic)."
+        ),
+    ),
+    WorkedExample(
         title="Linear, doubled, symbolic",
         source="hand computation",
         inputs={"x": _exact([_a, _b, _c])},

@@ -22,6 +22,6 @@ OPERATIONS: tuple[Operation, ...] = (
         tolerance=tolerances.upsample_tolerance,
         output_shape=tolerances.upsample_output_shape,
         examples=examples.UPSAMPLE_EXAMPLES,
-        summary="Upsampling (or downsampling) by nearest, nearest-exact, linear, bilinear or trilinear interpolation; no learned parameters.",
+        summary="Upsampling (or downsampling) by nearest, nearest-exact, linear, bilinear, trilinear or bicubic (Keys) interpolation; no learned parameters.",
     ),
 )

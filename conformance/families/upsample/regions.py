@@ -1,14 +1,16 @@
-"""Named regions of ``upsample``: nearest, nearest_exact and the linear modes.
+"""Named regions of ``upsample``: nearest, nearest_exact, the linear modes and bicubic.
 
 Each mode with and without ``align_corners`` (and with it left out), a scale factor
 whose step is not ``n / o``, per-axis scale factors and sizes, one output sample, the
 half-pixel coordinate's border clamps, exact nearest boundaries where float32 index
 arithmetic rounds across an integer, decimal scale factors whose float lies below the
 decimal, a scale just above 1 (torch's linear kernels copy there), downsampling, an
-empty batch, non-finite data, every rank and dtype. See :mod:`.regions` for what a
+empty batch, non-finite data, every rank and dtype; bicubic with and without
+``align_corners``, with its coefficient left out, torch's and another one, and a cubic tap
+clamped at the border. See :mod:`.regions` for what a
 region is and how a check uses it.
 
-Non-finite data is a region of the nearest modes only. For the linear modes the spec
+Non-finite data is a region of the nearest modes only. For the linear modes (and bicubic) the spec
 does not say what a NaN or an infinity does: the reference (and torch, and
 ``convspec.accelerated``) weigh the two neighbours, so an infinite neighbour of weight 0
 gives ``0 * inf = NaN``; jax and onnxruntime resize with a weight matrix over the whole
@@ -22,7 +24,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from convspec.spec.upsample import LINEAR_MODES, check_upsample_arguments
+from convspec.spec.upsample import (
+    CUBIC_COEFFICIENT, LINEAR_MODES, NEAREST_MODES, check_upsample_arguments, cubic_half_pixel_source,
+)
 
 from convspec.conformance.case import Case
 from convspec.conformance.regions import Region, data_kind, distinct_values, general_floats, has_nonfinite, rng_for, with_nonfinite
@@ -46,6 +50,7 @@ def arguments(case: Case):
         case.op, case.inputs["x"].shape, scale_factor=case.params.get("scale_factor"),
         size=case.params.get("size"), mode=case.params.get("mode", "nearest"),
         align_corners=case.params.get("align_corners", False),
+        cubic_coefficient=case.params.get("cubic_coefficient", CUBIC_COEFFICIENT),
     )
 
 
@@ -60,6 +65,34 @@ def _linear(case: Case) -> bool:
 def _mode_with(mode: str, align_corners: bool):
     def contains(case: Case) -> bool:
         return _mode(case) == mode and bool(case.params.get("align_corners", False)) == align_corners
+    return contains
+
+
+def _nearest(case: Case) -> bool:
+    return _mode(case) in NEAREST_MODES
+
+
+def _cubic_clamped(case: Case) -> bool:
+    """Bicubic with some output whose four taps reach past an edge (an index clamped to 0 or n - 1)."""
+    if _mode(case) != "bicubic":
+        return False
+    args = arguments(case)
+    for n, o, r in zip(args.input_size, args.output_size, args.steps):
+        for t in range(o):
+            if args.align_corners:
+                s = Fraction(0) if o == 1 else Fraction(t * (n - 1), o - 1)
+            else:
+                s = cubic_half_pixel_source(t, r)
+            if math.floor(s) - 1 < 0 or math.floor(s) + 2 > n - 1:
+                return True
+    return False
+
+
+def _cubic_with(coefficient_given: bool, default: bool):
+    def contains(case: Case) -> bool:
+        if _mode(case) != "bicubic" or ("cubic_coefficient" in case.params) != coefficient_given:
+            return False
+        return not coefficient_given or (case.params["cubic_coefficient"] == CUBIC_COEFFICIENT) == default
     return contains
 
 
@@ -122,7 +155,7 @@ def _copied_by_torch(case: Case) -> bool:
 
 def _float32_index_boundary(case: Case) -> bool:
     """Nearest modes: ``floor(fl32(t + c) * fl32(r))`` (torch's float32 index) differs from the exact index."""
-    if _linear(case):
+    if not _nearest(case):
         return False
     args = arguments(case)
     centre = Fraction(1, 2) if _mode(case) == "nearest_exact" else Fraction(0)
@@ -197,6 +230,29 @@ def REGIONS() -> dict[str, list[Region]]:
                _mode_with("trilinear", False),
                (c("trilinear-half-pixel", (2, 3, 2), {"size": (3, 4, 4), "mode": "trilinear", "align_corners": False},
                   channels=1),)),
+        Region("'bicubic', align_corners=False", "s = (t + 1/2) r - 1/2, not clamped at 0; Keys' 4 taps per axis",
+               _mode_with("bicubic", False),
+               (c("bicubic-half-pixel", (3, 4), {"scale_factor": (2, 1.5), "mode": "bicubic",
+                                                 "align_corners": False}),)),
+        Region("'bicubic', align_corners=True", "corner-aligned coordinates, Keys' 4 taps per axis",
+               _mode_with("bicubic", True),
+               (c("bicubic-corners", (4, 3), {"size": (7, 5), "mode": "bicubic", "align_corners": True}),)),
+        Region("cubic tap clamped at the border", "taps floor(s) - 1 .. floor(s) + 2 past an edge read the edge sample",
+               _cubic_clamped,
+               (c("bicubic-clamped", (2, 5), {"size": (6, 3), "mode": "bicubic", "align_corners": False}),
+                c("bicubic-clamped-down", (6, 6), {"scale_factor": 0.5, "mode": "bicubic",
+                                                   "align_corners": True}))),
+        Region("bicubic, cubic_coefficient left out", "Keys' a defaults to -0.75 (torch's bicubic)",
+               _cubic_with(False, True),
+               (c("bicubic-default-a", (3, 3), {"size": (5, 4), "mode": "bicubic"}),)),
+        Region("bicubic, cubic_coefficient=-0.75 given", "torch's coefficient, passed explicitly",
+               _cubic_with(True, True),
+               (c("bicubic-a-torch", (3, 2), {"scale_factor": 2.5, "mode": "bicubic", "cubic_coefficient": -0.75}),)),
+        Region("bicubic, another cubic_coefficient", "a = -0.5 (jax/TF cubic, Catmull-Rom) or another Keys a",
+               _cubic_with(True, False),
+               (c("bicubic-a-half", (4, 3), {"size": (7, 6), "mode": "bicubic", "cubic_coefficient": -0.5}),
+                c("bicubic-a-one", (3, 3), {"scale_factor": 1.5, "mode": "bicubic", "align_corners": True,
+                                           "cubic_coefficient": -1.0}))),
         Region("'trilinear', align_corners=True", "corner-aligned coordinates on all three axes",
                _mode_with("trilinear", True),
                (c("trilinear-corners", (2, 3, 2), {"scale_factor": (2, 1.5, 2), "mode": "trilinear",
@@ -248,10 +304,10 @@ def REGIONS() -> dict[str, list[Region]]:
         Region("an axis left unchanged (o == n, step 1)", "that axis is copied; the output is not the input itself",
                _identity_axis,
                (c("identity-axis", (3, 4), {"size": (3, 6), "mode": "nearest_exact"}),)),
-        Region("nearest, 3-D", "three spatial axes", lambda case: not _linear(case) and _spatial(case) == 3,
+        Region("nearest, 3-D", "three spatial axes", lambda case: _nearest(case) and _spatial(case) == 3,
                (c("nearest-3d", (2, 3, 2), {"size": (3, 2, 5), "mode": "nearest"}, channels=1),)),
         Region("nearest, 4-D", "more than three spatial axes: the same per-axis indices",
-               lambda case: not _linear(case) and _spatial(case) >= 4,
+               lambda case: _nearest(case) and _spatial(case) >= 4,
                (c("nearest-exact-4d", (2, 3, 2, 2), {"scale_factor": (1.5, 0.7, 2, 1), "mode": "nearest_exact"},
                   channels=1),
                 c("nearest-4d", (2, 2, 3, 2), {"size": (3, 1, 4, 2), "mode": "nearest"}, channels=1))),
@@ -260,7 +316,7 @@ def REGIONS() -> dict[str, list[Region]]:
                (c("empty-batch", (3, 4), {"scale_factor": 1.5, "mode": "nearest_exact"}, batch=0),
                 c("empty-batch-bilinear", (3, 4), {"size": (5, 2), "mode": "bilinear"}, batch=0))),
         Region("NaN and ±inf, nearest modes", "non-finite values are copied bit for bit",
-               lambda case: not _linear(case) and has_nonfinite(case),
+               lambda case: _nearest(case) and has_nonfinite(case),
                (c("nonfinite-nearest", (3, 4), {"scale_factor": 1.5, "mode": "nearest"}, nonfinite=True),
                 c("nonfinite-nearest-exact", (5,), {"size": 3, "mode": "nearest_exact"}, nonfinite=True,
                   dtype="float64"))),

@@ -6,6 +6,8 @@ length that leaves at least one output sample (``floor(n * sigma) >= 1``). Scale
 factors come from a fixed list: integers, dyadic fractions (exact in binary) and
 decimals such as ``1.1`` or ``0.7`` (inexact in binary, read as decimals by the spec).
 
+``"bicubic"`` (2-D) draws its coefficient from :data:`CUBIC_COEFFICIENTS` (or leaves it out).
+
 One case in ten of the nearest modes is drawn from :data:`ROUNDING_BOUNDARIES`: 1-D
 sizes where torch's float32 source index rounds across an integer, so the check
 exercises both the native path and the exact-index path of an implementation.
@@ -18,7 +20,7 @@ from fractions import Fraction
 
 from hypothesis import strategies as st
 
-from convspec.spec.upsample import LINEAR_MODES, MODES
+from convspec.spec.upsample import CUBIC_MODES, INTERPOLATING_MODES, LINEAR_MODES, MODES
 
 from convspec.conformance.case import Case
 from convspec.conformance.strategies import data_settings, random_array
@@ -35,6 +37,8 @@ ROUNDING_BOUNDARIES = (
     ("nearest_exact", 2, {"size": 61}),  # t = 30: 30.5 * 2/61 = 1, torch reads x[0]
     ("nearest_exact", 3, {"scale_factor": 10.25}),  # t = 20: 20.5 / 10.25 = 2, torch reads x[1]
 )
+# bicubic: Keys' coefficient left out (torch's -0.75), or torch's, jax/TF's cubic, or a sharper one
+CUBIC_COEFFICIENTS = (None, -0.75, -0.5, -1.0)
 
 
 def _scale_choices(spatial_dims: int) -> tuple[tuple[object, int, int], ...]:
@@ -61,13 +65,13 @@ def upsample_cases(draw, op: str = "upsample", modes=MODES):
     """A valid ``upsample`` call: mode, rank, sizes or scale factors, align_corners, data."""
     mode = draw(st.sampled_from(modes))
     dtype, kind, rng = draw(data_settings())
-    if mode not in LINEAR_MODES and draw(st.integers(0, 9)) == 0:
+    if mode not in INTERPOLATING_MODES and draw(st.integers(0, 9)) == 0:
         options = [b for b in ROUNDING_BOUNDARIES if b[0] == mode]
         _, n, params = draw(st.sampled_from(options))
         x = random_array((draw(st.integers(1, 2)), draw(st.integers(1, 2)), n), dtype, kind, rng)
         return Case(op, {"x": x}, {**params, "mode": mode}, kind)
-    if mode in LINEAR_MODES:
-        spatial_dims = LINEAR_MODES[mode]
+    if mode in INTERPOLATING_MODES:
+        spatial_dims = INTERPOLATING_MODES[mode]
         align_corners = draw(st.booleans())
     else:
         spatial_dims = draw(st.sampled_from((1, 1, 2, 2, 3, 4)))
@@ -89,8 +93,12 @@ def upsample_cases(draw, op: str = "upsample", modes=MODES):
     channels = draw(st.integers(1, 3 if spatial_dims < 3 else 2))
     x = random_array((batch, channels, *input_size), dtype, kind, rng)
     params = {**given, "mode": mode}
-    if mode in LINEAR_MODES:
+    if mode in INTERPOLATING_MODES:
         params["align_corners"] = align_corners
+    if mode in CUBIC_MODES:
+        coefficient = draw(st.sampled_from(CUBIC_COEFFICIENTS))
+        if coefficient is not None:
+            params["cubic_coefficient"] = coefficient
     return Case(op, {"x": x}, params, kind)
 
 
