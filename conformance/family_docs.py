@@ -7,10 +7,19 @@ that is not already a docstring of the spec or the reference:
 * ``PER_AXIS``: ``{op: text}``, what "per axis" means on a page with windows (ops without windows are absent);
 * ``FRAMEWORK_NAMES``: ``{op: Mapping}``, how PyTorch, ONNX, TF/Keras and JAX name and default its
   parameters (``Mapping.rows``), and where they differ (``Mapping.differences``);
-* ``formulas(op) -> [Formula, ...]``: which of the spec's closed forms the page shows.
+* ``formulas(op) -> [Formula, ...]``: which of the spec's closed forms the page shows;
+* ``TITLE``: the family's title on the site;
+* ``SHAPES``: ``{op: text}``, the page's shape line (2-D shown where the operation takes any number of axes);
+* ``ARGUMENT_CHECKERS``: ``{op: spec function}``, the spec's checker of the operation's arguments (its
+  ``* ``name``: ...`` bullets describe parameters; the page's size instance reads the normalised arguments it
+  returns); optional, absent for operations without one;
+* ``COUNTS_SHOWN_FOR``: ``{op: text}``, the shapes a count is shown for, where it depends on them (optional);
+* ``PARAMETER_HELP``: ``{parameter: text}``, for parameters whose reference docstring has no Args entry (optional);
+* ``axis_values(op, case) -> dict``: the length formula's symbols at the case's first spatial axis, where
+  the argument checker cannot give them (optional).
 
-The renderers in ``docs/`` (``definitions.py``, ``formulas.py``, ``framework_names.py``) look these up by
-family and hold no per-operation data. Example: ``family_docs("pool").PER_AXIS["avg_pool"]`` is
+The renderers in ``docs/`` (``definitions.py``, ``formulas.py``, ``framework_names.py``, ``docs_pages.py``,
+``docs_opsections.py``) look these up by family and hold no per-operation data. Example: ``family_docs("pool").PER_AXIS["avg_pool"]`` is
 ``"`o`, `t`, `s`, `k`, `p_lo`, `p_hi` and `n` are per axis; `D(o)` is the product of each axis' count"``.
 """
 
@@ -28,6 +37,14 @@ FRAMEWORKS = ("PyTorch", "ONNX", "TF / Keras", "JAX")
 
 #: a framework without such an argument (or without such an operation)
 NONE = "—"
+
+#: shape lines shared by several families
+SHAPE_CONV = "`(N, C_in, H, W)` → `(N, C_out, H_out, W_out)`"
+SHAPE_POOL = "`(N, C, H, W)` → `(N, C, H_out, W_out)`"
+SHAPE_ELEMENTWISE = "`(N, C, H, W)` → `(N, C, H, W)` (any shape: element-wise)"
+
+#: the counts of a window operation's page (appended to "Each formula below is ... built")
+SQUARE_COUNTS = "; counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output."
 
 #: sizes are shown for a square 2-D kernel k x k and an L x L output (n x n input)
 L = sympy.Symbol("L", integer=True, positive=True)
@@ -78,3 +95,16 @@ class Formula:
 def family_docs(family: str) -> ModuleType:
     """``convspec.conformance.families.<family>.docs``."""
     return importlib.import_module(f"convspec.conformance.families.{family}.docs")
+
+
+def shapes(op: str, family: str) -> str:
+    """The operation's shape line; a KeyError names the file to add it to."""
+    table = getattr(family_docs(family), "SHAPES", {})
+    if op not in table:
+        raise KeyError(f"{op}: no SHAPES entry in conformance/families/{family}/docs.py")
+    return table[op]
+
+
+def argument_checker(op: str, family: str) -> Callable | None:
+    """The spec function that checks the operation's arguments, or None."""
+    return getattr(family_docs(family), "ARGUMENT_CHECKERS", {}).get(op)

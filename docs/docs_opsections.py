@@ -1,7 +1,7 @@
 """Sections of an operation page read from the spec and the reference: shapes, backward rule, NaN and infinity.
 
-* :func:`shapes_markdown`: the shape line of the operation (``SHAPES``, symbolic, one per catalog
-  operation) and one numeric instance, the first worked example's input shapes through the spec's
+* :func:`shapes_markdown`: the shape line of the operation (``SHAPES`` of its family's docs module,
+  ``conformance/families/<family>/docs.py``) and one numeric instance, the first worked example's input shapes through the spec's
   closed form (``op.output_shape``), checked against the shape the reference returns; where the page
   shows an output-length formula, that formula evaluated at the example's first spatial axis
   (:func:`size_instance_markdown`, checked against the same shape);
@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from convspec import reference
+from convspec.conformance import family_docs
 from convspec.conformance.case import Case
 from convspec.spec import conv as spec_conv
 from convspec.spec import non_finite
@@ -36,39 +37,6 @@ import formulas
 # The anchor of the overflow rule on the conventions page (its heading there).
 OVERFLOW_ANCHOR = "../conventions.md#nan-infinity-and-overflow"
 
-_CONV = "`(N, C_in, H, W)` → `(N, C_out, H_out, W_out)`"
-_POOL = "`(N, C, H, W)` → `(N, C, H_out, W_out)`"
-_SAME = "`(N, C, H, W)` → `(N, C, H, W)` (any shape: element-wise)"
-
-# Each catalog operation's shapes, 2-D shown where the operation takes any number of spatial axes.
-SHAPES = {
-    "correlate": f"x {_CONV}, weight `(C_out, C_in / groups, k_H, k_W)`, bias `(C_out,)`",
-    "convolve": f"x {_CONV}, weight `(C_out, C_in / groups, k_H, k_W)`, bias `(C_out,)`",
-    "depthwise_separable": f"x {_CONV}, depthwise `(C_in · m, 1, k_H, k_W)`, pointwise `(C_out, C_in · m, 1, 1)`",
-    "conv_transpose": f"x {_CONV}, weight `(C_in, C_out / groups, k_H, k_W)`, bias `(C_out,)`",
-    "max_pool": f"x {_POOL} (and the int64 indices of the same shape with `return_indices=True`)",
-    "avg_pool": f"x {_POOL}",
-    "global_max_pool": "x `(N, C, H, W)` → `(N, C, 1, 1)`",
-    "global_avg_pool": "x `(N, C, H, W)` → `(N, C, 1, 1)`",
-    "max_unpool": "x and indices `(N, C, H, W)` → `(N, C, H_out, W_out)`",
-    "avg_unpool": "x `(N, C, H, W)` → `(N, C, H_out, W_out)`",
-    "first_unpool": "x `(N, C, H, W)` → `(N, C, H_out, W_out)`",
-    "upsample": "x `(N, C, H, W)` → `(N, C, H_out, W_out)` (`H_out = ⌊H · scale⌋` or the given size)",
-    "relu": f"x {_SAME}",
-    "sigmoid": f"x {_SAME}",
-    "softmax": "x → the same shape (normalised along `axis`)",
-    "flatten": "x `(N, d_1, …, d_r)` → `(N, d_1 · … · d_r)`",
-    "dense": "x `(N, n_in)`, weight `(n_out, n_in)`, bias `(n_out,)` → `(N, n_out)`",
-    "box_iou": "boxes1 `(M, 4)`, boxes2 `(K, 4)` → `(M, K)`",
-    "gram_matrix": "features `(N, C, H, W)` → `(N, C, C)`",
-    "style_loss": "generated and style: lists of feature maps `(N, C_l, H_l, W_l)`, one per layer → `(N,)`",
-    "content_loss": "generated and content `(N, C, H, W)` → `(N,)`",
-    "sobel": "x `(N, 1, H, W)` → `(N, 3, H_out, W_out)` (G_x, G_y, magnitude)",
-    "fft_convolve": "x `(N, C_in, H, W)`, weight `(C_out, C_in, k_H, k_W)` → `(N, C_out, H_out, W_out)`",
-    "fft_correlate": "x `(N, C_in, H, W)`, weight `(C_out, C_in, k_H, k_W)` → `(N, C_out, H_out, W_out)`",
-}
-
-
 def _shape_text(value) -> str:
     if isinstance(value, (list, tuple)) and value and not np.isscalar(value[0]) and np.ndim(value[0]) > 0:
         return "[" + ", ".join(_shape_text(v) for v in value) + "]"  # a list of arrays (style_loss's layers)
@@ -77,8 +45,7 @@ def _shape_text(value) -> str:
 
 def shapes_markdown(op) -> str:
     """The shape line and one numeric instance of it, from the first worked example."""
-    if op.name not in SHAPES:
-        raise KeyError(f"docs/docs_opsections.py: no SHAPES entry for catalog operation {op.name}")
+    shape_line = family_docs.shapes(op.name, op.family)
     example = op.examples[0]
     case = op.complete(Case(op.name, dict(example.inputs), dict(example.params), "general"))
     spec_shape = tuple(int(v) for v in op.output_shape(case))
@@ -89,7 +56,7 @@ def shapes_markdown(op) -> str:
     params = ", ".join(f"{k}={v!r}" for k, v in example.params.items())
     instance = size_instance_markdown(op, case, spec_shape)
     return (
-        f"{SHAPES[op.name]}.\n\n"
+        f"{shape_line}.\n\n"
         f"For [worked example 1](#example-1) ({inputs}{', ' + params if params else ''}): output `{spec_shape}`, "
         f"from the spec's closed form (the catalog's `output_shape` of `{op.name}`), which is the shape the "
         "reference returns (checked when these pages are built).\n\n" + instance
@@ -98,24 +65,19 @@ def shapes_markdown(op) -> str:
 
 def _axis_values(op, case) -> dict[str, object]:
     """The symbols of the length formulas (``n``, ``k``, ``s``, ``d``, ``p_lo``, ``p_hi``, ``a``, ``sigma``) for the first
-    spatial axis of a case, as the family's argument checker normalises them; {} where the family has none."""
-    import docs_pages
-
-    params = case.params
-    if op.family == "upsample":
-        return {"n": case.inputs["x"].shape[2], "sigma": params["scale_factor"]} if params.get("scale_factor") else {}
-    if op.family == "fft":
-        return {"n": case.inputs["x"].shape[2], "k": case.inputs["weight"].shape[2]}
-    checker = docs_pages._argument_checker(op)
-    if checker is None or op.name.startswith("global_"):
+    spatial axis of a case: the family docs' ``axis_values`` where it has one, else as the operation's argument
+    checker normalises them; {} where the operation has no checker or no window (a global pool)."""
+    docs = family_docs.family_docs(op.family)
+    if hasattr(docs, "axis_values"):
+        return docs.axis_values(op.name, case)
+    checker = family_docs.argument_checker(op.name, op.family)
+    if checker is None:
         return {}
-    positional = [p for p in inspect.signature(checker).parameters.values()
-                  if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "op"]
+    parameters = inspect.signature(checker).parameters
+    positional = [p for p in parameters.values() if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "op"]
     shapes = [None if v is None else np.shape(v) for v in case.inputs.values()][:len(positional)]
-    accepted = {k: v for k, v in params.items() if k in inspect.signature(checker).parameters}
-    try:
-        args = checker(op.name, *shapes, **accepted)
-    except TypeError:  # the family's checker does not take this operation's arguments (a new op, adaptive_avg_pool)
+    args = checker(op.name, *shapes, **{k: v for k, v in case.params.items() if k in parameters})
+    if not hasattr(args, "kernel_size"):  # no window: nothing for a length formula
         return {}
     values = {"n": args.input_size[0], "k": args.kernel_size[0], "s": args.stride[0]}
     values["d"] = args.dilation[0] if hasattr(args, "dilation") else 1

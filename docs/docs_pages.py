@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from convspec import reference
+from convspec.conformance import family_docs
 from convspec.conformance.catalog import CATALOG
 from convspec.spec import conv as spec_conv
 from convspec.spec import conventions as spec_conventions
@@ -38,33 +39,9 @@ import framework_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
-FAMILY_TITLES = {
-    "conv": "Convolution",
-    "conv_transpose": "Transposed convolution",
-    "fft": "FFT",
-    "pool": "Pooling",
-    "unpool": "Unpooling",
-    "upsample": "Upsampling",
-}
-
-
-# The shapes the counts of an operation page are shown for (only where a count depends on them).
-_SQUARE = "; counts are shown for a square 2-D kernel `k x k`, an `n x n` input and an `L x L` output."
-COUNTS_SHOWN_FOR = {
-    **dict.fromkeys(("correlate", "convolve", "depthwise_separable", "conv_transpose", "max_pool", "avg_pool"), _SQUARE),
-    "upsample": "; the multiply-adds are shown for a 2-D `o x o` output.",
-}
-
-# Descriptions for parameters whose reference docstring has no Args entry (used only then).
-PARAMETER_HELP = {
-    ("pool", "count_include_pad"): "whether the padded cells of a window count in the divisor (`True`, the default, as PyTorch).",
-    ("unpool", "indices"): "int64 flat positions per `(n, c)` plane of the output, as `max_pool(..., return_indices=True)` records them; the shape of `x`.",
-    ("pool", "divisor_override"): "`None`, or a positive int that divides every window's sum instead of its cell count.",
-}
-
-
 def family_title(family: str) -> str:
-    return FAMILY_TITLES.get(family, family.replace("_", " ").capitalize())
+    """The family's ``TITLE`` (``conformance/families/<family>/docs.py``)."""
+    return family_docs.family_docs(family).TITLE
 
 
 def plain(text: str) -> str:
@@ -165,13 +142,8 @@ def _states_a_rule(doc: str | None) -> bool:
 
 
 def _argument_checker(op):
-    module = spec_module(op) if op.family != "conv" else spec_conventions
-    name = "check_conv_arguments" if op.family == "conv" else f"check_{op.family}_arguments"
-    if op.name == "depthwise_separable":
-        name = "check_depthwise_separable_arguments"
-    if op.name.startswith("global_"):
-        name = "check_global_pool_arguments"
-    return getattr(module, name, None)
+    """The spec's checker of the operation's arguments (``ARGUMENT_CHECKERS`` of the family docs), or None."""
+    return family_docs.argument_checker(op.name, op.family)
 
 
 def _checker_bullets(op) -> dict[str, str]:
@@ -199,7 +171,7 @@ def parameter_table(op) -> str:
     for name, parameter in signature.parameters.items():
         description = (
             own.get(name) or family.get(name) or bullets.get(name)
-            or PARAMETER_HELP.get((op.family, name)) or others.get(name)
+            or getattr(family_docs.family_docs(op.family), "PARAMETER_HELP", {}).get(name) or others.get(name)
         )
         if not description:
             raise KeyError(f"{op.name}: no description for parameter {name!r} (add an Args entry to the reference docstring)")
@@ -226,7 +198,7 @@ def formulas_markdown(op) -> str:
     if symbols:
         out.append(symbols + "\n")
     out.append("Each formula below is the spec function called with its symbolic defaults when these pages are built"
-               + COUNTS_SHOWN_FOR.get(op.name, ".") + "\n")
+               + getattr(family_docs.family_docs(op.family), "COUNTS_SHOWN_FOR", {}).get(op.name, ".") + "\n")
     for formula in formulas.formulas_for(op):
         expr = formula.expression()
         name = f"{formula.spec.__module__}.{formula.spec.__name__}"

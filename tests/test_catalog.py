@@ -89,6 +89,8 @@ def test_every_operation_has_docs_data_and_a_page(op):
     assert docs.DEFINITIONS.get(op.name), f"{op.name}: no DEFINITIONS entry in conformance/families/{op.family}/docs.py"
     assert op.name in docs.FRAMEWORK_NAMES, f"{op.name}: no FRAMEWORK_NAMES entry in conformance/families/{op.family}/docs.py"
     assert docs.formulas(op.name), f"{op.name}: formulas() shows nothing"
+    assert op.name in docs.SHAPES, f"{op.name}: no SHAPES entry in conformance/families/{op.family}/docs.py"
+    assert docs.TITLE, f"conformance/families/{op.family}/docs.py has no TITLE"
     if str(ROOT / "docs") not in sys.path:
         sys.path.insert(0, str(ROOT / "docs"))
     import docs_pages

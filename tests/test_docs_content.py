@@ -350,7 +350,6 @@ def test_the_overflow_rule_is_on_the_conventions_page(site):
 
 
 def test_every_operation_page_gives_its_shapes_and_an_instance(site):
-    import docs_opsections
     from convspec.conformance.catalog import CATALOG
 
     for op in CATALOG:
@@ -362,7 +361,6 @@ def test_every_operation_page_gives_its_shapes_and_an_instance(site):
         output = getattr(reference, op.name)(*example.inputs.values(), **example.params)
         output = output[0] if isinstance(output, tuple) else output
         assert f"output {tuple(output.shape)}" in text, f"{op.name}: {text[:300]}"
-    assert set(docs_opsections.SHAPES) == {op.name for op in CATALOG}
 
 
 def test_window_operations_evaluate_their_length_formula_at_an_example(site):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 
 from convspec.spec import activations
-from convspec.conformance.family_docs import Formula, Mapping
+from convspec.conformance.family_docs import SHAPE_ELEMENTWISE, Formula, Mapping
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
@@ -64,6 +64,16 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "relu": (("tinygrad", "Tensor.relu", "`x.relu()`"),),
+    "sigmoid": (("tinygrad", "Tensor.sigmoid", "`x.sigmoid()`"),),
+    "softmax": (("tinygrad", "Tensor.softmax", "`x.softmax(axis)`"),),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -84,3 +94,16 @@ def formulas(op: str) -> list[Formula]:
     )
     + [Formula("Parameters", "P", activations.activation_parameter_count)] * (op != "dense")
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Activations"
+
+SHAPES: dict[str, str] = {
+    "relu": f"x {SHAPE_ELEMENTWISE}",
+    "sigmoid": f"x {SHAPE_ELEMENTWISE}",
+    "softmax": "x → the same shape (normalised along `axis`)",
+    "flatten": "x `(N, d_1, …, d_r)` → `(N, d_1 · … · d_r)`",
+    "dense": "x `(N, n_in)`, weight `(n_out, n_in)`, bias `(n_out,)` → `(N, n_out)`",
+}

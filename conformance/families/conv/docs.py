@@ -8,8 +8,10 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
-from convspec.spec import conv
-from convspec.conformance.family_docs import Formula, L, Mapping, NONE
+from collections.abc import Callable
+
+from convspec.spec import conv, conventions
+from convspec.conformance.family_docs import L, NONE, SHAPE_CONV, SQUARE_COUNTS, Formula, Mapping
 
 
 _PADDED = r"\tilde{x}_{b,\,q,\,s o + d t}"
@@ -91,7 +93,7 @@ PER_AXIS: dict[str, str] = {
 FRAMEWORK_NAMES: dict[str, Mapping] = {
     "correlate": Mapping(
         rows={
-            "operation": ("`F.conv1d/2d/3d`, `nn.Conv2d`", "`Conv`", "`Conv1D/2D/3D`, `tf.nn.convolution`", "`lax.conv_general_dilated`"),
+            "operation": ("`F.conv1d/2d/3d`, `nn.Conv2d`", "`Conv`", "`Conv1D/2D/3D`, `tf.nn.conv1d/2d/3d`, `tf.nn.convolution`", "`lax.conv_general_dilated`"),
             **_CONV_ROWS,
         },
         differences=(
@@ -146,6 +148,26 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "correlate": (
+        ("SciPy", "scipy.signal.correlate", "one channel, N-D, no stride or dilation; `mode=\"valid\"`, `\"same\"` or `\"full\"` (its `\"same\"` puts an even kernel's extra zero low: convspec's `\"same_lower\"`)"),
+        ("NumPy", "numpy.correlate", "1-D, one channel; `mode=\"valid\"` by default; its `\"same\"` is convspec's `\"same_lower\"`"),
+        ("tinygrad", "Tensor.conv2d", "`x.conv2d(w, b, groups, stride, dilation, padding)`, any number of spatial axes; explicit padding is flat, last axis first"),
+    ),
+    "convolve": (
+        ("SciPy", "scipy.signal.convolve", "one channel, N-D, no stride or dilation; the kernel flipped, `mode` as `scipy.signal.correlate`"),
+        ("NumPy", "numpy.convolve", "1-D, one channel; `mode=\"full\"` by default; its `\"same\"` is convspec's `\"same_lower\"`"),
+        ("tinygrad", "Tensor.conv2d", "on the kernel flipped along its spatial axes (tinygrad's `conv2d` is a correlation)"),
+    ),
+    "depthwise_separable": (
+        ("tinygrad", "Tensor.conv2d", "two calls: `conv2d(groups=C_in)`, then a 1x1 `conv2d` with the bias"),
+    ),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -161,3 +183,22 @@ def formulas(op: str) -> list[Formula]:
         ]
     )
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Convolution"
+
+SHAPES: dict[str, str] = {
+    "correlate": f"x {SHAPE_CONV}, weight `(C_out, C_in / groups, k_H, k_W)`, bias `(C_out,)`",
+    "convolve": f"x {SHAPE_CONV}, weight `(C_out, C_in / groups, k_H, k_W)`, bias `(C_out,)`",
+    "depthwise_separable": f"x {SHAPE_CONV}, depthwise `(C_in · m, 1, k_H, k_W)`, pointwise `(C_out, C_in · m, 1, 1)`",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = {
+    "correlate": conventions.check_conv_arguments,
+    "convolve": conventions.check_conv_arguments,
+    "depthwise_separable": conventions.check_depthwise_separable_arguments,
+}
+
+COUNTS_SHOWN_FOR: dict[str, str] = dict.fromkeys(("correlate", "convolve", "depthwise_separable"), SQUARE_COUNTS)

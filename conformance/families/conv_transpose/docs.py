@@ -8,8 +8,10 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from convspec.spec import conv, conv_transpose
-from convspec.conformance.family_docs import Formula, L, Mapping, NONE
+from convspec.conformance.family_docs import L, NONE, SHAPE_CONV, SQUARE_COUNTS, Formula, Mapping
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
@@ -31,7 +33,7 @@ PER_AXIS: dict[str, str] = {
 FRAMEWORK_NAMES: dict[str, Mapping] = {
     "conv_transpose": Mapping(
         rows={
-            "operation": ("`F.conv_transpose1d/2d/3d`, `nn.ConvTranspose2d`", "`ConvTranspose`", "`Conv1DTranspose/2D/3D`, `tf.nn.conv_transpose`", "`lax.conv_transpose`"),
+            "operation": ("`F.conv_transpose1d/2d/3d`, `nn.ConvTranspose2d`", "`ConvTranspose`", "`Conv1DTranspose/2D/3D`, `tf.nn.conv1d_transpose/2d/3d`, `tf.nn.conv_transpose`", "`lax.conv_transpose`"),
             "layout": (
                 "weight `(C_in, C_out/groups, kH, kW)` (as convspec)",
                 "`W` is `(C, M/group, kH, kW)` (as convspec)",
@@ -63,6 +65,16 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "conv_transpose": (
+        ("tinygrad", "Tensor.conv_transpose2d", "`x.conv_transpose2d(w, b, groups, stride, dilation, padding, output_padding)`: a symmetric crop per axis; no `\"same\"`"),
+    ),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -76,3 +88,16 @@ def formulas(op: str) -> list[Formula]:
         Formula("Products of the zero-insertion view (not the cost)", r"M_{0}", conv_transpose.zero_insertion_multiply_adds, expr=lambda: conv_transpose.zero_insertion_multiply_adds(output_size=(L, L), groups=conv.groups, batch=conv.batch)),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Transposed convolution"
+
+SHAPES: dict[str, str] = {
+    "conv_transpose": f"x {SHAPE_CONV}, weight `(C_in, C_out / groups, k_H, k_W)`, bias `(C_out,)`",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = {"conv_transpose": conv_transpose.check_conv_transpose_arguments}
+
+COUNTS_SHOWN_FOR: dict[str, str] = {"conv_transpose": SQUARE_COUNTS}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sympy
 
 from convspec.spec import detection
-from convspec.conformance.family_docs import Formula, Mapping, NONE
+from convspec.conformance.family_docs import NONE, Formula, Mapping
 
 
 def _intersection_parts():
@@ -37,6 +37,14 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("the IoU, and 0 when the union is 0", r"\mathrm{iou}_{mk} = \begin{cases} I_{mk} / U_{mk} & U_{mk} > 0 \\ 0 & U_{mk} = 0 \end{cases}"),
         ("the formats", r"\mathrm{cxcywh}: x_{1,2} = c_x \mp \tfrac{w}{2}, \quad \mathrm{xywh}: x_2 = x_1 + w"),
     ],
+    # nms has no catalog record (its output is a list of indices, not an array the tolerance model compares);
+    # its page is docs/docs_nms.py's, which shows this definition and runs reference.nms at build time
+    "nms": [
+        ("the candidates: boxes scoring at least the score threshold, by decreasing score, equal scores by increasing index",
+         r"C = (i_1, i_2, \dots), \quad s_{i_1} \ge s_{i_2} \ge \dots, \quad s_{i_a} = s_{i_b},\ a < b \Rightarrow i_a < i_b"),
+        ("each candidate in that order is kept unless a box kept before it overlaps it by more than the threshold",
+         r"i \in K \iff \mathrm{iou}(j, i) \le \tau \ \text{for every } j \in K \text{ visited before } i"),
+    ],
 }
 
 # what "per axis" means on each page with windows (shown under the definition)
@@ -55,6 +63,29 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
             "torchvision's `nms` keeps boxes with IoU <= threshold as convspec's `nms`, but its tie order between equal scores is unspecified; convspec takes the lower index first.",
         ),
     ),
+    # the nms page (docs/docs_nms.py); the IoU and score rules of TensorFlow 2.21 and onnxruntime 1.32 were
+    # checked on a box pair with IoU exactly 0.5 and a score equal to the score threshold
+    "nms": Mapping(
+        rows={
+            "operation": ("`torchvision.ops.nms`, `torchvision.ops.batched_nms` (torchvision, not torch)", "`NonMaxSuppression`",
+                          "`tf.image.non_max_suppression`", NONE),
+            "boxes": ("`boxes` `(M, 4)` as `(x1, y1, x2, y2)`", "`boxes` `(B, M, 4)`: `(y1, x1, y2, x2)`, or centre and size with `center_point_box=1`",
+                      "`boxes` `(M, 4)` as `(y1, x1, y2, x2)`", NONE),
+            "scores": ("`scores` `(M,)`", "`scores` `(B, classes, M)`", "`scores` `(M,)`", NONE),
+            "iou_threshold": ("`iou_threshold` (required); discards IoU `>` threshold", "input `iou_threshold` (default 0); discards IoU `>` threshold",
+                              "`iou_threshold=0.5`; discards IoU `>` threshold", NONE),
+            "score_threshold": (NONE, "input `score_threshold`: keeps scores `>` it", "`score_threshold=float('-inf')`: keeps scores `>` it", NONE),
+            "fmt": ("`box_convert(in_fmt=...)` first", "`center_point_box=0` or `1`", NONE, NONE),
+        },
+        differences=(
+            "All three discard a box whose IoU with a kept box is strictly greater than the threshold, as convspec does: "
+            "a pair with IoU exactly equal to the threshold keeps both.",
+            "A score equal to the score threshold: convspec keeps the box (`>=`); TensorFlow and ONNX drop it (they keep scores `>` it).",
+            "The output: convspec and torchvision return int64 indices, best first; TensorFlow int32 indices, at most the required "
+            "`max_output_size`; ONNX `(batch, class, box)` triples, at most `max_output_boxes_per_class` per class (default 0: none).",
+            "Equal scores: convspec visits the lower index first; torchvision, TensorFlow and ONNX do not document their order.",
+        ),
+    ),
 }
 
 
@@ -68,3 +99,10 @@ def formulas(op: str) -> list[Formula]:
         Formula("Output shape", r"\mathrm{shape}", detection.box_iou_output_shape, expr=lambda: sympy.Tuple(sympy.Symbol("M"), sympy.Symbol("K"))),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Detection"
+
+SHAPES: dict[str, str] = {"box_iou": "boxes1 `(M, 4)`, boxes2 `(K, 4)` → `(M, K)`"}

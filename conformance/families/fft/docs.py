@@ -8,8 +8,10 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from convspec.spec import fft
-from convspec.conformance.family_docs import Formula, Mapping, NONE
+from convspec.conformance.family_docs import NONE, Formula, Mapping
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
@@ -63,3 +65,20 @@ def formulas(op: str) -> list[Formula]:
         Formula("Shortest transform without wrap-around", r"L_{\min}", fft.fft_length),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "FFT"
+
+SHAPES: dict[str, str] = {
+    "fft_convolve": "x `(N, C_in, H, W)`, weight `(C_out, C_in, k_H, k_W)` → `(N, C_out, H_out, W_out)`",
+    "fft_correlate": "x `(N, C_in, H, W)`, weight `(C_out, C_in, k_H, k_W)` → `(N, C_out, H_out, W_out)`",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = dict.fromkeys(("fft_convolve", "fft_correlate"), fft.check_fft_arguments)
+
+
+def axis_values(op: str, case) -> dict[str, object]:
+    """The length formulas' symbols at the case's first spatial axis: ``n`` and ``k``."""
+    return {"n": case.inputs["x"].shape[2], "k": case.inputs["weight"].shape[2]}

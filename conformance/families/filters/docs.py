@@ -55,3 +55,10 @@ def formulas(op: str) -> list[Formula]:
         Formula("Gabor filter (seed 004), applied by correlation", "G(x, y)", filters.gabor, parts=_gabor_parts),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Filters"
+
+SHAPES: dict[str, str] = {"sobel": "x `(N, 1, H, W)` → `(N, 3, H_out, W_out)` (G_x, G_y, magnitude)"}

@@ -8,10 +8,12 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 
 from convspec.spec import conv, pool
-from convspec.conformance.family_docs import Formula, L, Mapping
+from convspec.conformance.family_docs import L, SHAPE_POOL, SQUARE_COUNTS, Formula, Mapping
 
 
 def _ceiling_named():
@@ -118,6 +120,28 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "max_pool": (
+        ("SciPy", "scipy.ndimage.maximum_filter", "every stride-1 window (`mode=\"constant\", cval=-inf`), then every stride-th one kept; a NaN in a window is skipped, not propagated"),
+        ("scikit-image", "skimage.measure.block_reduce", "`func=np.max`: non-overlapping blocks (stride = kernel), no padding; the end of an axis is padded with `cval` to whole blocks"),
+        ("tinygrad", "Tensor.max_pool2d", "`x.max_pool2d(k, stride, dilation, padding, ceil_mode, return_indices)`, any number of spatial axes"),
+    ),
+    "avg_pool": (
+        ("scikit-image", "skimage.measure.block_reduce", "`func=np.mean`: non-overlapping blocks (stride = kernel), no padding; a partial block is padded with `cval` and divided by the whole block"),
+        ("tinygrad", "Tensor.avg_pool2d", "`x.avg_pool2d(k, stride, dilation=1, padding, ceil_mode, count_include_pad)`; no `divisor_override`"),
+    ),
+    "global_max_pool": (
+        ("tinygrad", "Tensor.max", "`x.max(axis=(2, 3), keepdim=True)` over the spatial axes"),
+    ),
+    "global_avg_pool": (
+        ("tinygrad", "Tensor.mean", "`x.mean(axis=(2, 3), keepdim=True)` over the spatial axes"),
+    ),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -147,3 +171,29 @@ def formulas(op: str) -> list[Formula]:
         + [Formula("Parameters", "P", pool.pool_parameter_count)]
     )
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Pooling"
+
+SHAPES: dict[str, str] = {
+    "max_pool": f"x {SHAPE_POOL} (and the int64 indices of the same shape with `return_indices=True`)",
+    "avg_pool": f"x {SHAPE_POOL}",
+    "global_max_pool": "x `(N, C, H, W)` → `(N, C, 1, 1)`",
+    "global_avg_pool": "x `(N, C, H, W)` → `(N, C, 1, 1)`",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = {
+    "max_pool": pool.check_pool_arguments,
+    "avg_pool": pool.check_pool_arguments,
+    "global_max_pool": pool.check_global_pool_arguments,
+    "global_avg_pool": pool.check_global_pool_arguments,
+}
+
+COUNTS_SHOWN_FOR: dict[str, str] = dict.fromkeys(("max_pool", "avg_pool"), SQUARE_COUNTS)
+
+PARAMETER_HELP: dict[str, str] = {
+    "count_include_pad": "whether the padded cells of a window count in the divisor (`True`, the default, as PyTorch).",
+    "divisor_override": "`None`, or a positive int that divides every window's sum instead of its cell count.",
+}

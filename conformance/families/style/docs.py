@@ -9,7 +9,7 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 from __future__ import annotations
 
 from convspec.spec import style
-from convspec.conformance.family_docs import Formula, Mapping, NONE
+from convspec.conformance.family_docs import NONE, Formula, Mapping
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
@@ -69,3 +69,14 @@ def formulas(op: str) -> list[Formula]:
         Formula("Multiply-adds of one gram", "M_{\\mathrm{gram}}", style.gram_multiply_adds),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Style"
+
+SHAPES: dict[str, str] = {
+    "gram_matrix": "features `(N, C, H, W)` → `(N, C, C)`",
+    "style_loss": "generated and style: lists of feature maps `(N, C_l, H_l, W_l)`, one per layer → `(N,)`",
+    "content_loss": "generated and content `(N, C, H, W)` → `(N,)`",
+}

@@ -8,10 +8,12 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 
 from convspec.spec import unpool
-from convspec.conformance.family_docs import Formula, Mapping, NONE
+from convspec.conformance.family_docs import NONE, Formula, Mapping
 
 
 # op -> [(caption, LaTeX)]; one spatial axis is shown
@@ -76,6 +78,16 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "max_unpool": (
+        ("tinygrad", "Tensor.max_unpool2d", "`x.max_unpool2d(indices, k, stride, 1, padding, output_size)`, indices per `(n, c)` plane as PyTorch's"),
+    ),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -90,3 +102,20 @@ def formulas(op: str) -> list[Formula]:
     + ([Formula("Most blocks covering one cell", r"\mathrm{overlap}", unpool.unpool_overlap)] if op == "avg_unpool" else [])
     + [Formula("Parameters", "P", unpool.unpool_parameter_count)]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Unpooling"
+
+SHAPES: dict[str, str] = {
+    "max_unpool": "x and indices `(N, C, H, W)` → `(N, C, H_out, W_out)`",
+    "avg_unpool": "x `(N, C, H, W)` → `(N, C, H_out, W_out)`",
+    "first_unpool": "x `(N, C, H, W)` → `(N, C, H_out, W_out)`",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = dict.fromkeys(("max_unpool", "avg_unpool", "first_unpool"), unpool.check_unpool_arguments)
+
+PARAMETER_HELP: dict[str, str] = {
+    "indices": "int64 flat positions per `(n, c)` plane of the output, as `max_pool(..., return_indices=True)` records them; the shape of `x`.",
+}

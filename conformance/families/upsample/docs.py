@@ -8,6 +8,8 @@ we are sure of; "—" (``NONE``) means the framework has no such argument (or no
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from convspec.spec import upsample
 from convspec.conformance.family_docs import Formula, Mapping
 
@@ -58,6 +60,17 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
 }
 
 
+# Names in Python libraries outside the four columns above, as convspec's conformance adapters call them
+# (conformance/adapters/): op -> ((library, name, how it maps), ...). Read by docs/docs_frameworks.py (the
+# framework index and the "Other libraries" list under each page's framework table).
+OTHER_NAMES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "upsample": (
+        ("JAX", "jax.image.scale_and_translate", "a linear `scale_factor` as `scale`, with `translation` 0 and `antialias=False`"),
+        ("tinygrad", "Tensor.interpolate", "`x.interpolate(size, mode, align_corners)`: `\"linear\"` (any rank), `\"nearest\"`, `\"nearest-exact\"`; sizes only, so a `scale_factor` must give whole lengths"),
+    ),
+}
+
+
 def formulas(op: str) -> list[Formula]:
     """The spec's closed forms shown on ``op``'s page, in order."""
     return (
@@ -73,3 +86,22 @@ def formulas(op: str) -> list[Formula]:
         Formula("Parameters", "P", upsample.upsample_parameter_count),
     ]
     )
+
+
+# The rest of what the operation pages need (read by docs/docs_pages.py and docs/docs_opsections.py) -----
+
+TITLE = "Upsampling"
+
+SHAPES: dict[str, str] = {
+    "upsample": "x `(N, C, H, W)` → `(N, C, H_out, W_out)` (`H_out = ⌊H · scale⌋` or the given size)",
+}
+
+ARGUMENT_CHECKERS: dict[str, Callable] = {"upsample": upsample.check_upsample_arguments}
+
+COUNTS_SHOWN_FOR: dict[str, str] = {"upsample": "; the multiply-adds are shown for a 2-D `o x o` output."}
+
+
+def axis_values(op: str, case) -> dict[str, object]:
+    """The length formula's symbols at the case's first spatial axis: ``n`` and ``sigma`` where a scale factor is given."""
+    scale = case.params.get("scale_factor")
+    return {"n": case.inputs["x"].shape[2], "sigma": scale} if scale else {}
