@@ -7,7 +7,8 @@ page is opened with playwright. Per page: no console error, no request leaving
 localhost, every formula rendered as MathML with a real size (at least one on each
 operation page), every figure loaded, every same-origin link answering 200, and no
 page wider than the window at 1280 px or at 390 px (formulas, tables and code scroll
-inside their own box; an operation page's formulas fit a 1280 px window unscrolled). The
+inside their own box; an operation page's formulas fit a 1280 px window unscrolled). Every worked
+example's copy button copies a program the build ran (``operations/programs.json``). The
 search box must find an operation by name, and rank it first for a framework's
 name of it ("MaxPool2d", "Conv2d") or its plain name ("transposed convolution"). Every image and figure lies
 within its box at both widths, and no raw TeX is left in the text. Screenshots of a sample of pages at both widths
@@ -22,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -138,7 +140,14 @@ _MEASURE = """() => {
   const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   const merror = document.querySelectorAll('merror').length;
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
-  return {maths, imgs, svgs, links, merror, ids, title: document.title, ..._LAYOUT()};
+  // what each worked example's copy button copies: the text of its data-clipboard-target
+  const programs = [...document.querySelectorAll('article details.cs-program')].map(d => {
+    const button = d.querySelector('button[data-md-type="copy"]');
+    const target = button && document.querySelector(button.dataset.clipboardTarget);
+    return target ? target.textContent : null;
+  });
+  const examples = document.querySelectorAll('article h3[id^="example-"]').length;
+  return {maths, imgs, svgs, links, merror, ids, programs, examples, title: document.title, ..._LAYOUT()};
 }"""
 
 
@@ -319,6 +328,23 @@ def test_search_ranks_the_operation_first(visits, server, query, first):
     page.locator(".md-search-result__item > a").first.wait_for(state="attached", timeout=15000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
     assert urlparse(hrefs[0]).path.lstrip("/") == first, f"search {query!r}: {hrefs[:4]}"
+
+
+def test_every_copy_button_program_is_one_the_build_ran(visits, site_dir):
+    """Each worked example has a copy button, and what it copies is a program docs/docs_programs.py ran at build time."""
+    records, _, _ = visits
+    from convspec.conformance.catalog import CATALOG
+
+    ran = json.loads((site_dir / "operations" / "programs.json").read_text())
+    problems = {}
+    for op in CATALOG:
+        record = records[f"operations/{op.name}/"]
+        copied = [None if text is None else text.rstrip("\n") for text in record["programs"]]
+        expected = [text.rstrip("\n") for text in ran.get(op.name, [])]
+        if record["examples"] != len(op.examples) or copied != expected:
+            problems[op.name] = (f"{record['examples']} examples, {len(copied)} copy-button programs, "
+                                 f"{sum(c in expected for c in copied)} of them run by the build")
+    assert not problems, problems
 
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
