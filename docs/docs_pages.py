@@ -27,8 +27,11 @@ import definitions
 import docs_errata
 import docs_examples
 import docs_figures
+import docs_frameworks
 import docs_identities
+import docs_lenet
 import docs_math
+import docs_nms
 import docs_opsections
 import docs_programs
 import docs_rst
@@ -186,10 +189,11 @@ def framework_table(op) -> str:
     mapping = framework_names.mapping_for(op.name, parameters)
     rows = ["| convspec | " + " | ".join(framework_names.FRAMEWORKS) + " |", "|---" * (1 + len(framework_names.FRAMEWORKS)) + "|"]
     for row, cells in mapping.rows.items():
-        name = f"*{row}*" if row in framework_names.EXTRA_ROWS else f"`{row}`"
+        name = docs_frameworks.row_label(row, f"*{row}*" if row in framework_names.EXTRA_ROWS else f"`{row}`")
         rows.append(f"| {name} | " + " | ".join(cell.replace("|", "&#124;") for cell in cells) + " |")
     differences = "\n".join(f"- {d}" for d in mapping.differences)
-    return "\n".join(rows) + ("\n\n**Where they differ**\n\n" + differences if differences else "")
+    return ("\n".join(rows) + ("\n\n" + docs_frameworks.differences_heading() + "\n\n" + differences if differences else "")
+            + docs_frameworks.other_names_markdown(op.name))
 
 
 def formulas_markdown(op) -> str:
@@ -286,7 +290,7 @@ def framework_aliases(op) -> list[str]:
     for cell in cells:
         if re.search(r"\b(when|with|two|no native|flip)\b", cell):
             continue
-        names += [n for n in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[\w./]+", n)]
+        names += [x for n in re.findall(r"`([^`]+)`", cell) if re.fullmatch(r"[\w./]+", n) for x in docs_frameworks.expand(n)]
     return list(dict.fromkeys(names))
 
 
@@ -355,7 +359,9 @@ def operations_index() -> str:
         "# Operations\n\nOne page per operation of the catalog (`convspec.conformance.catalog.CATALOG`), in its order. "
         "Each page has the definition, the output-size formulas of the spec, the conventions that apply, the "
         "parameters, how other frameworks name them, worked examples run at build time, and the reference source.\n\n"
-        + operations_table() + "\n"
+        + operations_table() + "\n\n"
+        "Greedy non-max suppression has a page of its own, [nms](nms.md), outside the catalog (it returns indices); "
+        "the [framework index](../frameworks.md) lists every framework's name for these operations.\n"
     )
 
 
@@ -364,6 +370,7 @@ def nav_entries() -> list:
     families: dict[str, list] = {}
     for op in CATALOG:
         families.setdefault(op.family, []).append({op.name: f"operations/{op.name}.md"})
+    families[docs_nms.FAMILY].append(docs_nms.nav_entry())  # nms: a generated page outside the catalog
     return ["operations/index.md"] + [{family_title(f): entries} for f, entries in families.items()]
 
 
@@ -564,6 +571,9 @@ SNIPPETS = {
     "errata-examples": docs_errata.example_errata,
     "errata-more": docs_errata.more_errata,
     "lenet-keras": docs_errata.lenet_keras,
+    "lenet-layer-file": docs_lenet.layer_file,
+    "lenet-summary": docs_lenet.summary_table,
+    "lenet-cli": docs_lenet.cli_output,
     "proved-identities": docs_identities.proved_identities,
     "refuted-seed-claims": docs_identities.refuted_seed_claims,
     "grad-cam-example": docs_saliency.grad_cam_example,
@@ -583,5 +593,7 @@ def generated_files() -> dict[str, str]:
     files["operations/programs.json"] = docs_programs.programs_json()  # the worked-example programs the build ran
     files["operations/index.md"] = operations_index()
     files.update(api_pages())
+    files.update(docs_frameworks.generated_files())  # frameworks.md, the framework index
+    files.update(docs_nms.generated_files())  # operations/nms.md
     files.update({f"figures/{name}": svg for name, svg in docs_figures.all_figures().items()})
     return files
