@@ -70,21 +70,28 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     return _max_pool_composed(x, args, plan.pads)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
-    """Average pooling; see :func:`convspec.reference.pool.avg_pool` for the definition and divisors."""
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True,
+             divisor_override=None):
+    """Average pooling; see :func:`convspec.reference.pool.avg_pool` for the definition and divisors.
+
+    torch's avg_pool has no dilation: with ``dilation > 1`` on an axis of more than one tap the windows
+    are strided views of the padded input (every ``d``-th cell of each span), summed, over the same
+    divisors (counted taps); ``dilation=1`` takes the native kernels as before.
+    """
     op = "avg_pool"
-    params = (kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+    params = (kernel_size, stride, padding, dilation, ceil_mode, count_include_pad, divisor_override)
     plan = _cached_plan(op, x, params)
     if plan is None:
         _check_tensor(op, x)
         args = check_pool_arguments(
-            op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+            op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
             count_include_pad=count_include_pad, divisor_override=divisor_override,
         )
+        undilated = all(d == 1 or k == 1 for k, d in zip(args.kernel_size, args.dilation))
         # avg_pool3d also refuses an input shorter than the window (even when the padding makes it fit)
         fits = args.spatial_dims < 3 or all(n >= k for n, k in zip(args.input_size, args.kernel_size))
         native = None
-        if args.spatial_dims <= 3 and fits:
+        if args.spatial_dims <= 3 and fits and undilated:
             native = F.avg_pool1d if args.spatial_dims == 1 and args.divisor_override is None else _native_avg
         plan = _store_plan(op, x, params, _PoolPlan.of(op, args, native))
     plan.outputs.check(x.dtype)
@@ -359,8 +366,8 @@ def _avg_pool_composed(x, args: PoolArguments, pads):
     compute = x.float() if x.dtype in _HALF else x  # sums and divisors in float32 at least, rounded once
     padded, out_size = _padded(compute, args, pads, 0.0)
     overhang = any(
-        (o - 1) * s + k > lo + n + hi
-        for o, s, k, n, (lo, hi) in zip(out_size, args.stride, args.kernel_size, args.input_size, pads)
+        (o - 1) * s + d * (k - 1) + 1 > lo + n + hi
+        for o, s, k, d, n, (lo, hi) in zip(out_size, args.stride, args.kernel_size, args.dilation, args.input_size, pads)
     )
     if args.divisor_override is None and args.count_include_pad and not overhang:
         divisor = None  # every window lies inside the padded input: the divisor is prod(kernel)
@@ -368,7 +375,13 @@ def _avg_pool_composed(x, args: PoolArguments, pads):
     else:
         divisor = args.divisor_override or _divisor(args, pads, out_size, compute)
         sums_divisor = 1
-    if args.spatial_dims <= 3:
+    dilated = any(d > 1 for d in args.dilation)  # _in_torch_range left d > 1 only on axes of several taps
+    if dilated:
+        out = _windows(padded, args, out_size, dilated=True).sum(dim=-1)
+        if sums_divisor is None:
+            sums_divisor = math.prod(args.kernel_size)
+        out = out / sums_divisor
+    elif args.spatial_dims <= 3:
         out = _native_avg(padded, args.kernel_size, args.stride, (0,) * args.spatial_dims, False, True, sums_divisor)
     else:
         out = _windows(padded, args, out_size, dilated=False).sum(dim=-1) / sums_divisor
@@ -380,8 +393,10 @@ def _avg_pool_composed(x, args: PoolArguments, pads):
 def _divisor(args: PoolArguments, pads, out_size, like):
     """avg_pool's divisor per output position: a product of one count per axis."""
     divisor = None
-    for axis, (n, k, s, (lo, hi), o) in enumerate(zip(args.input_size, args.kernel_size, args.stride, pads, out_size)):
-        counts = [avg_pool_window_count(i, n, k, s, lo, hi, args.count_include_pad) for i in range(o)]
+    for axis, (n, k, s, d, (lo, hi), o) in enumerate(
+        zip(args.input_size, args.kernel_size, args.stride, args.dilation, pads, out_size)
+    ):
+        counts = [avg_pool_window_count(i, n, k, s, lo, hi, args.count_include_pad, d) for i in range(o)]
         shape = [1, 1] + [1] * args.spatial_dims
         shape[2 + axis] = o
         factor = torch.tensor(counts, dtype=like.dtype, device=like.device).reshape(shape)

@@ -84,18 +84,22 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     return (values, indices) if args.return_indices else values
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True,
+             divisor_override=None):
     """Average pooling: the sum of the input cells under each window over a divisor.
 
     Definition (per window; padding cells are zeros in the sum)::
 
         y[b, c, o] = sum(x[b, c, cell] for the window's cells inside the input) / divisor(o)
 
-    ``divisor(o)`` is ``divisor_override`` when given; otherwise the number of the
-    window's cells inside the padded input (``count_include_pad=True``, the default)
-    or inside the input (``count_include_pad=False``). Cells of a ceil-mode window
-    beyond the padded input's end count in neither (PyTorch's rule). The windows
-    are those of :func:`max_pool` without dilation. Sums are taken in float64 (or
+    The window's cells are its taps ``o*stride - pad_lo + dilation*tap`` (the windows
+    and cells of :func:`max_pool`, ONNX ``AveragePool``'s ``dilations``; ``dilation=1``,
+    the default, is PyTorch's ``avg_pool``). ``divisor(o)`` is ``divisor_override`` when
+    given; otherwise the number of the window's taps inside the padded input
+    (``count_include_pad=True``, the default) or inside the input
+    (``count_include_pad=False``): the taps, not the cells the dilated window spans.
+    Taps of a ceil-mode window beyond the padded input's end count in neither (PyTorch's
+    rule). Sums are taken in float64 (or
     exactly for ``dtype=object``) and rounded once.
 
     Example (seed 000, 2x2 windows, stride 2)::
@@ -107,17 +111,19 @@ def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_i
 
     With padding 1 and ``kernel_size=3`` on ``[3, 9, 6]``: the first window is
     ``[pad, 3, 9]``, ``12/3 = 4`` with the padding counted, ``12/2 = 6`` without.
+    With ``kernel_size=2, dilation=2`` on ``[1, 2, 4, 8, 16]``: taps ``(0, 2), (2, 4)``
+    (stride 2): ``[(1 + 4)/2, (4 + 16)/2] = [2.5, 10]``.
     """
     op = "avg_pool"
     x = check_array(op, "x", x)
     args = check_pool_arguments(
-        op, x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=count_include_pad, divisor_override=divisor_override,
     )
     pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
     starts = [
-        pool_window_starts(n, pad, k, s, args.ceil_mode)
-        for n, pad, k, s in zip(args.input_size, pads, args.kernel_size, args.stride)
+        pool_window_starts(n, pad, span(k, d), s, args.ceil_mode)
+        for n, pad, k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
     check_output_size(op, (args.batch, args.channels, *map(count, starts)), x.dtype)  # counted, not yet walked
     _check_padded_size(op, x, pads)

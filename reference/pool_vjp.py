@@ -63,16 +63,16 @@ def max_pool_vjp(grad_out, x, kernel_size, *, stride=None, padding=0, dilation=1
     return (grad_x.astype(x.dtype),)
 
 
-def avg_pool_vjp(grad_out, x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
+def avg_pool_vjp(grad_out, x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False,
+                 count_include_pad=True, divisor_override=None):
     """Gradient of ``sum(grad_out * avg_pool(x, ...))``: ``(grad_x,)``.
 
     Definition. ``y[o] = sum(x[cell] for the window's input cells) / divisor(o)``, so::
 
         grad_x[cell] = sum over the windows o holding cell of grad_out[o] / divisor(o)
 
-    with the forward's divisor for every window: ``divisor_override``; else the window's
-    cells inside the padded input (``count_include_pad=True``) or inside the input
+    with the forward's windows (dilated taps) and divisor for every window: ``divisor_override``;
+    else the window's taps inside the padded input (``count_include_pad=True``) or inside the input
     (``False``); a ceil-mode window's cells beyond the padded input count in neither.
     Padding cells receive gradient too but are not inputs: they are dropped.
 
@@ -82,13 +82,13 @@ def avg_pool_vjp(grad_out, x, kernel_size, *, stride=None, padding=0, ceil_mode=
     op = "avg_pool_vjp"
     x = check_array(op, "x", x)
     args = check_pool_arguments(
-        "avg_pool", x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        "avg_pool", x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=count_include_pad, divisor_override=divisor_override,
     )
     pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
     starts = [
-        pool_window_starts(n, pad, k, s, args.ceil_mode)
-        for n, pad, k, s in zip(args.input_size, pads, args.kernel_size, args.stride)
+        pool_window_starts(n, pad, span(k, d), s, args.ceil_mode)
+        for n, pad, k, d, s in zip(args.input_size, pads, args.kernel_size, args.dilation, args.stride)
     ]
     grad = accumulator(check_grad_out(op, grad_out, (args.batch, args.channels, *map(len, starts))))
     grad_x = zeros(x.shape, like=x)

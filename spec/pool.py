@@ -15,7 +15,7 @@ enumerates the windows itself, and the tests hold the two derivations against
 each other.
 
 Symbols (one spatial axis): ``n`` input length, ``k`` kernel (window) size, ``s``
-stride, ``d`` dilation (max_pool only; avg_pool has ``d = 1``), ``p_lo``/``p_hi``
+stride, ``d`` dilation (max_pool, and avg_pool as ONNX ``AveragePool`` ``dilations``), ``p_lo``/``p_hi``
 padding before/after, ``o`` an output position.
 
 Conventions (RFC 2119 words; layout and padding forms: :mod:`convspec.spec.conventions`)
@@ -61,7 +61,11 @@ Conventions (RFC 2119 words; layout and padding forms: :mod:`convspec.spec.conve
   and with ``count_include_pad=False`` the number inside the input ``[0, n)``.
   The part of a ceil-mode window beyond the padded input counts in neither. With
   symmetric padding this is exactly PyTorch's ``avg_pool{1,2,3}d``; with per-side
-  padding it is the same rule with ``p_lo`` and ``p_hi`` in place of ``p``.
+  padding it is the same rule with ``p_lo`` and ``p_hi`` in place of ``p``. With
+  ``dilation > 1`` (ONNX ``AveragePool`` ``dilations``; PyTorch's avg_pool has none)
+  the window's cells are its ``k`` taps ``d`` apart, as max_pool's, and the divisor
+  counts taps, never the cells between them: ``n = 5, k = 2, d = 2`` averages
+  ``x[0], x[2]`` and ``x[2], x[4]`` (stride 2), each over 2.
 * global pools reduce over every spatial axis and keep them: the output is
   ``(N, C, 1, ..., 1)`` (PyTorch ``adaptive_*_pool(x, 1)``, Keras ``keepdims=True``).
 """
@@ -212,8 +216,13 @@ def pool_padding_condition(n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, d=d, ceil_mode=F
     )
 
 
-def avg_pool_window_count(o=o, n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, count_include_pad=True):
+def avg_pool_window_count(o=o, n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, count_include_pad=True, d=1):
     """avg_pool's divisor along one axis for window ``o`` (the divisor is the product over axes).
+
+    Dilated (``d > 1``): the taps ``a + j d``, ``j = 0 .. k - 1``, that lie in the padded
+    input, ``min(k, ceil((n + p_hi - a) / d))``, or in the input,
+    ``min(k, ceil((n - a) / d)) - max(0, ceil(-a / d))``: n = 5, k = 2, d = 2, padding 1,
+    stride 1, window 0 (taps -1, 1): 2 with the padding counted, 1 without.
 
     The window covers positions ``a .. a + k - 1`` with ``a = o*s - p_lo``. With
     ``count_include_pad=True`` it counts those inside the padded input
@@ -229,12 +238,18 @@ def avg_pool_window_count(o=o, n=n, k=k, s=s, p_lo=p_lo, p_hi=p_hi, count_includ
     (2, 1)
     >>> avg_pool_window_count(0, 3, 3, 1, 2, 0, True), avg_pool_window_count(0, 3, 3, 1, 2, 0, False)
     (3, 1)
+    >>> avg_pool_window_count(0, 5, 2, 1, 1, 1, True, 2), avg_pool_window_count(0, 5, 2, 1, 1, 1, False, 2)
+    (2, 1)
     """
     op = "avg_pool_window_count"
     o = check_size(op, "o", o, minimum=0)
-    n, k, s, p_lo, p_hi, _ = _window(op, n, k, s, p_lo, p_hi, 1)
+    n, k, s, p_lo, p_hi, d = _window(op, n, k, s, p_lo, p_hi, d)
     count_include_pad = check_flag(op, "count_include_pad", count_include_pad)
     start = pool_window_start(o, s, p_lo)
+    if d != 1:
+        if count_include_pad:
+            return _minimum(k, ceil_div(n + p_hi - start, d))
+        return _minimum(k, ceil_div(n - start, d)) - _maximum(0, ceil_div(-start, d))
     if count_include_pad:
         return _minimum(start + k, n + p_hi) - start
     return _minimum(start + k, n) - _maximum(start, 0)

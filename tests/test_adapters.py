@@ -171,3 +171,24 @@ def test_jax_cubic_renormalises_at_the_edge_and_is_declared(targets):
     assert not _declared(target, interior)
     assert target.unsupported_reason("upsample", Case("upsample", {"x": CUBIC_ROW}, {**CUBIC_PARAMS,
                                                       "cubic_coefficient": -0.75}, "integers"))
+
+
+def test_onnxruntime_dilated_average_pool_by_hand(targets):
+    """x = [1, 2, 4, 8, 16], kernel 2, dilation 2, stride 1, padding 1: taps (-1, 1), (0, 2), (1, 3), (2, 4),
+    (3, 5). Counted padding: [2/2, 5/2, 10/2, 20/2, 8/2] = [1, 2.5, 5, 10, 4]; not counted: the first and last
+    windows hold one input tap each: [2, 2.5, 5, 10, 8]. With 'same' (output ceil(5/1) = 5, total padding
+    d(k - 1) = 2) convspec gives the same; onnxruntime's SAME_UPPER pads by the undilated k - 1 = 1 and returns
+    4 values (declared)."""
+    from convspec import reference
+    from convspec.conformance.case import Case
+
+    target = _target(targets, "onnxruntime")
+    x = np.array([[[1.0, 2.0, 4.0, 8.0, 16.0]]], dtype=np.float32)
+    for include, expected in ((True, [1, 2.5, 5, 10, 4]), (False, [2, 2.5, 5, 10, 8])):
+        params = {"kernel_size": 2, "stride": 1, "padding": 1, "dilation": 2, "count_include_pad": include}
+        assert reference.avg_pool(x, **params)[0, 0].tolist() == expected
+        assert target.functions["avg_pool"](x, **params)[0, 0].tolist() == expected
+    same = {"kernel_size": 2, "stride": 1, "padding": "same", "dilation": 2, "count_include_pad": False}
+    assert reference.avg_pool(x, **same)[0, 0].tolist() == [2, 2.5, 5, 10, 8]
+    assert target.functions["avg_pool"](x, **same).shape[-1] == 4
+    assert _declared(target, Case("avg_pool", {"x": x}, same, "integers"))

@@ -195,18 +195,19 @@ def _under(x: np.ndarray, clipped, out_shape):
 @given(case=windowed_cases("avg_pool", divisor_override=1))
 def test_sum_pooling_is_correlation_with_a_ones_kernel(implementation, case):
     """avg_pool with divisor_override=1 sums each window: reference.correlate with a per-channel ones kernel
-    and the same stride and padding (zeros add nothing), padded on the high side as far as ceil mode's
-    last window reaches. Integer data: exact."""
+    and the same stride, dilation and padding (zeros add nothing), padded on the high side as far as ceil
+    mode's last window reaches. Integer data: exact."""
     x = integer_valued(case.inputs["x"])
     args = pool_args("avg_pool", x.shape, case.params)
     result = run(implementation, "avg_pool", x, **case.params)
     pads = [
-        (lo, max(hi, (o_ - 1) * s_ + k_ - n_ - lo))
-        for (lo, hi), o_, s_, k_, n_ in zip(spec_pool.pool_padding(args), result.shape[2:], args.stride,
-                                            args.kernel_size, args.input_size)
+        (lo, max(hi, (o_ - 1) * s_ + d_ * (k_ - 1) + 1 - n_ - lo))
+        for (lo, hi), o_, s_, k_, d_, n_ in zip(spec_pool.pool_padding(args), result.shape[2:], args.stride,
+                                                args.kernel_size, args.dilation, args.input_size)
     ]
     ones = np.ones((x.shape[1], 1, *args.kernel_size), dtype=x.dtype)
-    expected = reference.correlate(x, ones, stride=args.stride, padding=tuple(pads), groups=x.shape[1])
+    expected = reference.correlate(x, ones, stride=args.stride, padding=tuple(pads), dilation=args.dilation,
+                                   groups=x.shape[1])
     assert_identical(expected, result, f"{implementation} {case.describe()} vs correlate with ones, padding {pads}")
 
 

@@ -219,3 +219,21 @@ def test_max_pool_gradient_reaches_exactly_the_cells_the_indices_name(case):
     counts = torch.zeros(*x.shape[:2], math.prod(x.shape[2:]), dtype=torch.float64).scatter_add_(
         2, flat, torch.ones_like(flat, dtype=torch.float64))
     assert_identical(counts.reshape(x.shape).numpy(), x.grad.numpy(), f"accelerated {case.describe()}: gradient")
+
+
+@given(n=st.integers(1, 12), k=st.integers(1, 4), s=st.integers(1, 3), d=st.integers(1, 3),
+       lo=st.integers(0, 4), hi=st.integers(0, 4), ceil=st.booleans(), include=st.booleans())
+def test_dilated_avg_pool_divisor_closed_form_equals_the_reference_count(n, k, s, d, lo, hi, ceil, include):
+    """spec.pool.avg_pool_window_count with dilation d against the reference's divisor: on ones, the window's
+    input taps (divisor_override=1) over its average (count_include_pad as given)."""
+    from convspec.spec import pool as spec_pool
+
+    x = np.ones((1, 1, n))
+    params = {"kernel_size": k, "stride": s, "padding": ((lo, hi),), "dilation": d, "ceil_mode": ceil}
+    try:
+        taps = reference.avg_pool(x, **params, divisor_override=1)[0, 0]
+    except ValueError:
+        return  # a call the spec refuses (a window of padding only, or no window)
+    divisor = taps / reference.avg_pool(x, **params, count_include_pad=include)[0, 0]
+    closed = [spec_pool.avg_pool_window_count(o, n, k, s, lo, hi, include, d) for o in range(len(taps))]
+    assert np.allclose(divisor, closed), (params, include, divisor.tolist(), closed)

@@ -317,13 +317,15 @@ def target(device: str | None = None) -> Target:
     def _pool_supports(case):
         args = pool_args(case)
         return first_reason((case.op == "max_pool" and args.return_indices,
-                             "return_indices (lax.reduce_window returns values only)"))
+                             "return_indices (lax.reduce_window returns values only)"),
+                            (case.op == "avg_pool" and any(d > 1 for d in args.dilation),
+                             "avg_pool with dilation > 1 (the adapter's avg_pool passes no window_dilation)"))
 
     provided = (correlate, convolve, depthwise_separable, conv_transpose, max_pool, avg_pool, global_max_pool,
                 global_avg_pool, upsample)
     functions = {fn.__name__: fn for fn in provided}
     vjps = {fn.__name__: backward(fn) for fn in provided}
-    supports = {"max_pool": _pool_supports, "upsample": _supports_upsample}
+    supports = {"max_pool": _pool_supports, "avg_pool": _pool_supports, "upsample": _supports_upsample}
     return Target(
         f"jax ({wanted})", functions, adapter_setup("jax", device, "jax.lax / jax.image"),
         supports={op: safely(fn) for op, fn in supports.items()},

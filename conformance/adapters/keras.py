@@ -172,6 +172,8 @@ def _supports_pool(case: Case) -> bool | str:
     from convspec.spec.pool import pool_output_length, pool_output_size
 
     args = pool_args(case)
+    if case.op == "avg_pool" and any(d > 1 for d in args.dilation):
+        return "avg_pool with dilation > 1 (keras.ops.average_pool has no dilation)"
     pads = pool_pads(args)
     padded = any(lo or hi for lo, hi in pads)
     floor = tuple(pool_output_length(n, k, s, lo, hi, d, False) for n, k, s, d, (lo, hi) in

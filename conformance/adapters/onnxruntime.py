@@ -20,7 +20,7 @@ max_pool            ``MaxPool(X) -> Y, Indices`` with ``ceil_mode``, ``dilations
                     (row-major). ONNX's indices are flat over the whole ``(N, C, *spatial)`` tensor;
                     convspec's are per ``(n, c)`` plane: the adapter subtracts ``(n*C + c) * plane``.
 avg_pool            ``AveragePool`` with ``ceil_mode``, ``count_include_pad``; no ``divisor_override``
-                    in ONNX (unsupported)
+                    in ONNX (unsupported); ``dilations`` when ``dilation > 1`` (opset 19)
 global_*_pool       ``GlobalMaxPool`` / ``GlobalAveragePool``
 max_unpool          ``MaxUnpool(X, I, output_shape)`` with ``kernel_shape``, ``strides``, ``pads``;
                     indices converted to ONNX's whole-tensor flat form
@@ -93,11 +93,14 @@ KNOWN_DIVERGENCES = tuple(
         "input_shape * strides) and onnx.reference.ReferenceEvaluator give n * stride, zero-filled, as convspec "
         f"({ONNX_DOCS}onnx__ConvTranspose.html)", predicate=_same_shortfall,
     ),
+) + tuple(
     Divergence(
-        "max_pool", "onnxruntime's MaxPool with auto_pad SAME_UPPER/SAME_LOWER and dilations > 1 sizes the padding "
+        op, f"onnxruntime's {name} with auto_pad SAME_UPPER/SAME_LOWER and dilations > 1 sizes the padding "
         "(and the output) from the undilated kernel; the ONNX spec's pad_shape uses the dilated span "
-        f"((kernel - 1) * dilation + 1), as convspec ({ONNX_DOCS}onnx__MaxPool.html)", predicate=_same_dilated_pool,
-    ),
+        f"((kernel - 1) * dilation + 1), as convspec ({ONNX_DOCS}onnx__{name}.html)", predicate=_same_dilated_pool,
+    )
+    for op, name in (("max_pool", "MaxPool"), ("avg_pool", "AveragePool"))
+) + (
     Divergence(
         "global_max_pool", "onnxruntime's GlobalMaxPool starts from the lowest finite float: a plane of -inf "
         "gives -3.4028235e+38 (float32), not -inf", expression="bool(np.isneginf(inputs['x']).any())",
@@ -278,14 +281,17 @@ def target(device: str | None = None) -> Target:
         offsets = (np.arange(x.shape[0] * x.shape[1], dtype=np.int64) * plane).reshape(x.shape[:2] + (1,) * (x.ndim - 2))
         return y, flat - offsets  # ONNX: flat over the whole tensor; convspec: per (n, c) plane
 
-    def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+    def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True,
                  divisor_override=None):
         args = pool_args(Case("avg_pool", {"x": x}, dict(kernel_size=kernel_size, stride=stride, padding=padding,
-                                                         ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+                                                         dilation=dilation, ceil_mode=ceil_mode,
+                                                         count_include_pad=count_include_pad,
                                                          divisor_override=divisor_override), "floats"))
         if divisor_override is not None:
             raise ValueError("onnxruntime adapter: unsupported: ONNX AveragePool has no divisor_override")
-        attrs = {**pool_attrs(args, False), "count_include_pad": int(bool(count_include_pad))}
+        # AveragePool's dilations (opset 19): passed only when dilated, so undilated calls are as before
+        dilated = any(d > 1 for d in args.dilation)
+        attrs = {**pool_attrs(args, dilated), "count_include_pad": int(bool(count_include_pad))}
         return runtime.run([("AveragePool", ["x"], ["y"], attrs)], {"x": x}, [("y", x.dtype)])[0]
 
     def global_max_pool(x):

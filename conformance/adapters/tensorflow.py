@@ -243,6 +243,8 @@ def _supports_pool(case: Case) -> bool | str:
     from convspec.spec.pool import pool_output_size
 
     args = pool_args(case)
+    if case.op == "avg_pool" and any(d > 1 for d in args.dilation):
+        return "avg_pool with dilation > 1 (tf.nn.avg_pool has no dilations)"
     padding, _ = _pool_padding(args)
     explicit = not isinstance(padding, str)
     dilated = any(d != 1 for d in args.dilation)

@@ -86,7 +86,8 @@ def _supports_conv_transpose(case: Case) -> bool | str:
 
 def _supports_avg_pool(case: Case) -> bool | str:
     args = pool_args(case)
-    return first_reason((args.divisor_override is not None, "divisor_override (tinygrad has none)"))
+    return first_reason((args.divisor_override is not None, "divisor_override (tinygrad has none)"),
+                        (any(d > 1 for d in args.dilation), "dilation > 1 (the adapter passes avg_pool2d none)"))
 
 
 def _supports_max_unpool(case: Case) -> bool | str:

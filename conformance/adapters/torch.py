@@ -155,6 +155,8 @@ def _pool_padding(args, dilated: bool) -> tuple[object, str | None]:
 
 def _supports_pool(case: Case) -> bool | str:
     args = pool_args(case)
+    if case.op == "avg_pool" and any(d > 1 for d in args.dilation):
+        return "avg_pool with dilation > 1 (torch's avg_pool has no dilation)"
     _, reason = _pool_padding(args, case.op == "max_pool")
     return first_reason(
         (args.spatial_dims not in _RANKS, f"{args.spatial_dims}-D input (torch: 1-3)"),

@@ -50,8 +50,8 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("the index: the first maximum in scan order (the last NaN if there is one)", r"\mathrm{index}_{b,c,o} = s o - p_{\mathrm{lo}} + d\, t^{*}, \quad t^{*} = \min \{ t \in T(o) : x_{b,c,s o - p_{\mathrm{lo}} + d t} = y_{b,c,o} \}"),
     ],
     "avg_pool": [
-        ("padding adds nothing to the sum", r"y_{b,c,o} = \frac{1}{D(o)} \sum_{\substack{0 \le t < k \\ 0 \le s o - p_{\mathrm{lo}} + t < n}} x_{b,\,c,\,s o - p_{\mathrm{lo}} + t}"),
-        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : 0 \le t < k,\; -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + t < n + p_{\mathrm{hi}} \} & \text{count_include_pad} \\ \#\{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + t < n \} & \text{otherwise} \end{cases}"),
+        ("padding adds nothing to the sum", r"y_{b,c,o} = \frac{1}{D(o)} \sum_{\substack{0 \le t < k \\ 0 \le s o - p_{\mathrm{lo}} + d t < n}} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}"),
+        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : 0 \le t < k,\; -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + d t < n + p_{\mathrm{hi}} \} & \text{count_include_pad} \\ \#\{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \} & \text{otherwise} \end{cases}"),
     ],
     "global_max_pool": [
         ("", r"y_{b,c,0,\dots,0} = \max_{p \in [0, n_1) \times \dots \times [0, n_D)} x_{b,c,p}"),
@@ -64,7 +64,21 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
 # what "per axis" means on each page with windows (shown under the definition)
 PER_AXIS: dict[str, str] = {
     "max_pool": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `n` and `T(o)` are per axis (a window's taps are the product of each axis' taps)",
-    "avg_pool": "`o`, `t`, `s`, `k`, `p_lo`, `p_hi` and `n` are per axis; `D(o)` is the product of each axis' count",
+    "avg_pool": "`o`, `t`, `s`, `d`, `k`, `p_lo`, `p_hi` and `n` are per axis; `D(o)` is the product of each axis' count",
+}
+
+# op -> [(what, why)]: semantics other frameworks have that convspec refuses (the page's "Not supported, and why")
+NOT_SUPPORTED: dict[str, list[tuple[str, str]]] = {
+    "max_pool": [
+        ("Max-pool indices numbered over the whole tensor (ONNX `MaxPool`'s `Indices`, TensorFlow's `max_pool_with_argmax(include_batch_in_index=True)`).", "Not new semantics but a relabelling of convspec's index `i`, which is flat within each `(n, c)` plane (row-major over the unpadded spatial axes, as PyTorch's `max_pool` returns and `max_unpool` takes). ONNX numbers `n*C*H*W + c*H*W + i` (in general `(n*C + c)*P + i`, `P` the product of the spatial sizes); TensorFlow's NHWC argmax is `((n*H + h)*W + w)*C + c = (n*H*W + i)*C + c` with `include_batch_in_index=True` and `i*C + c` without. convspec keeps one numbering so that `max_unpool` can take it; convert with these formulas (the onnxruntime adapter subtracts `(n*C + c)*P`)."),
+        ("ONNX's column-major `storage_order=1`.", "Also a relabelling: the per-plane index with the spatial axes read in reverse order (2-D: `w*H + h` instead of convspec's `h*W + w`). convspec's indices are row-major only (PyTorch's, and ONNX's default `storage_order=0`); `np.ravel_multi_index(np.unravel_index(i, (H, W)), (H, W), order='F')` converts."),
+        ("Windows made only of padding.",
+         "PyTorch 2.13 returns `-inf` for `nn.MaxPool1d(2, padding=1, dilation=2)` on a length-1 input: the one "
+         "window's taps are at -1 (padding) and 1 (past the input), none on the input, and its index (2) names no "
+         "input cell. convspec refuses such calls (a `ValueError` naming the window and its taps): a maximum over "
+         "no input element is undefined, and an index that names no input cell cannot be unpooled. Every window "
+         "must hold at least one input cell (`spec/pool.py`, `check_pool_arguments`)."),
+    ],
 }
 
 # op -> its parameters' names and defaults in PyTorch, ONNX, TF/Keras and JAX, and where they differ
@@ -94,6 +108,7 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
             "kernel_size": ("`kernel_size`", "`kernel_shape`", "`pool_size=(2, 2)`", "`window_shape`"),
             "stride": ("`stride=None` = `kernel_size`", "`strides` (default 1)", "`strides=None` = `pool_size`", "`strides=None` = 1"),
             "padding": ("`padding=0`, symmetric", "`pads` or `auto_pad`", "`padding=\"valid\"` or `\"same\"`", "`padding=\"VALID\"`, `\"SAME\"` or pairs"),
+            "dilation": ("— (no dilation)", "`dilations` (default 1, opset 19)", "—", "`lax.reduce_window(..., window_dilation)`; flax —"),
             "ceil_mode": ("`ceil_mode=False`", "`ceil_mode=0`", "—", "—"),
             "count_include_pad": ("`count_include_pad=True`", "`count_include_pad=0` (False)", "— (padding is never counted)", "`count_include_pad=True`"),
             "divisor_override": ("`divisor_override=None`", "—", "—", "—"),
@@ -101,6 +116,8 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
         differences=(
             "`count_include_pad` defaults differ: True in PyTorch and flax, False in ONNX; Keras `\"same\"` never counts padding.",
             "The stride default differs: PyTorch and Keras use the window size, ONNX and flax use 1.",
+            "Dilation: only ONNX `AveragePool` (opset 19) has it among the four; its divisor counts the window's "
+            "taps (inside the padded input, or the input), never the cells between them, as convspec's.",
         ),
     ),
     "global_max_pool": Mapping(
@@ -162,6 +179,10 @@ def formulas(op: str) -> list[Formula]:
             [
                 Formula("Divisor, count_include_pad=True", "D(o)", pool.avg_pool_window_count),
                 Formula("Divisor, count_include_pad=False", "D(o)", pool.avg_pool_window_count, expr=lambda: pool.avg_pool_window_count(count_include_pad=False)),
+                Formula("Divisor, dilation d > 1, count_include_pad=True", "D(o)", pool.avg_pool_window_count,
+                        expr=lambda: pool.avg_pool_window_count(d=pool.d)),
+                Formula("Divisor, dilation d > 1, count_include_pad=False", "D(o)", pool.avg_pool_window_count,
+                        expr=lambda: pool.avg_pool_window_count(count_include_pad=False, d=pool.d)),
                 Formula("Additions", "A", pool.avg_pool_additions, expr=lambda: pool.avg_pool_additions(output_size=(L, L))),
                 Formula("Divisions", r"\mathrm{Div}", pool.avg_pool_divisions, expr=lambda: pool.avg_pool_divisions(output_size=(L, L))),
             ]

@@ -332,6 +332,10 @@ def _max_pool_regions() -> list[Region]:
     ]
 
 
+def _avg_dilated(case: Case) -> bool:
+    return any(a["d"] > 1 and a["k"] > 1 for a in geometry(case))
+
+
 def _avg_pool_regions() -> list[Region]:
     op = "avg_pool"
     c = lambda tag, *args, **kw: pool_case(op, tag, *args, **kw)  # noqa: E731
@@ -381,6 +385,24 @@ def _avg_pool_regions() -> list[Region]:
                has_nonfinite,
                (c("nonfinite", (5, 6), {"kernel_size": 2, "stride": 1, "padding": 1}, nonfinite=True),
                 c("nonfinite-1d", (9,), {"kernel_size": 3, "stride": 2}, nonfinite=True, dtype="float64"))),
+        Region("dilation > 1 (ONNX AveragePool dilations)",
+               "the window's k taps are d apart, as max_pool's; the divisor counts taps, not the cells between",
+               _avg_dilated,
+               (c("avg-dilated", (7, 6), {"kernel_size": 2, "stride": 1, "dilation": 2, "padding": 1}),
+                c("avg-dilated-1d", (9,), {"kernel_size": 3, "stride": 2, "dilation": (3,)}))),
+        Region("dilation > 1, count_include_pad=False, with padding",
+               "only the taps on the input count: a tap in the padding adds nothing and is not counted",
+               lambda case: _avg_dilated(case) and include_pad(False)(case) and _has_padding(case),
+               (c("avg-dilated-exclude", (6, 5), {"kernel_size": (2, 3), "stride": 2, "dilation": (2, 2),
+                                                  "padding": ((2, 1), 2), "count_include_pad": False}),)),
+        Region("dilation > 1, ceil overhang",
+               "the overhanging dilated window counts its taps inside the padded input only",
+               lambda case: _avg_dilated(case) and _overhangs(case),
+               (c("avg-dilated-ceil", (8,), {"kernel_size": 2, "stride": 2, "dilation": 3, "padding": 1,
+                                             "ceil_mode": True}),
+                c("avg-dilated-ceil-exclude", (8, 4), {"kernel_size": (2, 1), "stride": (2, 1), "dilation": (3, 1),
+                                                       "padding": (1, 0), "ceil_mode": True,
+                                                       "count_include_pad": False}))),
         Region("float16 sums beyond float16's range",
                "the sum is not held in float16: averages of large values stay finite",
                _beyond_float16,
