@@ -14,8 +14,9 @@ fails the build (:class:`ProgramFailed`) if it raises or if its literals do not 
 example's arrays bit for bit. :data:`RAN` keeps every program run, by operation, for the
 site's ``operations/programs.json`` (the browser test compares the pages' copy buttons to it).
 
-Example (``max_pool``, worked example 2)::
+Example (``max_pool``, worked example 2; ``tests/test_docs_programs.py`` checks this text)::
 
+    # convspec.reference.max_pool, worked example 2: Seed 001: 4x4 map, f = 2, s = 2
     import numpy as np
 
     from convspec import reference
@@ -30,7 +31,11 @@ Example (``max_pool``, worked example 2)::
 
     result = reference.max_pool(x, kernel_size=2, stride=2)
 
-    expected = np.array([[[[6, 9], [7, 8]]]], dtype=np.float32)
+    expected = np.array(
+        [[[[6, 9],
+           [7, 8]]]],
+        dtype=np.float32,
+    )
     np.testing.assert_array_equal(result, expected, strict=True)
 """
 

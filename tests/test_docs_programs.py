@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from fractions import Fraction
 from pathlib import Path
 
@@ -51,6 +52,12 @@ def test_every_example_of_the_catalog_yields_a_program_that_runs():
         for name, value in example.inputs.items():
             assert (f"{name} = np.array(" in text) == (value is not None), f"{op.name} example {number}: input {name}"
         docs_programs.run(op, example, text, f"<{op.name} example {number}>")
+
+
+def test_the_module_docstring_shows_a_real_program():
+    op, example = _example("max_pool", 2)
+    text = docs_programs.program(op, example, 2)
+    assert textwrap.indent(text, "    ") in docs_programs.__doc__, text
 
 
 def test_a_program_runs_on_its_own_in_a_fresh_interpreter():
