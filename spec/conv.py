@@ -28,6 +28,7 @@ from .conventions import (
     check_sizes,
     check_span_fits,
 )
+from .memo import memoised
 
 n, k, s, d = sympy.symbols("n k s d", integer=True, positive=True)
 p, p_lo, p_hi = sympy.symbols("p p_lo p_hi", integer=True, nonnegative=True)
@@ -38,6 +39,7 @@ def _is_symbolic(*values: object) -> bool:
     return any(isinstance(v, sympy.Basic) for v in values)
 
 
+@memoised
 def _window(op, n, k, s, p_lo, p_hi, d):
     """The checked sizes of one axis's window: n, k, s, d >= 1 and p_lo, p_hi >= 0 (ints or sympy)."""
     return (
@@ -207,6 +209,7 @@ def _check_axes(op, input_size, kernel_size, stride, dilation):
     )
 
 
+@memoised
 def resolve_padding(
     padding: str | Pairs,
     input_size: Sequence[int],

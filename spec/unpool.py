@@ -44,6 +44,7 @@ import sympy
 
 from .conv import _window, ceil_div, conv_output_length, maximum
 from .conventions import Pairs, _as_int, check_input_rank, check_size, int_per_axis, normalize_padding
+from .memo import memoised
 
 n, k, s, L = sympy.symbols("n k s L", integer=True, positive=True)
 p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
@@ -53,6 +54,7 @@ def _is_symbolic(*values: object) -> bool:
     return any(isinstance(v, sympy.Basic) for v in values)
 
 
+@memoised
 def _unpool_window(op, n, k, s, p_lo, p_hi):
     n, k, s, p_lo, p_hi, _ = _window(op, n, k, s, p_lo, p_hi, 1)
     return n, k, s, p_lo, p_hi
@@ -237,6 +239,7 @@ def _describe_lengths(lengths: range) -> str:
     return f"{first} <= length <= {last} ({listed})"
 
 
+@memoised
 def check_unpool_arguments(
     op: str,
     x_shape: Sequence[int],
