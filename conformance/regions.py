@@ -30,10 +30,6 @@ import numpy as np
 
 from .case import Case
 
-#: the family modules that declare regions (``families/<family>/regions.py``); each defines ``REGIONS``: a
-#: function returning ``{op: [Region, ...]}``
-FAMILIES = ("conv", "conv_transpose", "pool", "unpool", "upsample", "activations", "detection", "style", "filters",
-            "fft")
 
 
 @dataclass(frozen=True)
@@ -52,6 +48,10 @@ class Region:
 
 @lru_cache(maxsize=None)
 def _all_regions() -> dict[str, tuple[Region, ...]]:
+    """Every family's ``REGIONS()`` (``families/<family>/regions.py``: ``{op: [Region, ...]}``), in catalog
+    order (``catalog.FAMILIES``); a family without a regions module declares none."""
+    from .catalog import FAMILIES
+
     found: dict[str, tuple[Region, ...]] = {}
     for family in FAMILIES:
         try:

@@ -35,11 +35,8 @@ from hypothesis import strategies as st
 
 from convspec import accelerated, reference
 from convspec.conformance.catalog import BY_NAME
-from convspec.conformance.families.conv_transpose.strategies import (
-    conv_transpose_cases,
-    conv_transpose_output_shape,
-    conv_transpose_tolerance,
-)
+from convspec.conformance.families.conv_transpose.strategies import conv_transpose_cases
+from convspec.conformance.families.conv_transpose.tolerances import conv_transpose_output_shape, conv_transpose_tolerance
 from convspec.conformance.tolerance import compare
 from convspec.reference import windows
 from convspec.spec import conv as spec_conv

@@ -22,7 +22,8 @@ from hypothesis import given
 from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
-from convspec.conformance.families.fft.strategies import fft_cases, fft_tolerance
+from convspec.conformance.families.fft.strategies import fft_cases
+from convspec.conformance.families.fft.tolerances import fft_tolerance
 from convspec.conformance.tolerance import compare
 from convspec.spec import fft as spec
 

@@ -59,7 +59,7 @@ def test_nan_where_the_reference_is_finite_fails_and_matching_nan_passes():
 def test_sigmoid_bound_is_the_softmax_bound_of_the_pair_x_and_zero():
     """One derivation: sigmoid(x) = softmax([x, 0])[0], and sigmoid's bound at x is softmax's at [x, 0], first element."""
     from convspec.conformance.case import Case
-    from convspec.conformance.families.activations.strategies import sigmoid_tolerance, softmax_tolerance
+    from convspec.conformance.families.activations.tolerances import sigmoid_tolerance, softmax_tolerance
 
     rng = np.random.default_rng(14)
     for dtype in ("float16", "float32", "float64"):
@@ -73,7 +73,7 @@ def test_sigmoid_bound_is_the_softmax_bound_of_the_pair_x_and_zero():
 
 
 def test_softmax_counts_the_shift_error_only_where_the_shift_is_inexact():
-    from convspec.conformance.families.activations.strategies import softmax_terms
+    from convspec.conformance.families.activations.tolerances import softmax_terms
 
     assert softmax_terms(np.array([[1.0, 2.0, -7.0]]), -1, "float32") == 3 + 8  # integer shifts: exact
     assert softmax_terms(np.array([[-np.inf, 5.0, np.nan]]), -1, "float32") == 3 + 8  # non-finite entries: no shift

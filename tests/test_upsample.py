@@ -36,7 +36,8 @@ from hypothesis import strategies as st
 import convspec.spec.upsample as spec_upsample
 from convspec import accelerated, reference
 from convspec.conformance.case import Case
-from convspec.conformance.families.upsample.strategies import ROUNDING_BOUNDARIES, SCALE_FACTORS, upsample_tolerance
+from convspec.conformance.families.upsample.strategies import ROUNDING_BOUNDARIES, SCALE_FACTORS
+from convspec.conformance.families.upsample.tolerances import upsample_tolerance
 from convspec.conformance.tolerance import compare
 
 from upsample_helpers import (

@@ -17,7 +17,7 @@ from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.strategies import random_array
-from convspec.conformance.families.upsample.strategies import upsample_tolerance
+from convspec.conformance.families.upsample.tolerances import upsample_tolerance
 from convspec.conformance.tolerance import compare
 
 # the modules (``convspec.reference.upsample`` as an attribute is the function, exported by the package)

@@ -77,5 +77,3 @@ def dense_cases(draw):
     return Case("dense", {"x": x, "weight": weight, "bias": bias}, {}, kind)
 
 
-# re-exported: tests import these from here; the models live in tolerances.py
-from convspec.conformance.families.activations.tolerances import sigmoid_tolerance, softmax_terms, softmax_tolerance  # noqa: E402,F401

@@ -92,5 +92,3 @@ def conv_transpose_cases(draw, op: str = "conv_transpose", spatial_dims: int | N
     return Case(op, {"x": x, "weight": weight, "bias": bias}, {**params, "groups": groups}, kind)
 
 
-# re-exported: tests import these from here; the models live in tolerances.py
-from convspec.conformance.families.conv_transpose.tolerances import conv_transpose_output_shape, conv_transpose_tolerance  # noqa: E402,F401

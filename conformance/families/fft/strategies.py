@@ -33,5 +33,3 @@ def fft_cases(draw, op: str):
     return Case(op, {"x": x, "weight": weight}, params, kind)
 
 
-# re-exported: tests import these from here; the models live in tolerances.py
-from convspec.conformance.families.fft.tolerances import fft_tolerance  # noqa: E402,F401

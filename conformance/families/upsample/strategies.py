@@ -102,5 +102,3 @@ def upsample_cases(draw, op: str = "upsample", modes=MODES):
     return Case(op, {"x": x}, params, kind)
 
 
-# re-exported: tests import these from here; the models live in tolerances.py
-from convspec.conformance.families.upsample.tolerances import upsample_tolerance  # noqa: E402,F401
