@@ -17,6 +17,8 @@ that is not already a docstring of the spec or the reference:
 * ``PARAMETER_HELP``: ``{parameter: text}``, for parameters whose reference docstring has no Args entry (optional);
 * ``axis_values(op, case) -> dict``: the length formula's symbols at the case's first spatial axis, where
   the argument checker cannot give them (optional).
+* ``NOT_SUPPORTED``: ``{op: [(what, why), ...]}``, semantics other frameworks have that convspec refuses, and
+  why (the page's "Not supported, and why" section; optional).
 
 The renderers in ``docs/`` (``definitions.py``, ``formulas.py``, ``framework_names.py``, ``docs_pages.py``,
 ``docs_opsections.py``) look these up by family and hold no per-operation data. Example: ``family_docs("pool").PER_AXIS["avg_pool"]`` is
@@ -103,6 +105,11 @@ def shapes(op: str, family: str) -> str:
     if op not in table:
         raise KeyError(f"{op}: no SHAPES entry in conformance/families/{family}/docs.py")
     return table[op]
+
+
+def not_supported(op: str, family: str) -> list[tuple[str, str]]:
+    """The operation's ``(what, why)`` statements of semantics convspec refuses; [] where there are none."""
+    return list(getattr(family_docs(family), "NOT_SUPPORTED", {}).get(op, ()))
 
 
 def argument_checker(op: str, family: str) -> Callable | None:

@@ -116,6 +116,12 @@ def size_instance_markdown(op, case, output_shape) -> str:
     return ""
 
 
+def not_supported_markdown(op) -> str:
+    """The family docs' ``NOT_SUPPORTED`` statements of the operation, one bullet each; "" where it has none."""
+    items = family_docs.not_supported(op.name, op.family)
+    return "\n".join(f"- **{what}** {why}" for what, why in items) + "\n" if items else ""
+
+
 def backward_markdown(op) -> str:
     """Which reference VJP the operation has, and what it computes (its docstring's first sentence)."""
     vjp = getattr(reference, f"{op.name}_vjp", None)

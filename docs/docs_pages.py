@@ -297,7 +297,7 @@ def framework_aliases(op) -> list[str]:
 def search_tags(op) -> list[str]:
     """What the search index boosts for this page: its plain name ("Max pooling") and the frameworks' names."""
     head, colon, _ = op.summary.partition(":")
-    return ([head.strip()] if colon and len(head) <= 40 else []) + framework_aliases(op)
+    return ([head.strip()] if colon and len(head) <= 40 else []) + [a for a in framework_aliases(op) if docs_frameworks.taggable(a)]
 
 
 def regions_markdown(op) -> str:
@@ -332,6 +332,7 @@ def operation_page(op) -> str:
         "## Output size and counts\n", formulas_markdown(op),
         "## Conventions\n", conventions_markdown(op),
         "## NaN and infinity\n", docs_opsections.non_finite_markdown(op),
+        *(["## Not supported, and why\n", refused] if (refused := docs_opsections.not_supported_markdown(op)) else []),
         "## Backward\n", docs_opsections.backward_markdown(op),
         "## Parameters\n", f"From `inspect.signature(convspec.reference.{op.name})`; the accelerated function has the same signature.\n",
         parameter_table(op) + "\n",

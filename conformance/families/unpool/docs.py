@@ -36,6 +36,14 @@ PER_AXIS: dict[str, str] = {
     "first_unpool": "`j`, `o`, `s` and `L` are per axis",
 }
 
+# op -> [(what, why)]: semantics other frameworks have that convspec refuses (the page's "Not supported, and why")
+NOT_SUPPORTED: dict[str, list[tuple[str, str]]] = {
+    "max_unpool": [
+        ("Max-pool indices numbered over the whole tensor (ONNX `MaxPool`'s `Indices`, TensorFlow's `max_pool_with_argmax(include_batch_in_index=True)`).", "Not new semantics but a relabelling of convspec's index `i`, which is flat within each `(n, c)` plane (row-major over the unpadded spatial axes, as PyTorch's `max_pool` returns and `max_unpool` takes). ONNX numbers `n*C*H*W + c*H*W + i` (in general `(n*C + c)*P + i`, `P` the product of the spatial sizes); TensorFlow's NHWC argmax is `((n*H + h)*W + w)*C + c = (n*H*W + i)*C + c` with `include_batch_in_index=True` and `i*C + c` without. convspec keeps one numbering so that `max_unpool` can take it; convert with these formulas (the onnxruntime adapter subtracts `(n*C + c)*P`)."),
+        ("ONNX's column-major `storage_order=1`.", "Also a relabelling: the per-plane index with the spatial axes read in reverse order (2-D: `w*H + h` instead of convspec's `h*W + w`). convspec's indices are row-major only (PyTorch's, and ONNX's default `storage_order=0`); `np.ravel_multi_index(np.unravel_index(i, (H, W)), (H, W), order='F')` converts."),
+    ],
+}
+
 # op -> its parameters' names and defaults in PyTorch, ONNX, TF/Keras and JAX, and where they differ
 FRAMEWORK_NAMES: dict[str, Mapping] = {
     "max_unpool": Mapping(

@@ -20,12 +20,30 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
         ("nearest modes select a sample", r"y_{b,c,t} = x_{b,c,\mathrm{src}(t)}"),
         ("linear modes weigh the two neighbours of the coordinate s(t)", r"y_{b,c,t} = (1 - \lambda)\, x_{b,c,i_0} + \lambda\, x_{b,c,i_1}"),
         ("", r"i_0 = \lfloor s(t) \rfloor, \quad i_1 = \min(i_0 + 1, n - 1), \quad \lambda = s(t) - i_0"),
+        ("bicubic weighs four samples, indices clamped to the edge, with Keys' kernel W (coefficient a)",
+         r"y_{b,c,t} = \sum_{j = i_0 - 1}^{i_0 + 2} W\big(s(t) - j\big)\, x_{b,c,\min(\max(j, 0), n - 1)}"),
     ],
 }
 
 # what "per axis" means on each page with windows (shown under the definition)
 PER_AXIS: dict[str, str] = {
-    "upsample": "`t`, `src(t)`, `s(t)`, `i_0`, `i_1` and `λ` are per axis; the linear modes multiply the axes' weights",
+    "upsample": "`t`, `src(t)`, `s(t)`, `i_0`, `i_1`, `λ` and `j` are per axis; the linear modes and bicubic multiply the axes' weights",
+}
+
+# op -> [(what, why)]: semantics other frameworks have that convspec refuses (the page's "Not supported, and why")
+NOT_SUPPORTED: dict[str, list[tuple[str, str]]] = {
+    "upsample": [
+        ("Antialiasing (PyTorch's `antialias=True`, the default of `jax.image.resize`, `tf.image.resize(antialias=True)`).",
+         "When downsampling, these widen the linear or cubic kernel by `1 / scale` and renormalise it (a low-pass "
+         "filter whose shape depends on the scale), with each library's own edge rule. convspec's `upsample` samples "
+         "the interpolant at the output coordinates only; a filter before sampling is a separate, explicit operation "
+         "(`avg_pool`, or a `correlate` with the kernel you choose, then `upsample`), so every output stays a "
+         "stated sum of at most 2 or 4 samples per axis."),
+        ("Cubic interpolation on 1 or 3 spatial axes (`jax.image.resize(\"cubic\")` takes any rank).",
+         "`\"bicubic\"` is defined for 2-D images, as PyTorch's, ONNX's and TensorFlow's cubic modes are; the only "
+         "peer for other ranks, JAX, renormalises at the edges where convspec clamps, so no library could confirm "
+         "a 1-D or 3-D definition."),
+    ],
 }
 
 # op -> its parameters' names and defaults in PyTorch, ONNX, TF/Keras and JAX, and where they differ
@@ -36,10 +54,16 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
             "scale_factor": ("`scale_factor=None`", "input `scales`", "`UpSampling2D(size=(2, 2))` (integers only)", "— (give the output shape)"),
             "size": ("`size=None`", "input `sizes`", "`tf.image.resize(images, size)`", "`shape` (the whole output shape)"),
             "mode": (
-                "`mode=\"nearest\"`; also `\"nearest-exact\"`, `\"linear\"`, `\"bilinear\"`, `\"trilinear\"`",
-                "`mode=\"nearest\"` with `nearest_mode=\"round_prefer_floor\"`; `\"linear\"`",
-                "`UpSampling2D(interpolation=\"nearest\")`; `tf.image.resize(method=\"bilinear\")` by default",
-                "`method` (required): `\"nearest\"`, `\"linear\"`, ...",
+                "`mode=\"nearest\"`; also `\"nearest-exact\"`, `\"linear\"`, `\"bilinear\"`, `\"trilinear\"`, `\"bicubic\"`",
+                "`mode=\"nearest\"` with `nearest_mode=\"round_prefer_floor\"`; `\"linear\"`, `\"cubic\"`",
+                "`UpSampling2D(interpolation=\"nearest\")`; `tf.image.resize(method=\"bilinear\")` by default; `\"bicubic\"`",
+                "`method` (required): `\"nearest\"`, `\"linear\"`, `\"cubic\"`, ...",
+            ),
+            "cubic_coefficient": (
+                "— (`\"bicubic\"` is a = -0.75)",
+                "`cubic_coeff_a=-0.75` (with `exclude_outside=0`)",
+                "— (`\"bicubic\"` is a = -0.5)",
+                "— (`\"cubic\"` is a = -0.5)",
             ),
             "align_corners": (
                 "`align_corners=None` (False)",
@@ -55,6 +79,10 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
             "Antialiasing: off by default in PyTorch (`antialias=False`) and `tf.image.resize`; on by default in "
             "`jax.image.resize` (`antialias=True`), which changes linear downsampling.",
             "ONNX `Resize`'s default nearest rounds (`round_prefer_floor`) where PyTorch's `\"nearest\"` floors.",
+            "Cubic: PyTorch's `\"bicubic\"` and ONNX `\"cubic\"` (`exclude_outside=0`) read the edge sample for a tap "
+            "past the border, as convspec; `jax.image.resize(\"cubic\")` and `tf.image.resize(\"bicubic\")` drop such "
+            "taps and renormalise the rest (`exclude_outside=1`), so outputs near an edge differ. PyTorch's half-pixel "
+            "cubic coordinate is not clamped at 0 (its linear one is).",
         ),
     ),
 }
@@ -82,6 +110,8 @@ def formulas(op: str) -> list[Formula]:
         Formula('"nearest_exact" source', r"\mathrm{src}(t)", upsample.nearest_exact_source),
         Formula("Linear modes, align_corners=False (half pixel)", "s(t)", upsample.half_pixel_source),
         Formula("Linear modes, align_corners=True", "s(t)", upsample.align_corners_source),
+        Formula("Bicubic, align_corners=False (half pixel, not clamped)", "s(t)", upsample.cubic_half_pixel_source),
+        Formula("Keys' cubic convolution kernel (bicubic; a = cubic_coefficient)", "W(d)", upsample.cubic_kernel),
         Formula("Multiply-adds, bilinear", "M", upsample.upsample_multiply_adds),
         Formula("Parameters", "P", upsample.upsample_parameter_count),
     ]
