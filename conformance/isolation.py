@@ -36,6 +36,7 @@ import dataclasses
 import faulthandler
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import tempfile
@@ -53,6 +54,8 @@ from .targets import Target
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
 DEFAULT_TIMEOUT = 30.0
+#: seconds between the parent's looks at its workers' progress (the bar's updates; results wake it at once)
+PROGRESS_INTERVAL = 0.1
 #: how much of a faulting worker's output the report keeps: lines, and characters at most
 OUTPUT_LINES = 12
 OUTPUT_TAIL = 2000
@@ -80,9 +83,10 @@ class _Task:
     process: multiprocessing.Process | None = None
     connection: object = None
     output: object = None  # the worker's stdout/stderr file (opened by the parent, read after a fault)
+    beacon: "_Beacon | None" = None  # where the worker announces each case (read by the parent)
     started: float = 0.0
     last_beat: float = 0.0  # when the current example began
-    case: Case | None = None  # the example now running (the last one announced)
+    case: Case | None = None  # the example now running (the last one announced; read from the beacon after a fault)
     tick: Callable[[], None] | None = None  # the progress bar's callback
     examples: int = 0  # supported examples the worker reported as begun
     result: OperationResult | None = None
@@ -187,6 +191,8 @@ def run_isolated(
             report.state = f"interrupted ({stop.signal})"
         else:
             report.state = "complete"
+    for task in tasks:
+        _reap(task)
     _publish(report, tasks, on_result)
     return report
 
@@ -209,10 +215,12 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
     task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
     if plan.source is not None and not fork_safe():
         context = _fork_server()
-        arguments = (send, plan, task.operation.name, task.grad, task.output.name, None)
+        task.beacon = _Beacon(context)
+        arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, None)
     else:
         context = multiprocessing.get_context("fork")
-        arguments = (send, plan, task.operation.name, task.grad, task.output.name, target)
+        task.beacon = _Beacon(context)
+        arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, target)
     task.process = context.Process(target=_worker, args=arguments, daemon=True)
     if arguments[-1] is not None:  # a fork of this process: let it inherit what hypothesis would compute in it
         prime_hypothesis()
@@ -258,27 +266,30 @@ def _fork_server():
 
 
 def _wait_for_news(running: list[_Task], timeout: float) -> None:
-    """Sleep until a worker sends something, exits, or the nearest deadline passes (at most half a second)."""
+    """Sleep until a worker sends its result, exits, or the nearest deadline or the next progress update
+    (:data:`PROGRESS_INTERVAL`) is due."""
     if not running:
         return
     now = time.monotonic()
+    for task in running:
+        task.last_beat = max(task.last_beat, task.beacon.began())
     nearest = min(t.last_beat + timeout for t in running) - now
     objects = [t.connection for t in running] + [t.process.sentinel for t in running]
-    wait(objects, timeout=max(0.0, min(0.5, nearest)))
+    wait(objects, timeout=max(0.0, min(PROGRESS_INTERVAL, nearest)))
 
 
 def _collect(task: _Task, timeout: float) -> bool:
     """Read what the worker sent; decide its result if it ended or ran out of time. True when finished."""
+    examples = task.beacon.examples()
+    if task.tick is not None:
+        for _ in range(examples - task.examples):
+            task.tick()
+    task.examples = examples
+    task.last_beat = max(task.last_beat, task.beacon.began())
     try:
         while task.connection.poll():
             kind, *payload = task.connection.recv()
-            if kind == "case":
-                task.case, task.last_beat = payload[0], time.monotonic()
-            elif kind == "example":
-                task.examples += 1
-                if task.tick is not None:
-                    task.tick()
-            elif kind == "result":
+            if kind == "result":
                 task.result = payload[0]
             elif kind == "internal":
                 task.result = OperationResult(task.operation.name, "internal error", detail=payload[0])
@@ -287,9 +298,8 @@ def _collect(task: _Task, timeout: float) -> bool:
     except Exception as error:  # a message that does not unpickle: convspec's fault
         task.result = OperationResult(task.operation.name, "internal error",
                                       detail=f"a message from the worker could not be read: {error!r}")
-    if task.result is not None:
-        task.process.join(5)
-        _kill(task)
+    if task.result is not None:  # the worker is exiting: reaped at the end (_reap), not waited for here
+        _close(task)
         return True
     if not task.process.is_alive():
         task.process.join()
@@ -297,7 +307,8 @@ def _collect(task: _Task, timeout: float) -> bool:
         _close(task)
         return True
     if time.monotonic() - task.last_beat > timeout:
-        _kill(task)
+        task.process.kill()  # first, then read its case: it cannot announce another meanwhile
+        task.process.join(5)
         task.result = _fault(task, "timed out", f"timed out after {timeout:g} s")
         _close(task)
         return True
@@ -320,6 +331,8 @@ def _crashed(task: _Task) -> OperationResult:
 def _fault(task: _Task, status: str, what: str) -> OperationResult:
     """The result of a worker that died or hung: the announced case, if any, is the one that did it."""
     output = _output_tail(task)
+    task.case = task.beacon.case()
+    task.examples = task.beacon.examples()
     detail = what if task.case is None else f"{what} on {task.case.describe()}"
     if task.case is None:
         detail += " (before the first case was drawn)"
@@ -357,8 +370,15 @@ def _kill(task: _Task) -> None:
     _close(task)
 
 
+def _reap(task: _Task) -> None:
+    """Wait for a worker that sent its result to exit (it has, by now, almost always); kill it if it lingers."""
+    if task.process is not None:
+        task.process.join(5)
+        _kill(task)
+
+
 def _close(task: _Task) -> None:
-    for resource in (task.connection, task.output):
+    for resource in (task.connection, task.output, task.beacon):
         try:
             if resource is not None:
                 resource.close()
@@ -423,8 +443,10 @@ def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> Operation
     return run_operation(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
 
 
-def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, target: Target | None) -> None:
-    """In the worker process: run one search, announcing each case first, and send the result back."""
+def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "_Beacon",
+            target: Target | None) -> None:
+    """In the worker process: run one search, announcing each case first (:class:`_Beacon`), and send the
+    result back."""
     # Ctrl-C, or a SIGTERM sent to the whole process group, is the parent's to handle: it kills its
     # workers itself (SIGKILL) and reports them as interrupted, not as crashed
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -450,7 +472,8 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, target: T
             target = load_target(*plan.source)
         if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
             sys.modules["torch"].set_num_threads(1)
-        result = _search(plan, op, grad, _announcing(target, lambda case: send("case", case)), lambda: send("example"))
+        beacon.open()
+        result = _search(plan, op, grad, _announcing(target, beacon.announce), beacon.count)
         send("result", _portable(result))
     except SystemExit as error:  # sys.exit where check_case cannot see it (a strategy, a target's module code)
         send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({error.code!r})"))
@@ -464,6 +487,60 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, target: T
             pass
         connection.close()
         os._exit(0)  # no atexit handlers, no finalizers inherited from the parent
+
+
+class _Beacon:
+    """Where a worker announces each case, without a message per example.
+
+    The worker writes the pickled case (an 8-byte length, then the bytes) at the start of a file the parent
+    created, and in shared memory the time the example began and the count of examples begun; it does so
+    before it calls any user code. The parent reads the time and the count when it looks (the timeout and
+    the progress bar) and the case only after a crash or a timeout, so a quick example costs one write
+    and wakes nobody (a pipe message per case and per example made the parent wake, unpickle and redraw
+    twice an example)."""
+
+    def __init__(self, context):
+        self._file = tempfile.NamedTemporaryFile(prefix="convspec-case-", suffix=".pickle")
+        self.path = self._file.name
+        self.shared = context.RawArray("d", 2)  # [when the current example began (time.monotonic), examples]
+        self.shared[0] = time.monotonic()
+        self._fd: int | None = None
+
+    def __getstate__(self):  # for a fork server's worker: the path and the shared memory, not the parent's file
+        return {"path": self.path, "shared": self.shared, "_file": None, "_fd": None}
+
+    # the worker's side
+    def open(self) -> None:
+        self._fd = os.open(self.path, os.O_WRONLY)
+
+    def announce(self, case: Case) -> None:
+        data = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
+        os.pwrite(self._fd, len(data).to_bytes(8, "little") + data, 0)
+        self.shared[0] = time.monotonic()
+
+    def count(self) -> None:
+        self.shared[1] += 1
+
+    # the parent's side
+    def began(self) -> float:
+        return self.shared[0]
+
+    def examples(self) -> int:
+        return int(self.shared[1])
+
+    def case(self) -> Case | None:
+        """The last case announced (None before the first, or if it cannot be read back)."""
+        try:
+            with open(self.path, "rb") as handle:
+                size = int.from_bytes(handle.read(8), "little")
+                data = handle.read(size)
+            return pickle.loads(data) if size and len(data) == size else None
+        except Exception:  # noqa: BLE001 - a half-written or unreadable record: the case is not known
+            return None
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
 
 def _announcing(target: Target, announce: Callable[[Case], None]) -> Target:
