@@ -286,6 +286,9 @@ DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
         ("linear", (2, 2, 5), {"scale_factor": 1.1}),
         ("bilinear", (1, 2, 3, 4), {"size": (5, 7), "align_corners": True}),
         ("trilinear", (1, 1, 3, 2, 4), {"scale_factor": (2, 1.5, 0.75)}),
+        ("bicubic", (1, 2, 3, 4), {"size": (7, 5)}),  # torch's native kernel (a = -0.75)
+        ("bicubic", (2, 1, 4, 3), {"scale_factor": (1.5, 0.7), "cubic_coefficient": -0.5}),  # the 4-tap sum
+        ("bicubic", (1, 1, 3, 3), {"size": (5, 2), "align_corners": True, "cubic_coefficient": -1.0}),
     ],
 )
 def test_dtypes(dtype, mode, shape, params):
@@ -316,6 +319,8 @@ def test_dtypes(dtype, mode, shape, params):
         ("bilinear", (1, 2, 3, 3), {"scale_factor": (1.5, 0.75), "align_corners": False}),
         ("bilinear", (1, 1, 2, 3), {"size": (4, 5), "align_corners": True}),
         ("trilinear", (1, 1, 2, 2, 3), {"scale_factor": 1.5}),
+        ("bicubic", (1, 2, 3, 4), {"size": (5, 6), "align_corners": False}),
+        ("bicubic", (1, 1, 3, 2), {"scale_factor": 1.5, "align_corners": True, "cubic_coefficient": -0.5}),
     ],
 )
 def test_autograd(mode, shape, params):
@@ -523,3 +528,22 @@ def test_worked_examples(example):
         assert y.shape == example.expected.shape and y.dtype == x.dtype, what
         comparison = compare(example.expected, y, OP.tolerance(case))
         assert comparison.passed, f"{implementation}: {what}: {comparison.describe()}"
+
+
+def test_bicubic_tolerance_tells_coefficients_and_edge_rules_apart():
+    """The bicubic model passes torch's float32 bicubic (a = -0.75) and rejects a = -0.5's answer for the same
+    call, and the renormalised edge (jax/TF) of the hand-worked row [0, 0, 0, 256] (56.67 where convspec has 52)."""
+    rng = np.random.default_rng(11)
+    x = rng.uniform(-4, 4, size=(1, 2, 4, 5)).astype(np.float32)
+    params = {"size": (7, 9), "mode": "bicubic", "align_corners": False}
+    torch_out = F.interpolate(torch.from_numpy(x), size=(7, 9), mode="bicubic", align_corners=False).numpy()
+    model = upsample_tolerance(Case("upsample", {"x": x}, params, "floats"))
+    assert compare(reference.upsample(x, **params), torch_out, model).passed
+    other = {**params, "cubic_coefficient": -0.5}
+    assert not compare(reference.upsample(x, **other), torch_out,
+                       upsample_tolerance(Case("upsample", {"x": x}, other, "floats"))).passed
+    row = np.array([[[[0.0, 0.0, 0.0, 256.0]]]], dtype=np.float32)
+    edge = {"size": (1, 8), "mode": "bicubic", "cubic_coefficient": -0.5}
+    renormalised = np.array([[[[0, 0, 0, -6, -18, 256 * 29 / 131, 256 * 111 / 137, 256 * 111 / 102]]]], np.float32)
+    assert not compare(reference.upsample(row, **edge), renormalised,
+                       upsample_tolerance(Case("upsample", {"x": row}, edge, "integers"))).passed
