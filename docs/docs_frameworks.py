@@ -81,6 +81,16 @@ def expand(name: str) -> list[str]:
     return [head] + [head[: at.start()] + v + head[at.end():] for v in variants]
 
 
+def taggable(name: str) -> bool:
+    """Whether an operation page may boost ``name`` in the search index (its front-matter tags).
+
+    Not a name whose axis count sits inside it (``Conv2DTranspose``, ``tf.nn.conv2d_transpose``): the
+    search matches a word's prefix and a tag outweighs any text, so such a tag on ``conv_transpose`` would
+    rank it above ``correlate`` in a search for ``Conv2d``. The page's text still holds the name.
+    """
+    return re.search(r"\d[dD][A-Za-z_]", name.split(".")[-1]) is None
+
+
 def names_in_cell(cell: str, framework: str) -> list[tuple[str, str]]:
     """The (name, library) pairs of one cell of an "operation" row; see the module docstring."""
     found = []

@@ -105,15 +105,24 @@ def test_the_search_index_finds_the_framework_names(site):
     expected = {  # query -> the operation page whose tags hold it (tags outrank text by far)
         "MaxPool2d": "operations/max_pool/",
         "Conv2d": "operations/correlate/",
-        "conv2d_transpose": "operations/conv_transpose/",
         "MaxPooling2D": "operations/max_pool/",
         "NonMaxSuppression": "operations/nms/",
+        "conv2d_transpose": None,  # a word of the conv_transpose page, not a tag (docs_frameworks.taggable)
     }
     for query, page in expected.items():
         tagged = [d["location"] for d in index["docs"] if query.lower() in words(" ".join(d.get("tags", [])))]
-        assert page in tagged, f"search {query!r}: no tag of {page} holds it (tagged: {sorted(set(tagged))[:5]})"
         in_text = {d["location"].split("#")[0] for d in index["docs"] if query.lower() in words(d["title"] + " " + d["text"])}
+        if page:
+            assert page in tagged, f"search {query!r}: no tag of {page} holds it (tagged: {sorted(set(tagged))[:5]})"
         assert "frameworks/" in in_text, f"search {query!r}: the framework index does not have it as a word"
+    assert "operations/conv_transpose/" in {d["location"].split("#")[0] for d in index["docs"]
+                                            if "conv2d_transpose" in words(d["text"])}
+    # a tag that begins with another operation's name would outrank it: Conv2d must reach only correlate's tags
+    for d in index["docs"]:
+        if d["location"].startswith("operations/") and "#" not in d["location"]:
+            for tag in d.get("tags", []):
+                if any(w.startswith("conv2d") for w in words(tag)):
+                    assert d["location"] == "operations/correlate/", (d["location"], tag)
     assert not any(d.get("tags") for d in index["docs"] if d["location"].startswith("frameworks/")), \
         "the index must not outrank the operation pages (no tags)"
 
