@@ -35,6 +35,10 @@ def sigmoid(x):
     # (float64) and the result becomes 0 where sigmoid(x) is still a positive (subnormal) number.
     # Below _EXP_TAIL, sigmoid(x) = exp(x) / (1 + exp(x)) is exp(x) to within a rounding (exp(x) < 2^-57);
     # the minimum keeps exp finite in the branch torch.where discards (no inf * 0 = NaN in its gradient).
+    # One read-only pass finds whether any element is that far out (or NaN, which amin propagates); the
+    # common case is then torch.sigmoid alone instead of four passes.
+    if x.numel() == 0 or bool(torch.amin(x) >= _EXP_TAIL):
+        return torch.sigmoid(x)
     tail = torch.exp(torch.clamp(x, max=_EXP_TAIL))
     return torch.where(x < _EXP_TAIL, tail, torch.sigmoid(x))
 
