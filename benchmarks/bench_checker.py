@@ -1,0 +1,122 @@
+"""How fast the conformance checker runs: examples per second of the default ``convspec check accelerated``.
+
+Run ``python benchmarks/bench_checker.py`` (about a minute on 2 CPU cores) or ``--quick`` (one run of
+each). ``--device cuda`` checks on the GPU (as ``benchmarks/gpu.sh`` passes it to every script); ``--runs N``
+repeats the full check N times (default 3, ``--quick`` 1); ``--jobs N`` is passed on to ``convspec check``.
+
+What is measured
+----------------
+Unlike the other scripts this one prints absolute numbers, not ratios: the checker has no native
+counterpart. Each run is a fresh process, exactly what a user types:
+
+* **start-up**: the wall time of ``convspec check accelerated --ops flatten --examples 1``: importing
+  convspec and torch, loading the target, the warm-up, one worker and the report; what every run pays
+  before its examples (the best of the runs: the machine's load only adds to it);
+* **the default check**: ``convspec check accelerated`` (every operation, 100 examples each plus the
+  named regions' cases, seed 0, one worker process per core) with ``--report`` to count the examples
+  checked; per run the wall time, the examples per second of wall time, the examples per second past
+  the start-up (examples / (wall - start-up)), and the CPU seconds of the command and its workers (user
+  + system: what the work costs, whatever else the machine runs at the time).
+
+Worked example: 3,111 examples in 6.2 s of wall time with a 1.9 s start-up print 502 examples/s overall
+and 3,111 / 4.3 = 723 examples/s past the start-up.
+
+How to read it
+--------------
+The issue's target is >= 1,000 examples/s for the default check on 2 cores, start-up < 1 s. The wall
+time depends on what else the machine runs (a shared machine: compare the CPU seconds too, and the load
+average printed with each run); the median run is the one to quote.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATE = 1000.0  # examples per second (issue 18)
+TARGET_STARTUP = 1.0  # seconds
+
+
+def convspec_command() -> list[str]:
+    """``convspec`` as this Python runs it (the venv's console script calls the same ``main``)."""
+    return [sys.executable, "-m", "convspec.conformance.cli"]
+
+
+def timed(arguments: list[str]) -> tuple[float, float, int]:
+    """Run ``convspec`` with ``arguments``; (wall seconds, CPU seconds of it and its workers, exit status)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    completed = subprocess.run(convspec_command() + arguments, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if completed.returncode not in (0, 1):  # 1: the target failed an operation; still a timing
+        sys.exit(f"bench_checker: convspec {' '.join(arguments)} exited {completed.returncode}:\n"
+                 f"{completed.stderr[-2000:]}")
+    return wall, cpu, completed.returncode
+
+
+def load() -> str:
+    try:
+        return "load %.1f" % os.getloadavg()[0]
+    except OSError:
+        return "load ?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one run of each")
+    parser.add_argument("--runs", type=int, help="full checks to time (default 3, --quick 1)")
+    parser.add_argument("--device", default=None, help="passed to convspec check (cpu or cuda)")
+    parser.add_argument("--jobs", type=int, help="passed to convspec check (default: one worker per core)")
+    args, _ = parser.parse_known_args(argv)  # the ratio scripts' --threads/--block-ms do not apply here
+    runs = args.runs or (1 if args.quick else 3)
+    if runs < 1:
+        parser.error(f"--runs must be a positive integer, got {runs}")
+    common = ["check", "accelerated"] + (["--device", args.device] if args.device else []) + (
+        ["--jobs", str(args.jobs)] if args.jobs else [])
+
+    print(f"convspec check speed: {' '.join(['convspec'] + common)}, {runs} run(s), "
+          f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} core(s)")
+    startups = []
+    for _ in range(runs):
+        wall, cpu, _status = timed(common + ["--ops", "flatten", "--examples", "1"])
+        startups.append(wall)
+        print(f"  start-up  {wall:6.2f} s wall  {cpu:6.2f} CPU-s  ({load()})")
+    startup = min(startups)
+
+    rates = []
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        for index in range(runs):
+            wall, cpu, status = timed(common + ["--report", str(report)])
+            examples = sum(op["examples"] for op in json.loads(report.read_text())["operations"])
+            overall = examples / wall
+            past = examples / max(wall - startup, 1e-9)
+            rates.append((overall, past, wall, cpu, examples))
+            print(f"  check {index + 1}   {wall:6.2f} s wall  {cpu:6.2f} CPU-s  {examples} examples  "
+                  f"{overall:6.0f} examples/s  ({past:.0f}/s past the start-up; {load()}"
+                  f"{'; the target FAILED an operation' if status else ''})")
+    overall, past, wall, cpu, examples = sorted(rates)[len(rates) // 2]
+    print(f"median: {overall:.0f} examples/s overall ({examples} examples in {wall:.2f} s, {cpu:.2f} CPU-s), "
+          f"{past:.0f}/s past the start-up; start-up {startup:.2f} s")
+    print(f"targets: >= {TARGET_RATE:.0f} examples/s: {'met' if overall >= TARGET_RATE else 'NOT met'} overall, "
+          f"{'met' if past >= TARGET_RATE else 'NOT met'} past the start-up; start-up < {TARGET_STARTUP:g} s: "
+          f"{'met' if startup < TARGET_STARTUP else 'NOT met'}")
+    if len(rates) > 1:
+        spread = max(r[2] for r in rates) - min(r[2] for r in rates)
+        print(f"wall-time spread over the runs: {spread:.2f} s (the machine's load)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
