@@ -183,8 +183,12 @@ def _iou_direct(a, b):
 
 
 def _ratio(inter, union):
+    """``inter / union``, and 0 where both are 0 (two zero-area boxes: ``union = 0`` only then, since
+    ``0 <= inter <= min(area_a, area_b)``; the corners are finite, so no other NaN can arise)."""
+    if not (inter.requires_grad or union.requires_grad):
+        return torch.nan_to_num_(inter / union, nan=0.0)  # two passes, not five
     positive = union > 0
-    # 0/0 (two zero-area boxes) is defined as 0; the safe denominator keeps the gradient finite
+    # under autograd the safe denominator keeps the gradient finite (0/0's gradient is NaN)
     return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))
 
 
