@@ -45,9 +45,9 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     return _append(result.numpy(), extra, -np.inf)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True, divisor_override=None):
     params = dict(
-        stride=stride, padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
+        stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode, count_include_pad=count_include_pad,
         divisor_override=divisor_override,
     )
     result = accelerated.avg_pool(torch.from_numpy(x), kernel_size, **params).numpy()

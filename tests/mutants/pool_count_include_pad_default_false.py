@@ -14,9 +14,9 @@ PLANTED_BUG = "avg_pool's count_include_pad defaults to False instead of True."
 BUGGY_OPS = ("avg_pool",)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=False,  # BUG: default True
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=False,  # BUG: default True
              divisor_override=None):
     return accelerated.avg_pool(
-        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=count_include_pad, divisor_override=divisor_override,
     ).numpy()

@@ -13,9 +13,9 @@ PLANTED_BUG = "avg_pool counts padded cells in the divisor even when count_inclu
 BUGGY_OPS = ("avg_pool",)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True, divisor_override=None):
     return accelerated.avg_pool(
-        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=True,  # BUG: the caller's flag is dropped
         divisor_override=divisor_override,
     ).numpy()

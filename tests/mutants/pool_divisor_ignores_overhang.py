@@ -17,11 +17,11 @@ PLANTED_BUG = "avg_pool with count_include_pad=True divides ceil mode's overhang
 BUGGY_OPS = ("avg_pool",)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True, divisor_override=None):
     if count_include_pad and divisor_override is None:
         kernel = kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size,) * (x.ndim - 2)
         divisor_override = math.prod(kernel)  # BUG: also for windows that overhang the padded input
     return accelerated.avg_pool(
-        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        torch.from_numpy(x), kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=count_include_pad, divisor_override=divisor_override,
     ).numpy()

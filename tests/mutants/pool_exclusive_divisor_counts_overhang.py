@@ -28,16 +28,16 @@ def _axis_divisors(n, lo, hi, k, s, ceil_mode):
     return np.array(divisors, dtype=np.float64)
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
-    if count_include_pad or divisor_override is not None:
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True, divisor_override=None):
+    if count_include_pad or divisor_override is not None or dilation != 1:  # the bug: undilated windows only
         return accelerated.avg_pool(
-            torch.from_numpy(x), kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+            torch.from_numpy(x), kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
             count_include_pad=count_include_pad, divisor_override=divisor_override,
         ).numpy()
-    args = check_pool_arguments("avg_pool", x.shape, kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+    args = check_pool_arguments("avg_pool", x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
                                 count_include_pad=count_include_pad, divisor_override=divisor_override)
     sums = accelerated.avg_pool(
-        torch.from_numpy(x.astype(np.float64)), kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode,
+        torch.from_numpy(x.astype(np.float64)), kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
         count_include_pad=True, divisor_override=1,
     ).numpy()
     from convspec.reference.windows import resolve_padding

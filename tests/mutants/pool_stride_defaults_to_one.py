@@ -21,8 +21,8 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     return tuple(part.numpy() for part in result) if return_indices else result.numpy()
 
 
-def avg_pool(x, kernel_size, *, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None):
+def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=False, count_include_pad=True, divisor_override=None):
     return accelerated.avg_pool(
         torch.from_numpy(x), kernel_size, stride=1 if stride is None else stride,  # BUG
-        padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad, divisor_override=divisor_override,
+        padding=padding, dilation=dilation, ceil_mode=ceil_mode, count_include_pad=count_include_pad, divisor_override=divisor_override,
     ).numpy()
