@@ -19,9 +19,9 @@ which element was chosen, unless a region is about ties or zeros.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import zlib
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -81,20 +81,45 @@ def regions_containing(op: str, case: Case) -> list[str]:
 
 
 class Coverage:
-    """Counts, per region of one operation, the checked cases that lie in it."""
+    """Counts, per region of one operation, the checked cases that lie in it.
+
+    ``counts`` is kept up to date in place (region name -> cases, in the regions' order), so a reader may
+    hold it while cases come in; :meth:`as_dict` is a copy."""
 
     def __init__(self, op: str):
         self.op = op
         self.regions = regions_of(op)
-        self.counts: Counter = Counter({region.name: 0 for region in self.regions})
+        self.counts: dict[str, int] = {region.name: 0 for region in self.regions}
+        self._tests = [(region.name, region.contains) for region in self.regions]
 
     def count(self, case: Case) -> None:
-        for region in self.regions:
-            if region.contains(case):
-                self.counts[region.name] += 1
+        counts = self.counts
+        for name, contains in self._tests:
+            if contains(case):
+                counts[name] += 1
 
     def as_dict(self) -> dict[str, int]:
-        return {region.name: self.counts[region.name] for region in self.regions}
+        return dict(self.counts)
+
+
+def per_case(function: Callable[[Case], object]) -> Callable[[Case], object]:
+    """``function(case)`` remembered for the case last asked about (the same object), and recomputed for any other.
+
+    Coverage asks every region of an operation about one case in turn, and many regions' predicates derive
+    the same facts from it (the geometry of its windows, whether it holds a NaN): decorated, such a helper
+    computes them once per case. A case is not modified once drawn (the target is given copies), so the
+    answer for the same object is the same; a call that raises is not remembered. The answer is shared:
+    the callers must not modify it. Example: ``has_nonfinite`` below; ``geometry`` in the families' regions."""
+    last: list = [None, None]  # the case (held, so its identity cannot be reused) and its answer
+
+    @functools.wraps(function)
+    def remembered(case):
+        if last[0] is not case:
+            answer = function(case)
+            last[0], last[1] = case, answer
+        return last[1]
+
+    return remembered
 
 
 # --------------------------------------------------------------------------- building explicit cases
@@ -150,6 +175,7 @@ def per_axis(value, rank: int) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
 
 
+@per_case
 def has_nonfinite(case: Case) -> bool:
     return any(a is not None and a.dtype.kind == "f" and not np.all(np.isfinite(a)) for a in case.arrays())
 

@@ -644,14 +644,13 @@ def _counting_coverage(target: Target, op: str, result: OperationResult) -> Targ
     """The target with ``op``'s ``SUPPORTS`` predicate wrapped to count, in ``result.coverage``, the
     regions of every case the target supports (the runner asks before it checks a case)."""
     coverage = Coverage(op)
-    result.coverage = coverage.as_dict()
+    result.coverage = coverage.counts  # counted in place, case by case
     own = target.supports.get(op)
 
     def predicate(case: Case):
         verdict = True if own is None else own(case)
         if verdict is True:
             coverage.count(case)
-            result.coverage = coverage.as_dict()
         return verdict
 
     return dataclasses.replace(target, supports={**target.supports, op: predicate})

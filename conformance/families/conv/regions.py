@@ -14,6 +14,7 @@ from convspec.spec.conv import resolve_padding
 from convspec.spec.conventions import normalize_padding
 
 from convspec.conformance.case import Case
+from convspec.conformance.regions import per_case
 from convspec.conformance.regions import (
     is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, general_floats, has_nonfinite, per_axis, rng_for, with_nonfinite,
@@ -46,6 +47,7 @@ def conv_case(op: str, tag: str, size, kernel, params: dict, *, batch: int = 1, 
     return Case(op, inputs, dict(params), data_kind(*inputs.values()))
 
 
+@per_case  # computed once per case, however many regions ask
 def geometry(case: Case) -> dict:
     """Per axis: input size, kernel, stride, dilation and the resolved (lo, hi) padding."""
     x = case.inputs["x"]

@@ -16,6 +16,7 @@ from convspec.spec.conv_transpose import resolve_crop
 from convspec.spec.conventions import normalize_padding
 
 from convspec.conformance.case import Case
+from convspec.conformance.regions import per_case
 from convspec.conformance.regions import (
     is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, general_floats, has_nonfinite, per_axis, rng_for, with_nonfinite,
@@ -40,6 +41,7 @@ def conv_transpose_case(tag: str, size, kernel, params: dict, *, batch: int = 1,
     return Case(OP, inputs, dict(params), data_kind(*inputs.values()))
 
 
+@per_case  # computed once per case, however many regions ask
 def geometry(case: Case) -> dict:
     """Per axis: input size, kernel, stride, dilation, output padding and the resolved (lo, hi, extra) crop."""
     x, weight = case.inputs["x"], case.inputs["weight"]

@@ -17,6 +17,7 @@ import numpy as np
 from convspec.spec.pool import check_pool_arguments, pool_output_size, pool_padding
 
 from convspec.conformance.case import Case
+from convspec.conformance.regions import per_case
 from convspec.conformance.regions import (
     is_per_axis_unequal, is_per_side_unequal,
     Region, data_kind, distinct_integers, distinct_values, general_floats, has_nonfinite, rng_for, with_nonfinite,
@@ -41,6 +42,7 @@ def pool_case(op: str, tag: str, size, params: dict, *, batch: int = 1, channels
 # --------------------------------------------------------------------------- predicates
 
 
+@per_case  # computed once per case, however many regions ask
 def geometry(case: Case) -> list[dict]:
     """Per axis: input length, kernel, stride, dilation, resolved (lo, hi) padding and window count."""
     args = check_pool_arguments(case.op, case.inputs["x"].shape, **case.params)

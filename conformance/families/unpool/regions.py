@@ -16,6 +16,7 @@ import numpy as np
 from convspec.spec.unpool import check_unpool_arguments, unpool_default_length, unpool_output_size
 
 from convspec.conformance.case import Case
+from convspec.conformance.regions import per_case
 from convspec.conformance.regions import (
     Region, data_kind, distinct_integers, distinct_values, general_floats, has_nonfinite, rng_for,
     with_nonfinite,
@@ -57,6 +58,7 @@ def unpool_case(op: str, tag: str, size, params: dict, *, batch: int = 1, channe
 # --------------------------------------------------------------------------- predicates
 
 
+@per_case  # computed once per case, however many regions ask
 def geometry(case: Case) -> list[dict]:
     """Per axis: pooled length, kernel, stride, the pooling's (lo, hi) padding, output and default lengths."""
     x = case.inputs["x"]
