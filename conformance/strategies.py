@@ -12,6 +12,8 @@ dtype and data kind drawn here; with none, the draws are the unconstrained ones.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -74,3 +76,28 @@ def data_settings(draw):
     kind = draw(st.sampled_from(allowed("data", DATA_KINDS)))
     seed = draw(st.integers(0, 2**32 - 1))
     return dtype, kind, np.random.default_rng(seed)
+
+
+def _built_once(composite):
+    """``composite(*args)`` returning one strategy object per ``args`` instead of a new one per call.
+
+    A family strategy calls ``draw(data_settings())`` once a case; each new strategy object is validated
+    and unwrapped by hypothesis before its first draw (about a tenth of the drawing time). The body still
+    runs at every draw (so :func:`.draws.allowed` reads the limits active then), and the object is the
+    one the call would build (same definition, same label): the draws are unchanged."""
+    built: dict = {}
+
+    @functools.wraps(composite)
+    def once(*args, **kwargs):
+        if kwargs:  # not the families' calls: built afresh, as before
+            return composite(*args, **kwargs)
+        strategy = built.get(args)
+        if strategy is None:
+            strategy = built[args] = composite(*args)
+        return strategy
+
+    return once
+
+
+spatial_config = _built_once(spatial_config)
+data_settings = _built_once(data_settings)
