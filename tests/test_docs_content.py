@@ -128,11 +128,13 @@ def test_pooling_windows_are_bounded_by_the_kernel(site):
 
     max_pool = " ".join(latex for _, latex in definitions.definition_for("max_pool"))
     assert r"T(o) = \{ t : 0 \le t < k" in max_pool
-    divisor = dict(definitions.definition_for("avg_pool"))["the divisor"]
-    assert divisor.count(r"\#\{ t : 0 \le t < k") == 2, divisor
+    avg_pool = dict(definitions.definition_for("avg_pool"))
+    assert avg_pool["the taps on the padded input"].startswith(r"\hat{T}(o) = \{ t : 0 \le t < k,")
+    assert avg_pool["the taps on the input"].startswith(r"T(o) = \{ t : 0 \le t < k,")
+    assert r"|\hat{T}(o)|" in avg_pool["the divisor: a count of taps"] and "|T(o)|" in avg_pool["the divisor: a count of taps"]
     pages = operation_pages(site)
     assert "T(o)={t:0≤t<k," in math_text(pages["max_pool"])
-    assert math_text(pages["avg_pool"]).count("#{t:0≤t<k,") == 2
+    assert math_text(pages["avg_pool"]).count("(o)={t:0≤t<k,") == 2
 
 
 # ---- 4. no formula or rule printed garbled ---------------------------------------------------------

@@ -51,7 +51,9 @@ DEFINITIONS: dict[str, list[tuple[str, str]]] = {
     ],
     "avg_pool": [
         ("padding adds nothing to the sum", r"y_{b,c,o} = \frac{1}{D(o)} \sum_{\substack{0 \le t < k \\ 0 \le s o - p_{\mathrm{lo}} + d t < n}} x_{b,\,c,\,s o - p_{\mathrm{lo}} + d t}"),
-        ("the divisor", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ \#\{ t : 0 \le t < k,\; -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + d t < n + p_{\mathrm{hi}} \} & \text{count_include_pad} \\ \#\{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \} & \text{otherwise} \end{cases}"),
+        ("the divisor: a count of taps", r"D(o) = \begin{cases} \mathrm{divisor\_override} & \text{if given} \\ |\hat{T}(o)| & \text{count_include_pad} \\ |T(o)| & \text{otherwise} \end{cases}"),
+        ("the taps on the padded input", r"\hat{T}(o) = \{ t : 0 \le t < k,\; -p_{\mathrm{lo}} \le s o - p_{\mathrm{lo}} + d t < n + p_{\mathrm{hi}} \}"),
+        ("the taps on the input", r"T(o) = \{ t : 0 \le t < k,\; 0 \le s o - p_{\mathrm{lo}} + d t < n \}"),
     ],
     "global_max_pool": [
         ("", r"y_{b,c,0,\dots,0} = \max_{p \in [0, n_1) \times \dots \times [0, n_D)} x_{b,c,p}"),
