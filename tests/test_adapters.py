@@ -173,6 +173,32 @@ def test_jax_cubic_renormalises_at_the_edge_and_is_declared(targets):
                                                       "cubic_coefficient": -0.75}, "integers"))
 
 
+def test_jax_compile_options_are_named_and_fall_back_to_xla_defaults(targets, monkeypatch):
+    """The jax adapter's programs compile with FAST_COMPILE on the CPU, named in the report's versions;
+    CONVSPEC_JAX_COMPILE=default, a GPU, or an option this jaxlib refuses leave XLA's defaults, and an option
+    the user sets in XLA_FLAGS is left to XLA_FLAGS."""
+    target = _target(targets, "jax")
+    import jax
+
+    from convspec.conformance.adapters import jax as adapter
+
+    monkeypatch.delenv("XLA_FLAGS", raising=False)
+    monkeypatch.delenv("CONVSPEC_JAX_COMPILE", raising=False)
+    fast = dict(adapter.FAST_COMPILE)
+    assert fast["xla_backend_optimization_level"] == 0
+    assert adapter._compile_options(jax, "cpu") == fast
+    assert target.versions["jax compile options"] == ", ".join(f"{k}={v}" for k, v in fast.items())
+    assert adapter._compile_options(jax, "gpu") == {}
+    monkeypatch.setenv("XLA_FLAGS", "--xla_backend_optimization_level=2")
+    assert adapter._compile_options(jax, "cpu") == {k: v for k, v in fast.items()
+                                                    if k != "xla_backend_optimization_level"}
+    monkeypatch.delenv("XLA_FLAGS")
+    monkeypatch.setattr(adapter, "FAST_COMPILE", adapter.FAST_COMPILE + (("xla_no_such_option_here", 1),))
+    assert adapter._compile_options(jax, "cpu") == {}
+    monkeypatch.setenv("CONVSPEC_JAX_COMPILE", "default")
+    assert adapter._compile_options(jax, "cpu") == {}
+
+
 def test_onnxruntime_dilated_average_pool_by_hand(targets):
     """x = [1, 2, 4, 8, 16], kernel 2, dilation 2, stride 1, padding 1: taps (-1, 1), (0, 2), (1, 3), (2, 4),
     (3, 5). Counted padding: [2/2, 5/2, 10/2, 20/2, 8/2] = [1, 2.5, 5, 10, 4]; not counted: the first and last

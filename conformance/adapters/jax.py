@@ -27,10 +27,14 @@ upsample            ``jax.image.resize(x, shape, method, antialias=False)`` for 
 float64 needs ``jax_enable_x64``, which loading this target turns on.
 
 Speed: each call runs one ``jax.jit`` program per operation and set of static parameters (XLA compiles
-it once per input shape: one compilation per call instead of one per primitive of an eager call), and
-compiled programs are kept in jax's persistent compilation cache (``~/.cache/convspec/jax``, or
+it once per input shape: one compilation per call instead of one per primitive of an eager call); the
+inputs go in by ``jax.device_put`` (``jnp.asarray`` would compile a conversion per shape and dtype);
+on the CPU the programs are compiled with :data:`FAST_COMPILE` (XLA's cheap optimisation level: a check
+is compile-bound, each program runs once or twice), so outputs can differ by rounding from a default
+compilation (``CONVSPEC_JAX_COMPILE=default`` checks that one; the report's versions name the options);
+and compiled programs are kept in jax's persistent compilation cache (``~/.cache/convspec/jax``, or
 ``$XDG_CACHE_HOME/convspec/jax``; ``CONVSPEC_JAX_CACHE=off`` turns it off), so a rerun of the same
-cases (a derandomized check) compiles nothing. The numbers are XLA's own at its default flags.
+cases (a derandomized check) compiles nothing.
 
 Backward passes (``convspec check jax --grad``): every operation above, by ``jax.vjp``
 through the same calls (the floating inputs as primals, ``grad_out`` as the cotangent).
@@ -112,6 +116,36 @@ def _persistent_cache(jax) -> None:
     jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 
 
+#: XLA options for the adapter's programs on the CPU: a check compiles one program per case (each
+#: new shape), ~50-130 ms at XLA's default optimisation, where each runs in microseconds. These cut
+#: compilation ~4-7x (LLVM's optimisation level 0, its expensive passes off, XLA's loop emitters in
+#: place of its newer MLIR fusion emitters); the operations and their semantics are unchanged, but the
+#: code that computes them differs: results may differ from a default compilation by rounding (an
+#: FMA contracted or not, a sum in another order). ``CONVSPEC_JAX_COMPILE=default`` checks the default
+#: compilation; an option the user names in ``XLA_FLAGS`` is left to XLA_FLAGS.
+FAST_COMPILE = (
+    ("xla_backend_optimization_level", 0),
+    ("xla_llvm_disable_expensive_passes", True),
+    ("xla_cpu_use_fusion_emitters", False),
+)
+
+
+def _compile_options(jax, platform: str) -> dict:
+    """The XLA compile options of the adapter's programs: :data:`FAST_COMPILE` on the CPU, less those the
+    user sets in ``XLA_FLAGS``; none on a GPU, with ``CONVSPEC_JAX_COMPILE=default``, or where this jaxlib
+    refuses one of them (a newer XLA may drop an option: its defaults then, not an error)."""
+    if platform != "cpu" or os.environ.get("CONVSPEC_JAX_COMPILE", "").lower() == "default":
+        return {}
+    user = os.environ.get("XLA_FLAGS", "")
+    options = {name: value for name, value in FAST_COMPILE if f"--{name}" not in user}
+    if options:
+        try:
+            jax.jit(lambda a: a + 1, compiler_options=options).lower(np.float32(0)).compile()
+        except Exception:  # noqa: BLE001 - "No such compile option" (JaxRuntimeError) or an older jax.jit
+            return {}
+    return options
+
+
 def target(device: str | None = None) -> Target:
     import jax
 
@@ -127,19 +161,25 @@ def target(device: str | None = None) -> Target:
         raise ValueError(f"--device {wanted}: jax finds no {platform} device here (jax.devices() = {jax.devices()})") from None
     highest = lax.Precision.HIGHEST
     _persistent_cache(jax)
+    options = _compile_options(jax, platform)
+    tracing: dict[int, object] = {}  # id(numpy input) -> its jax.vjp primal, while a VJP runs
+
+    def program(name, static, body):
+        """One jitted program per operation and static parameters (``body(static, *arrays)``); inside a
+        VJP (``jax.vjp`` traces it) a nested program, which takes no compile options of its own."""
+        return _program(name, static, body, bool(tracing))
 
     @functools.lru_cache(maxsize=None)
-    def program(name, static, body):
-        """One jitted program per operation and static parameters (``body(static, *arrays)``)."""
-        return jax.jit(functools.partial(body, static))
-
-    tracing: dict[int, object] = {}  # id(numpy input) -> its jax.vjp primal, while a VJP runs
+    def _program(name, static, body, nested):
+        return jax.jit(functools.partial(body, static), compiler_options=None if nested else options or None)
 
     def put(a):
         if a is None:
             return None
         primal = tracing.get(id(a))
-        return primal if primal is not None else jax.device_put(jnp.asarray(a), placed)
+        # device_put copies the numpy array as it is (its dtype kept, x64 on); jnp.asarray would compile
+        # a conversion program per shape and dtype (jit(stage): one more XLA compilation per input)
+        return primal if primal is not None else jax.device_put(a, placed)
 
     def out(a, like):
         if tracing:  # inside jax.vjp: stay a jax value
@@ -330,6 +370,7 @@ def target(device: str | None = None) -> Target:
         f"jax ({wanted})", functions, adapter_setup("jax", device, "jax.lax / jax.image"),
         supports={op: safely(fn) for op, fn in supports.items()},
         versions={**_base_versions(), "jax": jax.__version__, "jaxlib": jax.lib.__version__
-                  if hasattr(jax.lib, "__version__") else "unknown"},
+                  if hasattr(jax.lib, "__version__") else "unknown",
+                  "jax compile options": ", ".join(f"{k}={v}" for k, v in options.items()) or "XLA's defaults"},
         device=wanted, known_divergences=KNOWN_DIVERGENCES, vjps=vjps,
     )
