@@ -10,21 +10,14 @@ import html
 import json
 import posixpath
 import re
-import sys
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocstrings")
 
-if str(DOCS) not in sys.path:
-    sys.path.insert(0, str(DOCS))
-
-from test_docs_content import page_html, page_text, site  # noqa: E402,F401  (site: the shared fixture)
+# the shared fixture and paths; importing the module also puts docs/ on sys.path
+from test_docs_content import DOCS, ROOT, page_html, page_text, site  # noqa: E402,F401  (site: the shared fixture)
 
 # names a reader looks up; each must be in the index (a literal list, so a parser that drops one fails)
 LOOKED_UP = (
