@@ -227,6 +227,12 @@ def test_upsample(implementation):
     _same(_call(implementation, "upsample", np.array([[[INF, 1]]], F), size=3, mode="linear", align_corners=True), [[[INF, INF, 1]]])
     # the last output (s = 1) reads sample 1 twice, with weights 1 and 0: inf + 0 * inf = NaN, as the rule says
     _same(_call(implementation, "upsample", np.array([[[1, INF]]], F), size=3, mode="linear", align_corners=True), [[[NAN, INF, NAN]]])
+    # found by the ±inf hypothesis test: n = 1 -> 3, output 1 has s = 0 exactly (weight 0 on the second read):
+    # inf + 0 * inf = NaN in exact arithmetic; torch's float32 coordinate gives it a tiny weight, so inf (the rule's may)
+    out = _call(implementation, "upsample", np.array([[[INF]]], F), size=3, mode="linear")
+    assert np.isnan(out[0, 0, 0]) and out[0, 0, 2] == INF and not np.isfinite(out[0, 0, 1]), out
+    if implementation == "reference":
+        assert np.isnan(out[0, 0, 1])
 
 
 @BOTH
