@@ -14,6 +14,7 @@ for ``avg_pool`` the case gains ``stride=None, padding=0, ...`` (the reference's
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 from dataclasses import dataclass
@@ -55,14 +56,24 @@ class Operation:
         return getattr(importlib.import_module(f"convspec.accelerated.{self.family}"), self.name)
 
 
-def with_defaults(case: Case, function: Callable) -> Case:
-    """``case`` with the keyword-only parameters it leaves out set to ``function``'s defaults."""
-    missing = {
+@functools.lru_cache(maxsize=None)
+def keyword_defaults(function: Callable) -> dict:
+    """``function``'s keyword-only parameters that have a default, with it (read once per function).
+
+    >>> from convspec import reference
+    >>> keyword_defaults(reference.max_pool)["ceil_mode"]
+    False
+    """
+    return {
         name: parameter.default
         for name, parameter in inspect.signature(function).parameters.items()
-        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and name not in case.params
-        and parameter.default is not inspect.Parameter.empty
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is not inspect.Parameter.empty
     }
+
+
+def with_defaults(case: Case, function: Callable) -> Case:
+    """``case`` with the keyword-only parameters it leaves out set to ``function``'s defaults."""
+    missing = {name: default for name, default in keyword_defaults(function).items() if name not in case.params}
     if not missing:
         return case
     return Case(case.op, case.inputs, {**case.params, **missing}, case.data_kind)

@@ -43,6 +43,7 @@ from .case import Case, CaseFailure, TargetCrash, UserCodeError
 from .catalog import BY_NAME, CATALOG, Operation
 from .divergences import plain
 from .draws import narrowed
+from .operation import keyword_defaults
 from .regions import Coverage, region_cases
 from .targets import Target
 from .tolerance import Comparison, compare
@@ -566,10 +567,7 @@ def reason_template(reason: str) -> str:
 def essential_params(operation: Operation, case: Case, fails: Callable[[Case], bool]) -> dict:
     """The keywords of a failing ``case`` that the failure needs: each keyword not at its default is set back
     to its default in turn, and kept as essential when the case then passes or becomes invalid."""
-    import inspect
-
-    defaults = {name: parameter.default for name, parameter in inspect.signature(operation.reference).parameters.items()
-                if parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is not inspect.Parameter.empty}
+    defaults = keyword_defaults(operation.reference)
     essential = {}
     for key, value in case.params.items():
         if key in defaults and plain(value) == plain(defaults[key]):
