@@ -214,7 +214,7 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
     task.output = tempfile.NamedTemporaryFile(prefix="convspec-worker-", suffix=".log")
     task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
     if plan.source is not None and not fork_safe():
-        context = _fork_server()
+        context = _fork_server(target.preload)
         task.beacon = _Beacon(context)
         arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, None)
     else:
@@ -258,10 +258,14 @@ def fork_safe() -> bool:
     return not any(name in sys.modules for name in FORK_UNSAFE)
 
 
-def _fork_server():
-    """The ``forkserver`` context: a fresh process that never ran JAX or TensorFlow forks the workers."""
+def _fork_server(preload: tuple[str, ...] = ()):
+    """The ``forkserver`` context: a fresh process that never ran JAX or TensorFlow forks the workers.
+
+    ``preload``: the target's modules that the server imports once before its first fork (``Target.preload``:
+    imports that start no thread, such as ``jax`` before its backend is used), so that no worker imports
+    them again. The list takes effect when the server starts, the first time a check uses it."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.isolation"])
+    context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.isolation", *preload])
     return context
 
 

@@ -101,6 +101,9 @@ class Target:
     vjp_snippet_setup: str | None = None  # lines that make `target.<op>_vjp` callable (default: snippet_setup)
     known_grad_divergences: tuple = ()  # divergences of the backward passes only (the forward's apply too)
     draws: dict[str, dict] = field(default_factory=dict)  # SUPPORTS_DRAWS: op or "*" -> key -> allowed (.draws)
+    # modules the workers' fork server may import once, before it forks them (imports that start no thread:
+    # each worker then skips them); only for a target whose library cannot be forked (jax, tensorflow)
+    preload: tuple[str, ...] = ()
 
     def draw_limits(self, op: str) -> dict[str, tuple]:
         """The declared limits on ``op``'s draws (:mod:`.draws`); empty when there are none."""

@@ -373,4 +373,6 @@ def target(device: str | None = None) -> Target:
                   if hasattr(jax.lib, "__version__") else "unknown",
                   "jax compile options": ", ".join(f"{k}={v}" for k, v in options.items()) or "XLA's defaults"},
         device=wanted, known_divergences=KNOWN_DIVERGENCES, vjps=vjps,
+        # importing jax starts no thread (its CPU backend does, on first use): the fork server may
+        preload=("jax", "jax.numpy", "jax.image", __name__),
     )
