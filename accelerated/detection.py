@@ -179,14 +179,17 @@ def _iou_direct(a, b):
     high = torch.minimum(a[:, None, 2:], b[None, :, 2:])
     size = (high - low).clamp(min=0)
     inter = size[..., 0] * size[..., 1]
-    return _ratio(inter, area_a[:, None] + area_b[None, :] - inter)
+    degenerate = bool((area_a == 0).any()) and bool((area_b == 0).any())  # (M,) and (K,): cheap
+    return _ratio(inter, area_a[:, None] + area_b[None, :] - inter, degenerate)
 
 
-def _ratio(inter, union):
+def _ratio(inter, union, degenerate: bool = True):
     """``inter / union``, and 0 where both are 0 (two zero-area boxes: ``union = 0`` only then, since
-    ``0 <= inter <= min(area_a, area_b)``; the corners are finite, so no other NaN can arise)."""
+    ``0 <= inter <= min(area_a, area_b)``; the corners are finite, so no other NaN can arise).
+    ``degenerate=False``: the caller knows one side has no zero-area box, so no 0/0 can arise."""
     if not (inter.requires_grad or union.requires_grad):
-        return torch.nan_to_num_(inter / union, nan=0.0)  # two passes, not five
+        ratio = inter / union
+        return torch.nan_to_num_(ratio, nan=0.0) if degenerate else ratio  # one pass or two, not five
     positive = union > 0
     # under autograd the safe denominator keeps the gradient finite (0/0's gradient is NaN)
     return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))
