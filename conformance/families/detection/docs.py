@@ -60,7 +60,7 @@ FRAMEWORK_NAMES: dict[str, Mapping] = {
         differences=(
             "torchvision returns NaN (0/0) for two zero-area boxes; convspec returns 0.",
             "torchvision does not check that x1 <= x2; convspec raises a ValueError naming the box.",
-            "torchvision's `nms` keeps boxes with IoU <= threshold as convspec's `nms`, but its tie order between equal scores is unspecified; convspec takes the lower index first.",
+            "torchvision's `nms` keeps boxes with IoU <= threshold as convspec's [`nms`](nms.md) (its own page), but its tie order between equal scores is unspecified; convspec takes the lower index first.",
         ),
     ),
     # the nms page (docs/docs_nms.py); the IoU and score rules of TensorFlow 2.21 and onnxruntime 1.32 were
