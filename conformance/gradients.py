@@ -130,17 +130,18 @@ def jax_gradients(forward: Callable, arrays: Sequence, grad_out: np.ndarray) -> 
     back in each array's dtype, ``None`` for ``None`` and integer arrays.
     """
     import jax
-    import jax.numpy as jnp
 
     positions = [i for i, a in enumerate(arrays) if _is_floating(a)]
-    primals = [jnp.asarray(arrays[i]) for i in positions]
+    # device_put copies each array as it is; jnp.asarray (and .astype on a jax array) would compile a
+    # conversion program per shape and dtype
+    primals = [jax.device_put(np.asarray(arrays[i])) for i in positions]
 
     def first(*values):
         out = forward(*values)
         return out[0] if isinstance(out, tuple) else out
 
     out, pullback = jax.vjp(first, *primals)
-    grads = pullback(jnp.asarray(grad_out).astype(out.dtype))
+    grads = pullback(jax.device_put(np.asarray(grad_out).astype(np.dtype(out.dtype), copy=False)))
     result: list = [None] * len(arrays)
     for i, grad in zip(positions, grads):
         result[i] = np.asarray(grad).astype(np.asarray(arrays[i]).dtype)
