@@ -53,23 +53,23 @@ def upsample_tolerance(case: Case, dtype: str | None = None) -> Exact | Interpol
         return Exact(shape)
     absolute = np.abs(x.astype(np.float64))
     magnitude = upsample(absolute, **case.params)
-    taps = [axis_taps(args, axis) for axis in range(args.spatial_dims)]
-    neighbourhood = np.zeros(shape)
+    # The largest |x| in each output's neighbourhood box: the box is a product of one interval per axis, so
+    # its maximum is taken one axis at a time (a loop over the output length of each axis, not over every
+    # output position); the coordinate error is the sum of the axes' slacks, added in axis order.
+    neighbourhood = absolute
     coordinate_error = np.zeros((1, 1) + shape[2:])
-    everything = (slice(None), slice(None))
-    spatial_axes = tuple(range(2, x.ndim))
-    for position in product(*(range(len(axis)) for axis in taps)):
-        box, error = [], 0.0
-        for axis, t in enumerate(position):
-            s, neighbours = taps[axis][t]
+    for axis in range(args.spatial_dims):
+        at, n = 2 + axis, args.input_size[axis]
+        maxima, slacks = [], []
+        for s, neighbours in axis_taps(args, axis):
             slack = Interpolation.coordinate_slack(s, dtype)
             reach = math.ceil(slack)
-            lowest = min(i for i, _ in neighbours) - reach
-            highest = max(i for i, _ in neighbours) + reach
-            box.append(slice(max(lowest, 0), min(highest, args.input_size[axis] - 1) + 1))
-            error += slack
-        neighbourhood[everything + position] = absolute[everything + tuple(box)].max(axis=spatial_axes, initial=0.0)
-        coordinate_error[everything + position] = error
+            lowest = max(min(i for i, _ in neighbours) - reach, 0)
+            highest = min(max(i for i, _ in neighbours) + reach, n - 1) + 1
+            maxima.append(np.take(neighbourhood, range(lowest, highest), axis=at).max(axis=at, initial=0.0))
+            slacks.append(slack)
+        neighbourhood = np.stack(maxima, axis=at)
+        coordinate_error = coordinate_error + np.reshape(slacks, [len(slacks) if a == at else 1 for a in range(x.ndim)])
     terms = 2**args.spatial_dims + args.spatial_dims
     return Interpolation(terms, magnitude, neighbourhood, coordinate_error, dtype)
 
