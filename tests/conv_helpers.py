@@ -7,15 +7,14 @@ integer-valued data, the drawn cases and axes, exact comparison.
 from __future__ import annotations
 
 import numpy as np
-import torch
 from hypothesis import strategies as st
 
-from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import CATALOG
 from convspec.conformance.strategies import random_array
 
-IMPLEMENTATIONS = ("reference", "accelerated")
+from implementations import IMPLEMENTATIONS, run, to_numpy, to_torch  # noqa: F401 (shared by the family tests)
+
 CONV_OPS = ("correlate", "convolve")
 PADDING_FORMS = ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")
 MODES = ("valid", "same", "same_lower", "full")
@@ -26,25 +25,6 @@ CONV_FAMILY_IDS = [op.name for op in CONV_FAMILY]
 # per spatial rank: (max kernel, max dilation, max stride, max extra input length, max explicit pad)
 # small enough that the reference's Python loops stay in the milliseconds
 _LIMITS = {1: (4, 3, 3, 6, 2), 2: (3, 2, 2, 4, 2), 3: (2, 2, 2, 2, 1), 4: (2, 2, 2, 1, 1)}
-
-
-def to_torch(value):
-    """numpy -> torch (same dtype, fresh memory); anything else unchanged."""
-    return torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
-
-
-def to_numpy(value) -> np.ndarray:
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
-    return value
-
-
-def run(implementation: str, op: str, *arrays, **params) -> np.ndarray:
-    """Call ``convspec.<implementation>.<op>`` on numpy inputs and return a numpy result."""
-    if implementation == "reference":
-        return getattr(reference, op)(*arrays, **params)
-    return to_numpy(getattr(accelerated, op)(*(to_torch(a) for a in arrays), **params))
 
 
 def describe(op: str, params: dict, **arrays) -> str:

@@ -9,38 +9,19 @@ from __future__ import annotations
 import importlib
 
 import numpy as np
-import torch
 
-from convspec import accelerated, reference
+from convspec import reference
 from convspec.conformance.strategies import random_array
+
+from implementations import IMPLEMENTATIONS, run, to_numpy, to_torch  # noqa: F401 (shared by the family tests)
 
 OP = "conv_transpose"
 # the module (the package attribute of the same name is the function)
 reference_module = importlib.import_module("convspec.reference.conv_transpose")
-IMPLEMENTATIONS = ("reference", "accelerated")
 MODES = ("valid", "same", "same_lower", "full")
 
 
 # --------------------------------------------------------------------------------------
-
-
-def to_torch(value):
-    """numpy -> torch (same dtype, fresh memory); anything else unchanged."""
-    return torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
-
-
-def to_numpy(value) -> np.ndarray:
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
-    return value
-
-
-def run(implementation: str, op: str, *arrays, **params) -> np.ndarray:
-    """Call ``convspec.<implementation>.<op>`` on numpy inputs and return a numpy result."""
-    if implementation == "reference":
-        return getattr(reference, op)(*arrays, **params)
-    return to_numpy(getattr(accelerated, op)(*(to_torch(a) for a in arrays), **params))
 
 
 def assert_identical(expected: np.ndarray, actual: np.ndarray, what: str) -> None:

@@ -8,7 +8,6 @@ strategy, the spec's resolved arguments and the catalog's tolerance for a call.
 from __future__ import annotations
 
 import numpy as np
-import torch
 import torch.nn.functional as F
 
 from convspec import accelerated, reference
@@ -17,25 +16,14 @@ from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.tolerance import Exact, SumOfProducts
 from convspec.spec import pool as spec_pool
 
+from implementations import IMPLEMENTATIONS, to_numpy, to_torch  # noqa: F401 (shared by the family tests)
+
 OPS = ("max_pool", "avg_pool", "global_max_pool", "global_avg_pool")
 WINDOWED = ("max_pool", "avg_pool")
 GLOBAL = ("global_max_pool", "global_avg_pool")
-IMPLEMENTATIONS = ("reference", "accelerated")
 _NATIVE_MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _NATIVE_AVG = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 NAN, INF = float("nan"), float("inf")
-
-
-def to_torch(value):
-    """numpy -> torch (same dtype, fresh memory); anything else unchanged."""
-    return torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
-
-
-def to_numpy(value):
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
-    return value
 
 
 def run(implementation: str, op: str, x, **params):

@@ -7,36 +7,18 @@ an operation in either implementation, integer-valued data, exact comparison.
 from __future__ import annotations
 
 import numpy as np
-import torch
 import torch.nn.functional as F
 
-from convspec import accelerated, reference
 from convspec.conformance.case import Case
 from convspec.conformance.catalog import BY_NAME
 from convspec.conformance.families.unpool.strategies import block_unpool_cases, max_unpool_cases
 from convspec.spec import unpool as spec_unpool
 
+from implementations import IMPLEMENTATIONS, run, to_numpy, to_torch  # noqa: F401 (shared by the family tests)
+
 OPS = ("max_unpool", "avg_unpool", "first_unpool")
-IMPLEMENTATIONS = ("reference", "accelerated")
 _NATIVE_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _NATIVE_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-
-
-def to_torch(value):
-    return torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
-
-
-def to_numpy(value):
-    if isinstance(value, torch.Tensor):
-        value = value.detach()
-        return value.float().numpy() if value.dtype == torch.bfloat16 else value.numpy()
-    return value
-
-
-def run(implementation: str, op: str, *arrays, **params) -> np.ndarray:
-    if implementation == "reference":
-        return getattr(reference, op)(*arrays, **params)
-    return to_numpy(getattr(accelerated, op)(*(to_torch(a) for a in arrays), **params))
 
 
 def assert_identical(expected, actual, what: str) -> None:
