@@ -332,23 +332,43 @@ def _changed(op, case, which, position):
     return _first(op.reference(*base, **case.params)) != _first(op.reference(*moved, **case.params))
 
 
-def _upsample_cells(case, position):
-    """Linear modes: the outputs whose interpolation cell holds the sample (weight 0 included), except
-    along a copied axis (o == n, s = t), where the cell is one sample."""
+def _upsample_axes(case):
+    """The upsample call's checked arguments and, per spatial axis, its taps
+    (``reference.upsample.axis_taps``) and whether the axis is copied: a linear mode with ``o == n``
+    and ``s = t`` (step 1, or ``align_corners``). Bicubic copies no axis (it always weighs four samples)."""
     x = case.arrays()[0]
+    optional = {"cubic_coefficient": case.params["cubic_coefficient"]} if "cubic_coefficient" in case.params else {}
     args = reference_upsample.check_upsample_arguments(
         "upsample", x.shape, scale_factor=case.params.get("scale_factor"), size=case.params.get("size"),
-        mode=case.params["mode"], align_corners=case.params.get("align_corners", False),
+        mode=case.params.get("mode", "nearest"), align_corners=case.params.get("align_corners", False), **optional,
     )
-    index = np.unravel_index(position, x.shape)
-    reach = np.zeros(x.shape[:2], bool)
-    reach[index[:2]] = True
+    axes = []
     for axis in range(args.spatial_dims):
         taps = reference_upsample.axis_taps(args, axis)
-        n, o, i = args.input_size[axis], len(taps), index[2 + axis]
-        copied = o == n and (args.align_corners or reference_upsample.step(args, axis) == 1)
+        copied = args.mode != "bicubic" and len(taps) == args.input_size[axis] and (
+            args.align_corners or reference_upsample.step(args, axis) == 1)
+        axes.append((taps, copied))
+    return args, axes
+
+
+def _sample_plane(case, position):
+    """The sample's flat position as an index, and a mask of its ``(n, c)`` plane."""
+    x = case.arrays()[0]
+    index = np.unravel_index(position, x.shape)
+    plane = np.zeros(x.shape[:2], bool)
+    plane[index[:2]] = True
+    return index, plane
+
+
+def _upsample_cells(case, position):
+    """Interpolating modes: the outputs whose interpolation cell holds the sample (weight 0 included),
+    except along a copied axis (o == n, s = t), where the cell is one sample."""
+    _, axes = _upsample_axes(case)
+    index, reach = _sample_plane(case, position)
+    for axis, (taps, copied) in enumerate(axes):
+        i = index[2 + axis]
         hit = np.array([t == i if copied else any(j == i for j, _ in cell) for t, (_, cell) in enumerate(taps)])
-        reach = reach[..., None] & hit.reshape((1,) * reach.ndim + (o,))
+        reach = reach[..., None] & hit.reshape((1,) * reach.ndim + (len(taps),))
     return reach
 
 
@@ -357,26 +377,17 @@ def _upsample_inexact_zero_weights(case, position):
     (``s`` an integer there): an implementation that computes ``s`` in floating point may weigh it by a
     tiny non-zero number instead, so a ±inf there may give ±inf rather than ``inf · 0 = NaN``
     (``spec.upsample.NON_FINITE``)."""
-    x = case.arrays()[0]
-    mode = case.params.get("mode", "nearest")
-    if mode in ("nearest", "nearest_exact"):
+    if case.params.get("mode", "nearest") in ("nearest", "nearest_exact"):
+        x = case.arrays()[0]
         return np.zeros(x.shape[:2] + tuple(reference.upsample(x, **case.params).shape[2:]), bool)
-    args = reference_upsample.check_upsample_arguments(
-        "upsample", x.shape, scale_factor=case.params.get("scale_factor"), size=case.params.get("size"),
-        mode=mode, align_corners=case.params.get("align_corners", False),
-        **({"cubic_coefficient": case.params["cubic_coefficient"]} if "cubic_coefficient" in case.params else {}),
-    )
-    index = np.unravel_index(position, x.shape)
-    plane = np.zeros(x.shape[:2], bool)
-    plane[index[:2]] = True
-    reads, zero = plane, np.zeros_like(plane)
-    for axis in range(args.spatial_dims):
-        taps = reference_upsample.axis_taps(args, axis)
-        n, o, i = args.input_size[axis], len(taps), index[2 + axis]
-        copied = mode != "bicubic" and o == n and (args.align_corners or reference_upsample.step(args, axis) == 1)
+    _, axes = _upsample_axes(case)
+    index, reads = _sample_plane(case, position)
+    zero = np.zeros_like(reads)
+    for axis, (taps, copied) in enumerate(axes):
+        i = index[2 + axis]
         hit = np.array([any(j == i for j, _ in cell) for _, cell in taps])
         hit_zero = np.array([not copied and any(j == i and w == 0 for j, w in cell) for _, cell in taps])
-        shape = (1,) * reads.ndim + (o,)
+        shape = (1,) * reads.ndim + (len(taps),)
         zero = (zero[..., None] & hit.reshape(shape)) | (reads[..., None] & hit_zero.reshape(shape))
         reads = reads[..., None] & hit.reshape(shape)
     return zero
