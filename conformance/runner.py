@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
-from hypothesis import HealthCheck, Phase, assume, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
@@ -45,6 +44,7 @@ from .divergences import plain
 from .draws import narrowed
 from .operation import keyword_defaults
 from .regions import Coverage, region_cases
+from .search import search, seed_text
 from .targets import Target
 from .tolerance import Comparison, compare
 
@@ -248,17 +248,19 @@ def _search(
     *,
     examples: int,
     random_seed: int,
+    derandomize: bool,
     on_example: Callable[[], None] | None,
     entries: list,
-    derandomize: bool,
     explicit: list = (),
+    label: str = "",
 ) -> OperationResult:
-    """The hypothesis search of :func:`run_gradient`: ``check(drawn) -> Comparison`` raises :class:`CaseFailure`.
+    """The search of :func:`run_operation` and :func:`run_gradient`: ``check(drawn) -> Comparison`` raises
+    :class:`CaseFailure`.
 
-    ``explicit`` (drawn values, as the strategy's) are checked first (the regions' cases).
-    ``strategy`` draws a :class:`Case` or a tuple whose first entry is one. The same logic as
-    :func:`run_operation`'s, which keeps its own copy: a derandomized search's cases derive from
-    the source of the decorated function, so the forward check draws what it always drew.
+    ``explicit`` (drawn values, as the strategy's) are checked first (the regions' cases), then ``examples``
+    cases drawn from ``strategy`` (:func:`.search.search`: seeded by the operation, ``label`` and the run's
+    seed; a failure is shrunk by hypothesis). ``strategy`` draws a :class:`Case` or a tuple whose first
+    entry is one. A failure an expected divergence in ``entries`` matches is recorded and the search goes on.
     """
     started = time.perf_counter()
     target = _counting_coverage(target, operation.name, result)
@@ -266,23 +268,13 @@ def _search(
         result.seconds = time.perf_counter() - started
         return result
 
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        derandomize=derandomize,
-        print_blob=False,
-        phases=(Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(strategy)
-    def run(drawn) -> None:
+    def body(drawn) -> None:
         case = drawn[0] if isinstance(drawn, tuple) else drawn
         reason = target.unsupported_reason(operation.name, case)
         if reason is not None:
             result.unsupported += 1
             result.unsupported_reasons[reason] += 1
-            assume(False)
+            raise UnsatisfiedAssumption(reason)
         result.examples += 1
         if on_example is not None:
             on_example()
@@ -307,8 +299,11 @@ def _search(
         result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
         result.exact_examples += comparison.exact
 
-    if not derandomize:
-        run = seed(random_seed)(run)
+    seeded_by = seed_text(operation.name, random_seed, derandomize, label)
+
+    def run() -> None:
+        search(body, strategy, examples=examples, seed_text=seeded_by, shrink_seed=random_seed)
+
     with narrowed(target.draw_limits(operation.name)):  # SUPPORTS_DRAWS: draw inside the declared limits
         return _finish(run, result, started)
 
@@ -326,8 +321,8 @@ def run_operation(
 ) -> OperationResult:
     """Run ``examples`` hypothesis cases of one operation against ``target``.
 
-    Cases the target does not support are rejected (hypothesis draws others, up to its
-    limit of ten draws per example) and counted; if none is supported the status is
+    Cases the target does not support are rejected (others are drawn, up to ten draws
+    per example in all) and counted; if none is supported the status is
     "unsupported". ``divergences`` are :class:`convspec.conformance.divergences.Divergence`
     entries: a failure one of them matches is recorded as expected and does not stop the search.
     ``max_failures`` > 1 searches on after a failure for others (:func:`_distinct_failures`).
@@ -342,57 +337,11 @@ def run_operation(
     target_fn = _refusals_as_unsupported(target.functions[operation.name], result)
     entries = [d for d in divergences if d.applies_to(operation.name)]
     strategy = target.strategies.get(operation.name, operation.strategy)()
-    started = time.perf_counter()
-    target = _counting_coverage(target, operation.name, result)
-    if _visit_regions(result, operation, target, lambda case: check_case(operation, target_fn, case),
-                      [case for _, case in region_cases(operation.name)], entries=entries, on_example=on_example):
-        result.seconds = time.perf_counter() - started
-        return result
-
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        derandomize=derandomize,
-        print_blob=False,
-        phases=(Phase.generate, Phase.shrink),
-        suppress_health_check=list(HealthCheck),
+    return _search(
+        result, operation, target, strategy, lambda case: check_case(operation, target_fn, case),
+        examples=examples, random_seed=random_seed, derandomize=derandomize, on_example=on_example,
+        entries=entries, explicit=[case for _, case in region_cases(operation.name)],
     )
-    @given(strategy)
-    def run(case: Case) -> None:
-        reason = target.unsupported_reason(operation.name, case)
-        if reason is not None:
-            result.unsupported += 1
-            result.unsupported_reasons[reason] += 1
-            assume(False)
-        result.examples += 1
-        if on_example is not None:
-            on_example()
-        try:
-            comparison = check_case(operation, target_fn, case)
-        except CaseFailure as failure:
-            entry = next((d for d in entries if d.matches(case, failure.reason)), None)
-            if entry is None:
-                if result.first_failure_example is None:
-                    result.first_failure_example = result.examples
-                raise
-            result.expected_count += 1
-            # keep the smallest case of each matching entry
-            same = [i for i, e in enumerate(result.expected) if e.entry is entry]
-            if same and _size(result.expected[same[0]].case) <= _size(case):
-                return
-            if same:
-                del result.expected[same[0]]
-            result.expected.append(ExpectedDivergence(case, failure.reason, entry))
-            result.expected.sort(key=lambda e: _size(e.case))
-            return
-        result.worst_ratio = max(result.worst_ratio, comparison.worst_ratio)
-        result.exact_examples += comparison.exact
-
-    if not derandomize:
-        run = seed(random_seed)(run)
-    with narrowed(target.draw_limits(operation.name)):  # SUPPORTS_DRAWS: draw inside the declared limits
-        return _finish(run, result, started)
 
 
 def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_out: np.ndarray) -> Comparison:
@@ -468,8 +417,8 @@ def run_gradient(
     # each region's case with an upstream gradient of its own (seeded by its position: the same on every run)
     explicit = [(case, index) for index, (_, case) in enumerate(region_cases(operation.name))]
     return _search(
-        result, operation, target, strategy, check, examples=examples,
-        random_seed=random_seed, on_example=on_example, entries=entries, derandomize=derandomize, explicit=explicit,
+        result, operation, target, strategy, check, examples=examples, random_seed=random_seed,
+        derandomize=derandomize, on_example=on_example, entries=entries, explicit=explicit, label="grad",
     )
 
 
@@ -610,12 +559,11 @@ def warm_up() -> None:
     """Run one tiny check, of the reference against itself on ``flatten``, in this process.
 
     Called by ``convspec check`` before it forks its workers (:mod:`.isolation`): a worker then inherits what a
-    first search sets up -- hypothesis's engine and the source digest of the decorated search, the line cache
-    that digest reads, the first-call paths of the runner, the tolerance model and numpy -- instead of paying
-    for it once per operation. Measured on 8 operations (100 examples each, one forked worker per operation, one
+    first search sets up -- hypothesis's drawing machinery, the first-call paths of the runner, the tolerance
+    model and numpy -- instead of paying for it once per operation. Measured on 8 operations (100 examples each, one forked worker per operation, one
     thread): 5.1 CPU-s without, 3.6 with, for 0.3 s here. No target code runs (a target that crashes still
-    crashes only its own workers), nothing is reported, and no draw changes: every search seeds itself
-    (``seed(random_seed)`` or the derandomized digest) and the global random state is restored by hypothesis.
+    crashes only its own workers), nothing is reported, and no draw changes: every search seeds its own
+    ``random.Random`` (:func:`.search.seed_text`).
     A failure here is convspec's own and shows up again in the real run, so it is not raised here.
     """
     global _warm
@@ -711,10 +659,7 @@ def _visit_regions(result: OperationResult, operation: Operation, target: Target
 
 
 def _finish(run: Callable[[], None], result, started: float):
-    """Run a drawn search (forward or backward) and set the result's status from how it ended.
-
-    Kept outside the hypothesis-decorated functions on purpose: a derandomized search draws from a
-    digest of the decorated function's source, so moving code into it would change the cases drawn."""
+    """Run a drawn search (forward or backward) and set the result's status from how it ended."""
     try:
         run()
     except CaseFailure as failure:

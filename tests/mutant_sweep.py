@@ -7,6 +7,11 @@ meta-test at seed 0 only; this sweep says how much of the kill rate is luck of t
 
     .venv/bin/python tests/mutant_sweep.py                  # seeds 0-5, every mutant, 2 processes
     .venv/bin/python tests/mutant_sweep.py --seeds 0 3 --jobs 1 --mutants relu_fmax_drops_nan
+    .venv/bin/python tests/mutant_sweep.py --no-regions     # the random search alone
+
+Most mutants are caught by the named regions' explicit cases, which every seed checks first (so every
+seed kills them at the same example); ``--no-regions`` skips those cases to measure what the seeded
+random search (conformance/search.py) finds on its own.
 
 A survivor is information, not an error: the exit status is 0 unless a mutant fails to load.
 """
@@ -23,14 +28,17 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
 
-def _run(job: tuple[str, int, int]) -> tuple[str, int, bool, list, str]:
-    """(mutant, seed) -> (mutant, seed, caught, examples to detection per buggy op, note)."""
-    name, seed, examples = job
+def _run(job: tuple[str, int, int, bool]) -> tuple[str, int, bool, list, str]:
+    """(mutant, seed, examples, regions) -> (mutant, seed, caught, examples to detection per buggy op, note)."""
+    name, seed, examples, regions = job
     from test_mutants import MUTANTS, _module  # noqa: PLC0415 (imported in the worker)
 
-    from convspec.conformance import catalog
+    from convspec.conformance import catalog, runner
     from convspec.conformance.runner import run_check
     from convspec.conformance.targets import load_target
+
+    if not regions:  # --no-regions: the search's drawn cases only
+        runner.region_cases = lambda op: []
 
     path = MUTANTS / f"{name}.py"
     module = _module(path)
@@ -49,14 +57,16 @@ def main(argv=None) -> int:
     parser.add_argument("--examples", type=int, default=EXAMPLES)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--mutants", nargs="+", help="mutant file stems (default: all)")
+    parser.add_argument("--no-regions", action="store_true", help="skip the named regions' explicit cases")
     args = parser.parse_args(argv)
     names = args.mutants or [path.stem for path in MUTANT_FILES]
     started = time.perf_counter()
     survivors: dict[str, list[int]] = {}
-    print(f"{len(names)} mutants, {args.examples} examples each, seeds {args.seeds}", flush=True)
+    without = ", without the named regions' cases" if args.no_regions else ""
+    print(f"{len(names)} mutants, {args.examples} examples each{without}, seeds {args.seeds}", flush=True)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for seed in args.seeds:
-            rows = list(pool.map(_run, [(name, seed, args.examples) for name in names]))
+            rows = list(pool.map(_run, [(name, seed, args.examples, not args.no_regions) for name in names]))
             killed = [r for r in rows if r[2]]
             detections = [n for r in killed for n in r[3] if n is not None]
             mean = sum(detections) / len(detections) if detections else float("nan")

@@ -1,0 +1,136 @@
+"""One operation's random search: cases drawn straight from the strategy, a failure shrunk by hypothesis.
+
+:func:`search` runs ``check`` on ``examples`` cases drawn from a hypothesis strategy and, when one fails,
+hands that case to hypothesis to shrink, so the report shows the smallest failing case hypothesis finds.
+
+How the cases are drawn
+-----------------------
+Each case is one draw of the strategy on a fresh ``ConjectureData`` fed by one ``random.Random`` per
+search, seeded by the operation's name and the run's seed (``f"{op}:{seed}"``; ``f"{op}:derandomized"``
+for the ``ci`` profile), so the same seed draws the same cases on every run and every machine. The
+draws come from hypothesis's own provider: the same distributions as a ``@given`` test's generation,
+with its bias to boundary values and to the constants of the code under test. A draw the strategy
+rejects, or that the target does not support (``SUPPORTS`` or a refusal), is redrawn, at most ten
+draws per example in all, as hypothesis allows.
+
+What is not hypothesis's engine here: the generation phase of ``@given`` also keeps a tree of the
+choices made so far (so no case repeats) and mutates earlier cases. On ``convspec check accelerated``
+that bookkeeping cost more than the drawing and the checking together (in one process, 3,071 examples:
+7.5 s with the engine, about 4.4 s drawn here); repeats are rare in these strategies, and the corners a
+mutation would hit by luck are visited on purpose, before the search, by the named regions
+(:mod:`.regions`). ``make mutants-sweep`` measures the search's bug-finding at six seeds.
+
+How a failure is shrunk
+-----------------------
+The failing draw's choice sequence is put in an in-memory example database (its secondary corpus, the one
+hypothesis shrinks from) and a ``@given`` test with the same body is run with only hypothesis's ``reuse``
+and ``shrink`` phases: it replays the case, shrinks
+it and raises the smallest failure, exactly as a ``@given`` search would after finding it. Should the
+replay not fail again (a target whose verdict changes from call to call), the failure first seen is
+raised.
+
+Worked example: ``search(check, strategy, examples=100, seed_text="flatten:0", ...)`` draws a hundred
+``flatten`` cases, the same hundred on every run; if the 37th fails, hypothesis shrinks it (the body runs
+again on each smaller candidate) and the smallest failing case is raised as a ``CaseFailure``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from random import Random
+from typing import Callable
+from unittest import SkipTest
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
+
+from .case import CaseFailure
+
+try:  # hypothesis's drawing and database primitives (hypothesis >= 6.131)
+    from hypothesis.control import BuildContext
+    from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
+    from hypothesis.errors import StopTest
+    from hypothesis.internal.conjecture.data import ConjectureData
+except ImportError:  # an older hypothesis: the whole search runs in the @given engine
+    ConjectureData = None
+else:  # a draw runs inside a build context, as under @given (tuples and lists note how they print there)
+    _CONTEXT_KEYWORDS = {"is_final": False}
+    if "wrapped_test" in inspect.signature(BuildContext).parameters:
+        _CONTEXT_KEYWORDS["wrapped_test"] = None
+
+#: drawn cases per checked example at most, rejected ones included (hypothesis's own limit)
+MAX_DRAWS_PER_EXAMPLE = 10
+#: the database key of the shrinking run; the failing draw waits under its secondary corpus, which hypothesis
+#: replays and shrinks (an entry of the primary corpus counts as shrunk already and is only replayed)
+_FAILURE_KEY = b"convspec:failing-draw"
+_SECONDARY = _FAILURE_KEY + b".secondary"
+
+
+def seed_text(op: str, random_seed: int, derandomize: bool, label: str = "") -> str:
+    """The text that seeds ``op``'s draws: ``"conv:0"``, ``"conv:derandomized"``, ``"conv (grad):0"``."""
+    name = f"{op} ({label})" if label else op
+    return f"{name}:derandomized" if derandomize else f"{name}:{random_seed}"
+
+
+def search(body: Callable[[object], None], strategy, *, examples: int, seed_text: str, shrink_seed: int) -> None:
+    """Run ``body(drawn)`` on ``examples`` accepted draws of ``strategy``; raise the shrunk failure, if any.
+
+    ``body`` raises :class:`CaseFailure` for a failing case and ``UnsatisfiedAssumption`` for a rejected
+    one (counted by the caller as unsupported). Raises ``Unsatisfiable`` when no draw was accepted.
+    ``shrink_seed`` seeds hypothesis's shrinker, so a failure shrinks to the same case on every run.
+    """
+    if ConjectureData is None:
+        _engine(body, strategy, examples, shrink_seed, phases=(Phase.generate, Phase.shrink))
+        return
+    found = _first_failure(body, strategy, examples, Random(seed_text))
+    if found is None:
+        return
+    choices, failure = found
+    database = InMemoryExampleDatabase()
+    database.save(_SECONDARY, choices_to_bytes(choices))
+    try:
+        _engine(body, strategy, examples, shrink_seed, phases=(Phase.reuse, Phase.shrink), database=database)
+    except SkipTest:  # hypothesis could not replay the draw at all (it says it ran no test case)
+        pass
+    raise failure  # the replay passed: the target's verdict changed; report what it did first
+
+
+def _first_failure(body, strategy, examples: int, random: Random):
+    """(choices, CaseFailure) of the first failing draw, or None once ``examples`` draws were checked."""
+    accepted = draws = 0
+    while accepted < examples and draws < examples * MAX_DRAWS_PER_EXAMPLE:
+        draws += 1
+        data = ConjectureData(random=random)
+        try:
+            with BuildContext(data, **_CONTEXT_KEYWORDS):
+                drawn = data.draw(strategy)
+            body(drawn)
+        except (StopTest, UnsatisfiedAssumption):  # the strategy, SUPPORTS or the target rejected the draw
+            continue
+        except CaseFailure as failure:
+            return tuple(data.choices), failure
+        accepted += 1
+    if accepted == 0:
+        raise Unsatisfiable(f"none of {draws} drawn cases was accepted")
+    return None
+
+
+def _engine(body, strategy, examples: int, shrink_seed: int, *, phases, database=None) -> None:
+    """``body`` as a ``@given(strategy)`` test run by hypothesis's engine in ``phases``."""
+
+    @settings(
+        max_examples=examples,
+        database=database,
+        deadline=None,
+        derandomize=False,
+        print_blob=False,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(strategy)
+    @seed(shrink_seed)  # under @given and @settings: a seed put on top would switch the database off
+    def run(drawn) -> None:
+        body(drawn)
+
+    run._hypothesis_internal_database_key = _FAILURE_KEY  # where hypothesis's reuse phase looks
+    run()
