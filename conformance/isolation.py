@@ -222,32 +222,10 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
         task.beacon = _Beacon(context)
         arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, target)
     task.process = context.Process(target=_worker, args=arguments, daemon=True)
-    if arguments[-1] is not None:  # a fork of this process: let it inherit what hypothesis would compute in it
-        prime_hypothesis()
     task.started = task.last_beat = time.monotonic()
     task.process.start()
     send.close()  # the parent keeps only the reading end, so a dead worker reads as end of file
     task.connection = receive
-
-
-def prime_hypothesis() -> None:
-    """Compute here, before a fork, hypothesis's table of the constants in this project's loaded modules.
-
-    Hypothesis draws an integer or float now and then from the literals of the "local" (not installed)
-    modules in ``sys.modules``; it scans them, each file's path resolved and its source parsed, the first
-    time a draw asks and again for modules loaded since. A forked worker started before any draw asked
-    would scan every module once per operation (about 0.25 CPU-s a worker, most of a small operation's
-    search). The table is the same whichever process builds it (the literals of the modules loaded when a
-    draw asks), so the draws do not change. Hypothesis's internal API: where it is missing, nothing is done.
-    """
-    try:
-        from hypothesis.internal.conjecture.providers import _get_local_constants
-    except ImportError:  # another hypothesis version: the workers scan for themselves, as before
-        return
-    try:
-        _get_local_constants()
-    except Exception:  # noqa: BLE001 - a speed-up only; a draw that needs the table computes it itself
-        pass
 
 
 #: modules whose threads make a forked child deadlock

@@ -7,9 +7,10 @@ How the cases are drawn
 -----------------------
 Each case is one draw of the strategy on a fresh ``ConjectureData`` fed by one ``random.Random`` per
 search, seeded by the operation's name and the run's seed (``f"{op}:{seed}"``; ``f"{op}:derandomized"``
-for the ``ci`` profile), so the same seed draws the same cases on every run and every machine. The
-draws come from hypothesis's own provider: the same distributions as a ``@given`` test's generation,
-with its bias to boundary values and to the constants of the code under test. A draw the strategy
+for the ``ci`` profile), so the same seed draws the same cases on every run and every machine with the
+same hypothesis. The draws come from hypothesis's own provider: the same distributions as a ``@given``
+test's generation, with its bias to boundary values and to hypothesis's table of notable constants, but
+not to the literals of the modules loaded (:class:`_GlobalConstantsProvider` says why). A draw the strategy
 rejects, or that the target does not support (``SUPPORTS`` or a refusal), is redrawn, at most ten
 draws per example in all, as hypothesis allows.
 
@@ -58,6 +59,44 @@ else:  # a draw runs inside a build context, as under @given (tuples and lists n
     if "wrapped_test" in inspect.signature(BuildContext).parameters:
         _CONTEXT_KEYWORDS["wrapped_test"] = None
 
+try:  # the provider's constants (hypothesis >= 6.131); see _GlobalConstantsProvider
+    from hypothesis.internal.conjecture.choice import choice_constraints_key, choice_permitted
+    from hypothesis.internal.conjecture.providers import GLOBAL_CONSTANTS, Constants, HypothesisProvider
+
+    HypothesisProvider._maybe_draw_constant  # noqa: B018 - the method the subclass replaces
+except (ImportError, AttributeError):  # another hypothesis: its own provider (draws may then vary, see below)
+    _PROVIDER = {}
+else:
+
+    class _GlobalConstantsProvider(HypothesisProvider):
+        """hypothesis's provider, its occasional constants taken from hypothesis's own table only.
+
+        hypothesis's provider also draws, now and then, a literal from the source of every "local" module
+        loaded (one outside site-packages): which those are depends on how convspec was installed (an
+        editable checkout is local, a wheel is not), on the target's file and on what else was imported,
+        so the same seed would draw different cases on different machines. Without them a seed's cases
+        depend only on the seed, the operation and the hypothesis version; the corners such literals
+        might hit by luck are the named regions' business (:mod:`.regions`). No module is scanned either.
+        """
+
+        _local_constants = Constants()  # hides the provider's scan of sys.modules
+        _permitted: dict = {}  # (choice type, constraints key) -> the global constants those allow
+
+        def _maybe_draw_constant(self, choice_type, constraints, *, p: float = 0.05):
+            if self._random.random() > p:
+                return None
+            key = (choice_type, choice_constraints_key(choice_type, constraints))
+            permitted = self._permitted.get(key)
+            if permitted is None:
+                if len(self._permitted) > 4096:  # a bounded cache: drawn bounds make many keys
+                    self._permitted.clear()
+                permitted = self._permitted[key] = tuple(
+                    choice for choice in GLOBAL_CONSTANTS.set_for_type(choice_type)
+                    if choice_permitted(choice, constraints))
+            return self._random.choice(permitted) if permitted else None
+
+    _PROVIDER = {"provider": _GlobalConstantsProvider}
+
 #: drawn cases per checked example at most, rejected ones included (hypothesis's own limit)
 MAX_DRAWS_PER_EXAMPLE = 10
 #: the database key of the shrinking run; the failing draw waits under its secondary corpus, which hypothesis
@@ -100,7 +139,7 @@ def _first_failure(body, strategy, examples: int, random: Random):
     accepted = draws = 0
     while accepted < examples and draws < examples * MAX_DRAWS_PER_EXAMPLE:
         draws += 1
-        data = ConjectureData(random=random)
+        data = ConjectureData(random=random, **_PROVIDER)
         try:
             with BuildContext(data, **_CONTEXT_KEYWORDS):
                 drawn = data.draw(strategy)

@@ -31,9 +31,9 @@ def _target(relu):
     return type(target)(name="test", functions={"relu": relu}, snippet_setup=target.snippet_setup)
 
 
-def _drawn(seed: int, derandomize: bool = False) -> list:
+def _drawn(seed: int, derandomize: bool = False, examples: int = 30) -> list:
     record: list = []
-    result = run_operation(BY_NAME["relu"], _target(_recording_relu(record)), examples=30, random_seed=seed,
+    result = run_operation(BY_NAME["relu"], _target(_recording_relu(record)), examples=examples, random_seed=seed,
                            derandomize=derandomize)
     assert result.status == "passed"
     return record
@@ -45,6 +45,18 @@ def test_the_same_seed_draws_the_same_cases_and_another_seed_others():
     assert first != other
     assert len(set(first)) > 20  # distinct cases, not one case drawn thirty times
     assert _drawn(5, derandomize=True) == _drawn(6, derandomize=True)  # derandomized: the seed does not matter
+
+
+def test_the_draws_do_not_depend_on_the_modules_loaded(tmp_path, monkeypatch):
+    """hypothesis's own provider also draws literals of the local modules loaded; the search's does not, so a
+    target file full of constants (or an editable install) leaves a seed's cases as they were."""
+    before = _drawn(0, examples=200)
+    literals = ", ".join(str(1_000_003 + 7_919 * i) for i in range(300))  # in range of the data seeds drawn
+    (tmp_path / "constants_galore.py").write_text(f"LITERALS = [{literals}]\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import constants_galore  # noqa: F401 - loaded: a local module with 300 literals
+
+    assert _drawn(0, examples=200) == before
 
 
 def test_seed_text_names_the_operation_the_label_and_the_seed():
