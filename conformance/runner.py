@@ -8,7 +8,7 @@ the tolerance model of the reference. Hypothesis shrinks a failing case; the
 smallest one is kept for the report.
 
 A target may declare cases it does not support (:attr:`Target.supports`): those are
-skipped (hypothesis draws another) and counted as "unsupported", never passed or
+skipped (another is drawn) and counted as "unsupported", never passed or
 failed. A target function that raises :class:`NotImplementedError` (or
 :class:`~.case.Unsupported`) on a case refuses it the same way, with the exception's
 message as the reason. A failure that matches an expected divergence (:mod:`.divergences`) is
@@ -319,7 +319,7 @@ def run_operation(
     derandomize: bool = False,
     max_failures: int = 1,
 ) -> OperationResult:
-    """Run ``examples`` hypothesis cases of one operation against ``target``.
+    """Run ``examples`` drawn cases (after the regions' cases) of one operation against ``target``.
 
     Cases the target does not support are rejected (others are drawn, up to ten draws
     per example in all) and counted; if none is supported the status is

@@ -11,7 +11,7 @@ strict xfail, so the day the strategies reach that region it turns into a failur
 says to remove the marker.
 
 The check runs exactly as ``convspec check <file>`` does by default (100
-examples, seed 0; the runner seeds hypothesis, so the same cases are drawn on
+examples, seed 0; the runner seeds its draws, so the same cases are drawn on
 every run): a mutant that slips through means the strategies no longer reach the
 configuration that exposes it, or the tolerance model has become too loose.
 The controls run the correct implementations on the same settings.
