@@ -11,8 +11,9 @@ for the ``ci`` profile), so the same seed draws the same cases on every run and 
 same hypothesis. The draws come from hypothesis's own provider: the same distributions as a ``@given``
 test's generation, with its bias to boundary values and to hypothesis's table of notable constants, but
 not to the literals of the modules loaded (:class:`_GlobalConstantsProvider` says why). A draw the strategy
-rejects, or that the target does not support (``SUPPORTS`` or a refusal), is redrawn, at most ten
-draws per example in all, as hypothesis allows.
+rejects, or that the target does not support (``SUPPORTS`` or a refusal), is redrawn: at most ten
+draws per example while none is accepted, as hypothesis allows, and a hundred once one is (hypothesis's
+engine steers towards accepted cases; plain draws need the room when a target accepts few of them).
 
 What is not hypothesis's engine here: the generation phase of ``@given`` also keeps a tree of the
 choices made so far (so no case repeats) and mutates earlier cases. On ``convspec check accelerated``
@@ -97,8 +98,12 @@ else:
 
     _PROVIDER = {"provider": _GlobalConstantsProvider}
 
-#: drawn cases per checked example at most, rejected ones included (hypothesis's own limit)
+#: drawn cases per example asked for at most, rejected ones included, while none has been accepted
+#: (hypothesis's own limit: a target that supports nothing is told "unsupported" soon) ...
 MAX_DRAWS_PER_EXAMPLE = 10
+#: ... and once one has: a target that supports few of the drawn cases (an adapter for a library with
+#: 'valid'/'same' padding only, say) still gets its examples, down to one accepted draw in a hundred
+MAX_DRAWS_PER_EXAMPLE_ONCE_ACCEPTED = 100
 #: the database key of the shrinking run; the failing draw waits under its secondary corpus, which hypothesis
 #: replays and shrinks (an entry of the primary corpus counts as shrunk already and is only replayed)
 _FAILURE_KEY = b"convspec:failing-draw"
@@ -137,7 +142,8 @@ def search(body: Callable[[object], None], strategy, *, examples: int, seed_text
 def _first_failure(body, strategy, examples: int, random: Random):
     """(choices, CaseFailure) of the first failing draw, or None once ``examples`` draws were checked."""
     accepted = draws = 0
-    while accepted < examples and draws < examples * MAX_DRAWS_PER_EXAMPLE:
+    while accepted < examples and draws < examples * (
+            MAX_DRAWS_PER_EXAMPLE_ONCE_ACCEPTED if accepted else MAX_DRAWS_PER_EXAMPLE):
         draws += 1
         data = ConjectureData(random=random, **_PROVIDER)
         try:

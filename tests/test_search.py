@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 from hypothesis import strategies as st
+from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from convspec.conformance import search
 from convspec.conformance.case import CaseFailure
@@ -150,3 +151,28 @@ def test_strategies_that_need_hypothesis_build_context_draw():
     search.search(seen.append, st.tuples(st.integers(0, 9), st.lists(st.booleans())), examples=20,
                   seed_text="t:0", shrink_seed=0)
     assert len(seen) == 20 and all(isinstance(drawn, tuple) for drawn in seen)
+
+
+def test_a_target_that_accepts_few_draws_still_gets_its_examples():
+    """One accepted draw in about thirty: the search draws on (up to a hundred per example) until it has them."""
+    accepted: list = []
+
+    def body(drawn: int) -> None:
+        if drawn % 31:
+            raise UnsatisfiedAssumption()
+        accepted.append(drawn)
+
+    search.search(body, st.integers(1, 10**9), examples=40, seed_text="t:0", shrink_seed=0)
+    assert len(accepted) == 40
+
+
+def test_a_target_that_accepts_nothing_is_given_up_on_after_ten_draws_per_example():
+    draws: list = []
+
+    def body(drawn: int) -> None:
+        draws.append(drawn)
+        raise UnsatisfiedAssumption()
+
+    with pytest.raises(Unsatisfiable):
+        search.search(body, st.integers(), examples=12, seed_text="t:0", shrink_seed=0)
+    assert len(draws) == 12 * search.MAX_DRAWS_PER_EXAMPLE
