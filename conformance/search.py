@@ -1,7 +1,8 @@
 """One operation's random search: cases drawn straight from the strategy, a failure shrunk by hypothesis.
 
-:func:`search` runs ``check`` on ``examples`` cases drawn from a hypothesis strategy and, when one fails,
-hands that case to hypothesis to shrink, so the report shows the smallest failing case hypothesis finds.
+:func:`search` runs ``body`` (the runner's check of one case) on ``examples`` cases drawn from a hypothesis
+strategy and, when one fails, hands that case to hypothesis to shrink, so the report shows the smallest
+failing case hypothesis finds.
 
 How the cases are drawn
 -----------------------
@@ -17,8 +18,8 @@ engine steers towards accepted cases; plain draws need the room when a target ac
 
 What is not hypothesis's engine here: the generation phase of ``@given`` also keeps a tree of the
 choices made so far (so no case repeats) and mutates earlier cases. On ``convspec check accelerated``
-that bookkeeping cost more than the drawing and the checking together (in one process, 3,071 examples:
-7.5 s with the engine, about 4.4 s drawn here); repeats are rare in these strategies, and the corners a
+that bookkeeping cost more than the drawing and the checking together (in one process, 3,071 examples,
+the two measured alternately three times: 5.6-7.2 s with the engine, 4.5-5.3 s drawn here); repeats are rare in these strategies, and the corners a
 mutation would hit by luck are visited on purpose, before the search, by the named regions
 (:mod:`.regions`). ``make mutants-sweep`` measures the search's bug-finding at six seeds.
 
@@ -26,12 +27,11 @@ How a failure is shrunk
 -----------------------
 The failing draw's choice sequence is put in an in-memory example database (its secondary corpus, the one
 hypothesis shrinks from) and a ``@given`` test with the same body is run with only hypothesis's ``reuse``
-and ``shrink`` phases: it replays the case, shrinks
-it and raises the smallest failure, exactly as a ``@given`` search would after finding it. Should the
+and ``shrink`` phases: it replays the case, shrinks it and raises the smallest failure, exactly as a ``@given`` search would after finding it. Should the
 replay not fail again (a target whose verdict changes from call to call), the failure first seen is
 raised.
 
-Worked example: ``search(check, strategy, examples=100, seed_text="flatten:0", ...)`` draws a hundred
+Worked example: ``search(body, strategy, examples=100, seed_text="flatten:0", shrink_seed=0)`` draws a hundred
 ``flatten`` cases, the same hundred on every run; if the 37th fails, hypothesis shrinks it (the body runs
 again on each smaller candidate) and the smallest failing case is raised as a ``CaseFailure``.
 """
@@ -48,7 +48,7 @@ from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from .case import CaseFailure
 
-try:  # hypothesis's drawing and database primitives (hypothesis >= 6.131)
+try:  # hypothesis's drawing and database primitives (as in hypothesis 6.170; internal, hence the guard)
     from hypothesis.control import BuildContext
     from hypothesis.database import InMemoryExampleDatabase, choices_to_bytes
     from hypothesis.errors import StopTest
@@ -60,7 +60,7 @@ else:  # a draw runs inside a build context, as under @given (tuples and lists n
     if "wrapped_test" in inspect.signature(BuildContext).parameters:
         _CONTEXT_KEYWORDS["wrapped_test"] = None
 
-try:  # the provider's constants (hypothesis >= 6.131); see _GlobalConstantsProvider
+try:  # the provider's constants (as in hypothesis 6.170); see _GlobalConstantsProvider
     from hypothesis.internal.conjecture.choice import choice_constraints_key, choice_permitted
     from hypothesis.internal.conjecture.providers import GLOBAL_CONSTANTS, Constants, HypothesisProvider
 
