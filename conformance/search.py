@@ -31,7 +31,7 @@ and ``shrink`` phases: it replays the case, shrinks it and raises the smallest f
 replay not fail again (a target whose verdict changes from call to call), the failure first seen is
 raised.
 
-Worked example: ``search(body, strategy, examples=100, seed_text="flatten:0", shrink_seed=0)`` draws a hundred
+Worked example: ``search(body, strategy, examples=100, seeded_by="flatten:0", shrink_seed=0)`` draws a hundred
 ``flatten`` cases, the same hundred on every run; if the 37th fails, hypothesis shrinks it (the body runs
 again on each smaller candidate) and the smallest failing case is raised as a ``CaseFailure``.
 """
@@ -116,17 +116,17 @@ def seed_text(op: str, random_seed: int, derandomize: bool, label: str = "") -> 
     return f"{name}:derandomized" if derandomize else f"{name}:{random_seed}"
 
 
-def search(body: Callable[[object], None], strategy, *, examples: int, seed_text: str, shrink_seed: int) -> None:
+def search(body: Callable[[object], None], strategy, *, examples: int, seeded_by: str, shrink_seed: int) -> None:
     """Run ``body(drawn)`` on ``examples`` accepted draws of ``strategy``; raise the shrunk failure, if any.
 
     ``body`` raises :class:`CaseFailure` for a failing case and ``UnsatisfiedAssumption`` for a rejected
     one (counted by the caller as unsupported). Raises ``Unsatisfiable`` when no draw was accepted.
-    ``shrink_seed`` seeds hypothesis's shrinker, so a failure shrinks to the same case on every run.
+    ``seeded_by`` seeds the draws (:func:`seed_text`); ``shrink_seed`` seeds hypothesis's shrinker, so a failure shrinks to the same case on every run.
     """
     if ConjectureData is None:
         _engine(body, strategy, examples, shrink_seed, phases=(Phase.generate, Phase.shrink))
         return
-    found = _first_failure(body, strategy, examples, Random(seed_text))
+    found = _first_failure(body, strategy, examples, Random(seeded_by))
     if found is None:
         return
     choices, failure = found
@@ -140,7 +140,7 @@ def search(body: Callable[[object], None], strategy, *, examples: int, seed_text
 
 
 def _first_failure(body, strategy, examples: int, random: Random):
-    """(choices, CaseFailure) of the first failing draw, or None once ``examples`` draws were checked."""
+    """(choices, CaseFailure) of the first failing draw, or None once ``examples`` draws were accepted."""
     accepted = draws = 0
     while accepted < examples and draws < examples * (
             MAX_DRAWS_PER_EXAMPLE_ONCE_ACCEPTED if accepted else MAX_DRAWS_PER_EXAMPLE):

@@ -87,7 +87,7 @@ def _fails_from_three_elements(seen: list):
 
 def _shrunk(seen: list) -> list:
     with pytest.raises(CaseFailure) as raised:
-        search.search(_fails_from_three_elements(seen), st.lists(st.integers()), examples=100, seed_text="t:0",
+        search.search(_fails_from_three_elements(seen), st.lists(st.integers()), examples=100, seeded_by="t:0",
                       shrink_seed=0)
     return raised.value
 
@@ -111,7 +111,7 @@ def test_a_failure_that_does_not_repeat_is_reported_as_first_seen():
             raise _ListFailure(f"{drawn} failed")
 
     with pytest.raises(CaseFailure) as raised:
-        search.search(fails_once, st.lists(st.integers()), examples=100, seed_text="t:0", shrink_seed=0)
+        search.search(fails_once, st.lists(st.integers()), examples=100, seeded_by="t:0", shrink_seed=0)
     first_failing = next(drawn for drawn in seen if len(drawn) >= 3)
     assert raised.value.reason == f"{first_failing} failed"
     assert seen.count(first_failing) >= 2  # hypothesis did replay it
@@ -149,7 +149,7 @@ def test_strategies_that_need_hypothesis_build_context_draw():
     """A tuple strategy (the backward search's: a case and a gradient seed) asks for hypothesis's build context."""
     seen: list = []
     search.search(seen.append, st.tuples(st.integers(0, 9), st.lists(st.booleans())), examples=20,
-                  seed_text="t:0", shrink_seed=0)
+                  seeded_by="t:0", shrink_seed=0)
     assert len(seen) == 20 and all(isinstance(drawn, tuple) for drawn in seen)
 
 
@@ -162,7 +162,7 @@ def test_a_target_that_accepts_few_draws_still_gets_its_examples():
             raise UnsatisfiedAssumption()
         accepted.append(drawn)
 
-    search.search(body, st.integers(1, 10**9), examples=40, seed_text="t:0", shrink_seed=0)
+    search.search(body, st.integers(1, 10**9), examples=40, seeded_by="t:0", shrink_seed=0)
     assert len(accepted) == 40
 
 
@@ -174,5 +174,5 @@ def test_a_target_that_accepts_nothing_is_given_up_on_after_ten_draws_per_exampl
         raise UnsatisfiedAssumption()
 
     with pytest.raises(Unsatisfiable):
-        search.search(body, st.integers(), examples=12, seed_text="t:0", shrink_seed=0)
+        search.search(body, st.integers(), examples=12, seeded_by="t:0", shrink_seed=0)
     assert len(draws) == 12 * search.MAX_DRAWS_PER_EXAMPLE
