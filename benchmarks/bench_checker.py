@@ -47,7 +47,7 @@ TARGET_STARTUP = 1.0  # seconds
 
 def convspec_command() -> list[str]:
     """``convspec`` as this Python runs it (the venv's console script calls the same ``main``)."""
-    return [sys.executable, "-m", "convspec.conformance.cli"]
+    return [sys.executable, "-m", "convspec.conformance"]
 
 
 def timed(arguments: list[str]) -> tuple[float, float, int]:

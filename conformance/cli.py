@@ -28,6 +28,7 @@ from convspec.conformance.commands import explain as explain_command
 from convspec.conformance.commands import summary as summary_command
 from convspec.conformance.commands import vectors as vectors_command
 from .catalog import CATALOG, get
+from .console import start_up_over
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs
 from .runner import PROFILES
@@ -116,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _keep_hypothesis_out_of_the_working_folder()
+    if args.handler is not _check:  # a check ends its start-up once its target is loaded (_run)
+        start_up_over()
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -225,6 +228,7 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
 
     if can_isolate() and fork_safe():  # the workers will be forks of this process: let them inherit a warm one
         warm_up()
+    start_up_over()  # the collector back on, the start-up's objects frozen: before the first worker is forked
 
     def save(report) -> None:  # after every operation: a killed run keeps what it had
         if "--report" in outputs:
@@ -267,5 +271,7 @@ def resolve_settings(profile: str | None, examples: int | None, seed: int | None
     return examples, 0, derandomize
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # as the console script runs it (its collector rules; its imports are done by now)
+    from .console import main as console_main
+
+    console_main()

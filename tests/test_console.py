@@ -1,0 +1,106 @@
+"""The ``convspec`` console script (``convspec.conformance.console``): the command line of ``cli.main``, with the
+garbage collector off during the start-up and the heap frozen for the exit. The same commands, output and exit
+status; the collector back on before any work is done (a worker forked with it off would never collect)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import convspec.conformance
+from convspec.conformance import console
+
+
+def _run(*arguments: str, code: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "convspec.conformance", *arguments]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_python_m_convspec_conformance_is_the_command_line():
+    result = _run("--help")
+    assert result.returncode == 0, result.stderr
+    for command in ("check", "matrix", "summary", "explain", "vectors"):
+        assert command in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("arguments, status", [
+    (("check", "reference", "--ops", "relu", "--examples", "2"), 0),
+    (("check", "no-such-target"), 2),
+    (("explain", "no-such-operation"), 2),
+])
+def test_the_exit_status_is_the_commands(arguments, status):
+    result = _run(*arguments)
+    assert result.returncode == status, (result.stdout, result.stderr)
+
+
+def test_importing_the_package_imports_no_catalog():
+    """The console script's module is imported before the collector is turned off: the package must not pull
+    in the catalog (numpy, sympy, hypothesis) with it."""
+    probe = "import sys, convspec.conformance.console; print(sorted(m for m in ('sympy', 'hypothesis', 'numpy', 'torch') if m in sys.modules))"
+    result = _run(code=probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", result.stdout
+
+
+def test_the_package_names_still_resolve():
+    from convspec.conformance import CATALOG, Unsupported, run_check  # noqa: F401 - on first use
+
+    assert convspec.conformance.get("relu").name == "relu"
+    assert set(convspec.conformance.__all__) <= set(dir(convspec.conformance))
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        convspec.conformance.nothing_here  # noqa: B018
+
+
+def test_the_collector_is_on_when_a_check_forks_its_workers(tmp_path):
+    """A target module that records, at each call, whether the collector is enabled in the worker running it."""
+    target = tmp_path / "probe_target.py"
+    target.write_text(textwrap.dedent(f"""
+        import gc, numpy as np
+        def relu(x):
+            with open({str(tmp_path / 'seen.txt')!r}, "a") as log:
+                log.write(f"{{gc.isenabled()}}\\n")
+            return np.maximum(x, np.zeros((), x.dtype)).astype(x.dtype)
+    """))
+    result = _run("check", str(target), "--ops", "relu", "--examples", "3", "--report", str(tmp_path / "r.json"))
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    seen = set((tmp_path / "seen.txt").read_text().split())
+    assert seen == {"True"}, seen
+    assert json.loads((tmp_path / "r.json").read_text())["operations"][0]["status"] == "passed"
+
+
+def test_start_up_over_leaves_a_callers_collector_alone():
+    """cli.main called from Python (as here): the collector is the caller's business."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        console.start_up_over()
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_the_console_turns_the_collector_off_then_back_on():
+    probe = textwrap.dedent("""
+        import gc, sys
+        from convspec.conformance import console, cli
+        seen = []
+        def command_line(argv=None):
+            seen.append(gc.isenabled())
+            console.start_up_over()
+            seen.append(gc.isenabled())
+            return 0
+        cli.main = command_line
+        try:
+            console.main()
+        except SystemExit as stop:
+            print(seen, stop.code, gc.get_freeze_count() > 0)
+    """)
+    result = _run(code=probe)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["[False,", "True]", "0", "True"], result.stdout
