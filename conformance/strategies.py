@@ -39,12 +39,12 @@ def random_array(shape, dtype: str, kind: str, rng: np.random.Generator) -> np.n
 def spatial_config(draw, spatial_dims: int | None = None):
     """Rank, kernel, stride, dilation, padding and an input size that admits a window."""
     if spatial_dims is None:
-        spatial_dims = draw(st.sampled_from(allowed("ranks", (1, 2, 2, 3))))
+        spatial_dims = draw(sampled_from(allowed("ranks", (1, 2, 2, 3))))
     max_k, max_d, max_s, max_extra, max_pad = _LIMITS[spatial_dims]
     kernel = tuple(draw(st.integers(1, max_k)) for _ in range(spatial_dims))
     dilation = tuple(draw(st.integers(1, max_d)) for _ in range(spatial_dims))
     stride = tuple(draw(st.integers(1, max_s)) for _ in range(spatial_dims))
-    form = draw(st.sampled_from(allowed("padding", ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full"))))
+    form = draw(sampled_from(allowed("padding", ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full"))))
     if form == "int":
         p = draw(st.integers(0, max_pad))
         padding, pairs = p, [(p, p)] * spatial_dims
@@ -72,32 +72,57 @@ def spatial_config(draw, spatial_dims: int | None = None):
 
 @st.composite
 def data_settings(draw):
-    dtype = draw(st.sampled_from(allowed("dtypes", DTYPES)))
-    kind = draw(st.sampled_from(allowed("data", DATA_KINDS)))
+    dtype = draw(sampled_from(allowed("dtypes", DTYPES)))
+    kind = draw(sampled_from(allowed("data", DATA_KINDS)))
     seed = draw(st.integers(0, 2**32 - 1))
     return dtype, kind, np.random.default_rng(seed)
 
 
-def _built_once(composite):
-    """``composite(*args)`` returning one strategy object per ``args`` instead of a new one per call.
+def _typed(value: object) -> object:
+    """``value`` with its type, through tuples: ``1``, ``1.0`` and ``True`` are equal but draw differently."""
+    if type(value) is tuple:
+        return (tuple, tuple(_typed(item) for item in value))
+    return (type(value), value)
 
-    A family strategy calls ``draw(data_settings())`` once a case; each new strategy object is validated
-    and unwrapped by hypothesis before its first draw (about a tenth of the drawing time). The body still
-    runs at every draw (so :func:`.draws.allowed` reads the limits active then), and the object is the
-    one the call would build (same definition, same label): the draws are unchanged."""
-    built: dict = {}
 
-    @functools.wraps(composite)
+#: the strategy objects built so far, per (definition, typed arguments); see :func:`built_once`
+_BUILT: dict = {}
+
+
+def built_once(make):
+    """``make(*args, **kwargs)`` (a composite, or any function returning a strategy) returning one strategy object
+    per distinct arguments instead of a new one per call.
+
+    A family strategy calls ``draw(data_settings())``, ``draw(_shape(min_dims=1))`` or
+    ``draw(sampled_from(...))`` once or more a case; hypothesis validates each new strategy object and works
+    out its properties (``is_empty``, its label) before its first draw: a fifth of the drawing time, measured
+    here, when every draw built its strategies afresh. The object returned is the one the call would build
+    (same definition, same arguments, same label), so the draws are unchanged; a composite's body still runs
+    at every draw (so :func:`.draws.allowed` reads the limits active then). Arguments are keyed with their
+    types (``1``, ``1.0`` and ``True`` are different keys); a call with an unhashable argument is built afresh.
+    """
+
+    @functools.wraps(make)
     def once(*args, **kwargs):
-        if kwargs:  # not the families' calls: built afresh, as before
-            return composite(*args, **kwargs)
-        strategy = built.get(args)
+        try:
+            key = (make, _typed(args), _typed(tuple(sorted(kwargs.items()))))
+            strategy = _BUILT.get(key)
+        except TypeError:  # an unhashable argument (a list): built afresh
+            return make(*args, **kwargs)
         if strategy is None:
-            strategy = built[args] = composite(*args)
+            if len(_BUILT) > 4096:  # bounded: drawn bounds could make many keys
+                _BUILT.clear()
+            strategy = _BUILT[key] = make(*args, **kwargs)
         return strategy
 
     return once
 
 
-spatial_config = _built_once(spatial_config)
-data_settings = _built_once(data_settings)
+@built_once
+def sampled_from(values) -> st.SearchStrategy:
+    """``st.sampled_from(values)``, built once per tuple of values (:func:`built_once`)."""
+    return st.sampled_from(values)
+
+
+spatial_config = built_once(spatial_config)
+data_settings = built_once(data_settings)

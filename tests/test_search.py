@@ -176,3 +176,39 @@ def test_a_target_that_accepts_nothing_is_given_up_on_after_ten_draws_per_exampl
     with pytest.raises(Unsatisfiable):
         search.search(body, st.integers(), examples=12, seeded_by="t:0", shrink_seed=0)
     assert len(draws) == 12 * search.MAX_DRAWS_PER_EXAMPLE
+
+
+# ------------------------------------------------------------------ strategy objects built once per arguments
+
+
+def _choices_and_values(strategy_for_each_draw, draws: int = 40, seed: str = "built-once") -> tuple:
+    from random import Random
+
+    random = Random(seed)
+    seen = []
+    for _ in range(draws):
+        data = search.ConjectureData(random=random, **search._PROVIDER)
+        with search.BuildContext(data, **search._CONTEXT_KEYWORDS):
+            value = data.draw(strategy_for_each_draw())
+        seen.append((tuple(data.choices), repr(value)))
+    return tuple(seen)
+
+
+def test_a_built_once_strategy_is_one_object_per_typed_arguments():
+    from convspec.conformance.strategies import sampled_from
+
+    assert sampled_from((1, 2, 3)) is sampled_from((1, 2, 3))
+    # equal but not the same values: 1.0 and True draw as themselves, so they are other strategies
+    assert len({id(sampled_from(values)) for values in [(1, 2), (1.0, 2), (True, 2)]}) == 3
+    assert sampled_from([1, 2]) is not sampled_from([1, 2])  # a list cannot be a key: built afresh, still right
+    assert repr(sampled_from([1, 2])) == repr(st.sampled_from([1, 2]))
+
+
+def test_built_once_strategies_draw_what_fresh_ones_do():
+    """The point of building once is speed only: the same choices and values as a strategy built per draw."""
+    from convspec.conformance.families.activations.strategies import _shape
+    from convspec.conformance.strategies import sampled_from
+
+    assert _choices_and_values(lambda: sampled_from((0.1, 0.3, 1.0))) == \
+        _choices_and_values(lambda: st.sampled_from((0.1, 0.3, 1.0)))
+    assert _choices_and_values(lambda: _shape(min_dims=2)) == _choices_and_values(lambda: _shape.__wrapped__(min_dims=2))

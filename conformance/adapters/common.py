@@ -24,7 +24,7 @@ from convspec.spec import upsample as spec_upsample
 from convspec.spec.conventions import check_conv_arguments, check_depthwise_separable_arguments
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import data_settings, random_array, sampled_from
 
 
 def params(case: Case) -> dict:
@@ -125,10 +125,10 @@ def library_version(module) -> str:
 @st.composite
 def single_channel_conv_cases(draw, op: str, ranks=(1, 2, 3), forms=("valid", "same", "same_lower", "full", "int")):
     """``correlate``/``convolve`` on ``(1, 1, *n)`` with a ``(1, 1, *k)`` kernel, stride and dilation 1, no bias."""
-    rank = draw(st.sampled_from(ranks))
+    rank = draw(sampled_from(ranks))
     largest_k, largest_extra = {1: (6, 8), 2: (4, 4), 3: (3, 2)}[rank]
     kernel = tuple(draw(st.integers(1, largest_k)) for _ in range(rank))
-    form = draw(st.sampled_from(forms))
+    form = draw(sampled_from(forms))
     if form == "int":
         padding = draw(st.integers(0, 2))
     else:

@@ -13,9 +13,10 @@ import numpy as np
 from hypothesis import strategies as st
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import built_once, data_settings, random_array, sampled_from
 
 
+@built_once
 @st.composite
 def _shape(draw, min_dims: int = 1, max_dims: int = 4):
     rank = draw(st.integers(min_dims, max_dims))
@@ -30,7 +31,7 @@ def _specials(draw, x: np.ndarray, rng, choices, kind: str) -> np.ndarray:
     if x.size == 0 or not choices or draw(st.integers(0, 2)):
         return x
     x = x.copy()
-    mask = rng.random(x.shape) < draw(st.sampled_from((0.1, 0.3)))
+    mask = rng.random(x.shape) < draw(sampled_from((0.1, 0.3)))
     x[mask] = rng.choice(choices, size=int(mask.sum()))
     return x
 
@@ -40,7 +41,7 @@ def elementwise_cases(draw, op: str):
     """``relu`` / ``sigmoid``: any shape; a third of the calls carry infinities and NaNs."""
     shape = draw(_shape())
     dtype, kind, rng = draw(data_settings())
-    scale = draw(st.sampled_from((1.0, 1.0, 8.0)))
+    scale = draw(sampled_from((1.0, 1.0, 8.0)))
     x = np.asarray(np.asarray(random_array(shape, "float64", kind, rng)) * scale, dtype=dtype)
     x = _specials(draw, x, rng, [np.inf, -np.inf, np.nan], kind)
     return Case(op, {"x": x}, {}, kind)
@@ -52,7 +53,7 @@ def softmax_cases(draw):
     shape = draw(_shape(min_dims=1))
     axis = draw(st.integers(-len(shape), len(shape) - 1))
     dtype, kind, rng = draw(data_settings())
-    scale = draw(st.sampled_from((1.0, 1.0, 8.0)))
+    scale = draw(sampled_from((1.0, 1.0, 8.0)))
     x = np.asarray(np.asarray(random_array(shape, "float64", kind, rng)) * scale, dtype=dtype)
     x = _specials(draw, x, rng, [-np.inf], kind)
     params = {} if axis == -1 and draw(st.booleans()) else {"axis": axis}

@@ -14,7 +14,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import built_once, data_settings, random_array, sampled_from
 
 PADDING_FORMS = ("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")
 
@@ -27,17 +27,18 @@ def _collapse(values: tuple[int, ...]):
     return values[0] if len(set(values)) == 1 else values
 
 
+@built_once
 @st.composite
 def transposed_geometry(draw, spatial_dims: int | None = None, forms=PADDING_FORMS):
     """Input size, kernel and the keyword parameters of a valid transposed convolution (groups aside)."""
     if spatial_dims is None:
-        spatial_dims = draw(st.sampled_from((1, 2, 2, 3)))
+        spatial_dims = draw(sampled_from((1, 2, 2, 3)))
     max_k, max_d, max_s, max_extra, max_crop = LIMITS[spatial_dims]
     axes = range(spatial_dims)
     kernel = tuple(draw(st.integers(1, max_k)) for _ in axes)
     dilation = tuple(draw(st.integers(1, max_d)) for _ in axes)
     stride = tuple(draw(st.integers(1, max_s)) for _ in axes)
-    form = draw(st.sampled_from(forms))
+    form = draw(sampled_from(forms))
     if form in ("same", "same_lower"):
         output_padding = (0,) * spatial_dims  # these modes fix the length themselves
     else:

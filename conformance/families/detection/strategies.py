@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from convspec.spec.detection import BOX_FORMATS
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings
+from convspec.conformance.strategies import data_settings, sampled_from
 
 
 def random_boxes(count: int, fmt: str, dtype: str, kind: str, rng: np.random.Generator) -> np.ndarray:
@@ -38,7 +38,7 @@ def random_boxes(count: int, fmt: str, dtype: str, kind: str, rng: np.random.Gen
 
 @st.composite
 def box_iou_cases(draw):
-    fmt = draw(st.sampled_from(BOX_FORMATS))
+    fmt = draw(sampled_from(BOX_FORMATS))
     m, k = draw(st.integers(0, 6)), draw(st.integers(0, 6))
     dtype, kind, rng = draw(data_settings())
     boxes1 = random_boxes(m, fmt, dtype, kind, rng)
@@ -57,20 +57,20 @@ def nms_inputs(draw, batched: bool = False):
 
     from convspec.spec.detection import iou, to_xyxy
 
-    fmt = draw(st.sampled_from(BOX_FORMATS))
+    fmt = draw(sampled_from(BOX_FORMATS))
     m = draw(st.integers(0, 10))
-    dtype = draw(st.sampled_from(("float32", "float64", "float16")))
-    kind = draw(st.sampled_from(("integers", "floats")))
+    dtype = draw(sampled_from(("float32", "float64", "float16")))
+    kind = draw(sampled_from(("integers", "floats")))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     boxes = random_boxes(m, fmt, dtype, kind, rng)
     scores = (rng.integers(0, 4, m) / 4).astype(dtype) if draw(st.booleans()) else rng.uniform(0, 1, m).astype(dtype)
     exact = [to_xyxy(tuple(Fraction(float(v)) for v in box), fmt) for box in boxes]
     ious = sorted({float(iou(p, q)) for i, p in enumerate(exact) for q in exact[i + 1:]} | {0.0, 1.0})
     gaps = [(lo, hi) for lo, hi in zip(ious, ious[1:]) if hi - lo > 0.02]
-    lo, hi = draw(st.sampled_from(gaps)) if gaps else (1.0, 1.5)
+    lo, hi = draw(sampled_from(gaps)) if gaps else (1.0, 1.5)
     threshold = round((lo + hi) / 2, 3)  # at least 0.01 from every IoU: no rounding can flip a decision
     params = {"iou_threshold": threshold, "fmt": fmt}
     if draw(st.booleans()):
-        params["score_threshold"] = float(draw(st.sampled_from((0.25, 0.5))))
+        params["score_threshold"] = float(draw(sampled_from((0.25, 0.5))))
     classes = rng.integers(0, 3, m).astype(np.int64) if batched else None
     return boxes, scores, classes, params

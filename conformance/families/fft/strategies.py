@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from convspec.spec import fft as spec_fft
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import data_settings, random_array, sampled_from
 
 # per spatial rank: (max kernel, max extra input length)
 _LIMITS = {1: (7, 9), 2: (4, 5), 3: (2, 3)}
@@ -20,9 +20,9 @@ _LIMITS = {1: (7, 9), 2: (4, 5), 3: (2, 3)}
 
 @st.composite
 def fft_cases(draw, op: str):
-    rank = draw(st.sampled_from((1, 1, 2, 2, 3)))
+    rank = draw(sampled_from((1, 1, 2, 2, 3)))
     max_k, max_extra = _LIMITS[rank]
-    mode = draw(st.sampled_from(spec_fft.MODES))
+    mode = draw(sampled_from(spec_fft.MODES))
     kernel = tuple(draw(st.integers(1, max_k)) for _ in range(rank))
     size = tuple((k if mode == "valid" else 1) + draw(st.integers(0, max_extra)) for k in kernel)
     batch, c_in, c_out = draw(st.integers(1, 2)), draw(st.integers(1, 3)), draw(st.integers(1, 3))

@@ -11,12 +11,12 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import data_settings, random_array, sampled_from
 
 
 @st.composite
 def sobel_cases(draw):
-    form = draw(st.sampled_from(("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")))
+    form = draw(sampled_from(("int", "per_axis", "per_side", "valid", "same", "same_lower", "full")))
     if form == "int":
         p = draw(st.integers(0, 2))
         padding, pairs = p, [(p, p)] * 2

@@ -21,7 +21,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import built_once, data_settings, random_array, sampled_from
 
 # per spatial rank: (max kernel, max dilation, max stride, max extra input length, max explicit pad)
 _LIMITS = {1: (4, 3, 3, 6, 3), 2: (3, 2, 3, 4, 2), 3: (2, 2, 2, 2, 1), 4: (2, 1, 2, 1, 1)}
@@ -33,16 +33,17 @@ def _one_or_per_axis(values: tuple[int, ...], as_tuple: bool):
     return values if as_tuple or len(set(values)) > 1 else values[0]
 
 
+@built_once
 @st.composite
 def pool_config(draw, *, dilated: bool, spatial_dims: int | None = None):
     """Input size and the keyword parameters of a valid max_pool (``dilated``) or avg_pool call."""
-    rank = draw(st.sampled_from(_RANKS)) if spatial_dims is None else spatial_dims
+    rank = draw(sampled_from(_RANKS)) if spatial_dims is None else spatial_dims
     max_k, max_d, max_s, max_extra, max_pad = _LIMITS[rank]
     axes = range(rank)
     kernel = tuple(draw(st.integers(1, max_k)) for _ in axes)
     dilation = tuple(draw(st.integers(1, max_d)) if dilated else 1 for _ in axes)
     reach = [d * (k - 1) for k, d in zip(kernel, dilation)]  # the most padding a side may have
-    form = draw(st.sampled_from(_FORMS))
+    form = draw(sampled_from(_FORMS))
     if form == "int":
         p = draw(st.integers(0, min(min(reach), max_pad)))
         padding, pairs = p, [(p, p)] * rank
@@ -75,7 +76,7 @@ def _with_specials(draw, x: np.ndarray, kind: str, rng: np.random.Generator) -> 
     if draw(st.integers(0, 2)):
         return x
     choices = [np.inf, -np.inf, -np.inf] + ([np.nan, np.nan] if kind == "floats" else [])
-    share = draw(st.sampled_from((0.2, 0.5)))
+    share = draw(sampled_from((0.2, 0.5)))
     mask = rng.random(x.shape) < share
     x = x.copy()
     x[mask] = rng.choice(choices, size=int(mask.sum()))
@@ -118,7 +119,7 @@ def avg_pool_cases(draw):
 @st.composite
 def global_pool_cases(draw, op: str):
     """A valid ``global_max_pool``/``global_avg_pool`` call: 1 to 4 spatial axes of small sizes."""
-    rank = draw(st.sampled_from(_RANKS))
+    rank = draw(sampled_from(_RANKS))
     largest = {1: 12, 2: 6, 3: 4, 4: 3}[rank]
     size = tuple(draw(st.integers(1, largest)) for _ in range(rank))
     batch, channels = _channels(draw, rank)

@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from convspec.spec import style as spec_style
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import built_once, data_settings, random_array, sampled_from
 
 
+@built_once
 @st.composite
 def _features(draw):
     rank = draw(st.integers(1, 3))
@@ -30,7 +31,7 @@ def gram_cases(draw):
     batch, channels, spatial = draw(_features())
     dtype, kind, rng = draw(data_settings())
     x = random_array((batch, channels, *spatial), dtype, kind, rng)
-    normalization = draw(st.sampled_from(spec_style.NORMALIZATIONS))
+    normalization = draw(sampled_from(spec_style.NORMALIZATIONS))
     params = {} if normalization == "none" and draw(st.booleans()) else {"normalization": normalization}
     return Case("gram_matrix", {"features": x}, params, kind)
 
@@ -39,11 +40,11 @@ def gram_cases(draw):
 def pair_cases(draw, op: str):
     batch, channels, spatial = draw(_features())
     dtype, kind, rng = draw(data_settings())
-    other_batch = draw(st.sampled_from((1, batch)))
+    other_batch = draw(sampled_from((1, batch)))
     generated = random_array((batch, channels, *spatial), dtype, kind, rng)
     other = random_array((other_batch, channels, *spatial), dtype, kind, rng)
     if op == "content_loss":
         return Case(op, {"generated": generated, "content": other}, {}, kind)
     choices = spec_style.NORMALIZATIONS[1:] if dtype == "float16" else spec_style.NORMALIZATIONS
-    params = {"normalization": draw(st.sampled_from(choices))}
+    params = {"normalization": draw(sampled_from(choices))}
     return Case(op, {"generated": generated, "style": other}, params, kind)

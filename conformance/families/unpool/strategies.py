@@ -20,17 +20,18 @@ from hypothesis import strategies as st
 from convspec.spec import unpool as spec_unpool
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import built_once, data_settings, random_array, sampled_from
 
 # per spatial rank: (max kernel, max stride, max pooled length, max padding per side)
 _LIMITS = {1: (4, 3, 6, 3), 2: (3, 3, 4, 2), 3: (2, 2, 3, 1)}
 INDEX_MODES = ("window", "window", "anywhere", "collide")
 
 
+@built_once
 @st.composite
 def unpool_config(draw, *, with_padding: bool):
     """Rank, kernel, stride, padding, pooled size and a valid output size (or None)."""
-    spatial_dims = draw(st.sampled_from((1, 2, 2, 3)))
+    spatial_dims = draw(sampled_from((1, 2, 2, 3)))
     max_k, max_s, max_n, max_pad = _LIMITS[spatial_dims]
     kernel = tuple(draw(st.integers(1, max_k)) for _ in range(spatial_dims))
     stride_given = draw(st.booleans())
@@ -38,7 +39,7 @@ def unpool_config(draw, *, with_padding: bool):
     pairs = [(0, 0)] * spatial_dims
     padding = 0
     if with_padding:
-        form = draw(st.sampled_from(("int", "per_axis", "per_side", "valid")))
+        form = draw(sampled_from(("int", "per_axis", "per_side", "valid")))
         if form == "int":
             p = draw(st.integers(0, min(min(kernel) - 1, max_pad)))
             padding, pairs = p, [(p, p)] * spatial_dims
@@ -60,8 +61,8 @@ def unpool_config(draw, *, with_padding: bool):
         n = draw(st.integers(least, max(least, max_n)))
         input_size.append(n)
         lengths.append(spec_unpool.unpool_valid_lengths(n, k, s, lo, hi))
-    size_form = draw(st.sampled_from(("default", "spatial", "spatial", "full")))
-    chosen = tuple(draw(st.sampled_from(valid)) for valid in lengths)
+    size_form = draw(sampled_from(("default", "spatial", "spatial", "full")))
+    chosen = tuple(draw(sampled_from(valid)) for valid in lengths)
     return {
         "spatial_dims": spatial_dims,
         "input_size": tuple(input_size),
@@ -104,7 +105,7 @@ def max_unpool_cases(draw, op: str = "max_unpool"):
     dtype, kind, rng = draw(data_settings())
     x = random_array((batch, channels, *config["input_size"]), dtype, kind, rng)
     plane = math.prod(config["resolved_size"])
-    mode = draw(st.sampled_from(INDEX_MODES))
+    mode = draw(sampled_from(INDEX_MODES))
     if mode == "window":
         indices = _window_indices(rng, batch, channels, config)
     elif mode == "anywhere":

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from convspec.spec.upsample import CUBIC_MODES, INTERPOLATING_MODES, LINEAR_MODES, MODES
 
 from convspec.conformance.case import Case
-from convspec.conformance.strategies import data_settings, random_array
+from convspec.conformance.strategies import data_settings, random_array, sampled_from
 
 # per spatial rank: (max input length, max output length) per axis, small for the reference loops
 LIMITS = {1: (12, 40), 2: (6, 12), 3: (4, 6), 4: (3, 4)}
@@ -63,18 +63,18 @@ def _collapse(values: tuple, as_tuple: bool):
 @st.composite
 def upsample_cases(draw, op: str = "upsample", modes=MODES):
     """A valid ``upsample`` call: mode, rank, sizes or scale factors, align_corners, data."""
-    mode = draw(st.sampled_from(modes))
+    mode = draw(sampled_from(modes))
     dtype, kind, rng = draw(data_settings())
     if mode not in INTERPOLATING_MODES and draw(st.integers(0, 9)) == 0:
         options = [b for b in ROUNDING_BOUNDARIES if b[0] == mode]
-        _, n, params = draw(st.sampled_from(options))
+        _, n, params = draw(sampled_from(options))
         x = random_array((draw(st.integers(1, 2)), draw(st.integers(1, 2)), n), dtype, kind, rng)
         return Case(op, {"x": x}, {**params, "mode": mode}, kind)
     if mode in INTERPOLATING_MODES:
         spatial_dims = INTERPOLATING_MODES[mode]
         align_corners = draw(st.booleans())
     else:
-        spatial_dims = draw(st.sampled_from((1, 1, 2, 2, 3, 4)))
+        spatial_dims = draw(sampled_from((1, 1, 2, 2, 3, 4)))
         align_corners = False
     max_n, max_out = LIMITS[spatial_dims]
     as_tuple = draw(st.booleans())
@@ -84,9 +84,9 @@ def upsample_cases(draw, op: str = "upsample", modes=MODES):
         given = {"size": _collapse(output_size, as_tuple)}
     else:
         if draw(st.booleans()):  # one factor for every axis
-            choices = [draw(st.sampled_from(_SCALES[spatial_dims]))] * spatial_dims
+            choices = [draw(sampled_from(_SCALES[spatial_dims]))] * spatial_dims
         else:
-            choices = [draw(st.sampled_from(_SCALES[spatial_dims])) for _ in range(spatial_dims)]
+            choices = [draw(sampled_from(_SCALES[spatial_dims])) for _ in range(spatial_dims)]
         input_size = tuple(draw(st.integers(least, most)) for _, least, most in choices)
         given = {"scale_factor": _collapse(tuple(factor for factor, _, _ in choices), as_tuple)}
     batch = draw(st.integers(1, 2))
@@ -96,7 +96,7 @@ def upsample_cases(draw, op: str = "upsample", modes=MODES):
     if mode in INTERPOLATING_MODES:
         params["align_corners"] = align_corners
     if mode in CUBIC_MODES:
-        coefficient = draw(st.sampled_from(CUBIC_COEFFICIENTS))
+        coefficient = draw(sampled_from(CUBIC_COEFFICIENTS))
         if coefficient is not None:
             params["cubic_coefficient"] = coefficient
     return Case(op, {"x": x}, params, kind)
