@@ -151,9 +151,8 @@ def _usage_error(console, message: str) -> int:
 def _check(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from .merged import merged_exit_status, merged_json, parse_seeds, print_merged
-    from .outputs import OutputError, check_output_paths, write_atomically
-    from .report import exit_status, print_coverage, print_report
+    from .merged import parse_seeds
+    from .outputs import OutputError, check_output_paths
 
     # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
     console = Console() if sys.stdout.isatty() else Console(width=110)
@@ -177,8 +176,34 @@ def _check(args: argparse.Namespace) -> int:
             from .divergences import load
 
             divergences = load(args.expected_divergences)
-        target = load_target(args.target, args.device)
     except (OutputError, ValueError) as error:
+        return _usage_error(console, str(error))
+    helper = _draw_ahead(operations, settings) if seeds is None else None
+    try:
+        return _check_loaded(args, console, outputs, operations, seeds, settings, divergences, helper)
+    finally:
+        if helper is not None:
+            helper.stop()
+
+
+def _draw_ahead(operations, settings):
+    """Fork the helper that draws the cases ahead while the target loads (:mod:`.ahead`); None where it cannot."""
+    from .ahead import start
+    from .search import seed_text
+
+    examples, seed, derandomize = settings
+    return start([(op.name, seed_text(op.name, seed, derandomize), examples) for op in operations])
+
+
+def _check_loaded(args, console, outputs, operations, seeds, settings, divergences, helper) -> int:
+    """The rest of :func:`_check`, from the target's load on."""
+    from .merged import merged_exit_status, merged_json, print_merged
+    from .outputs import write_atomically
+    from .report import exit_status, print_coverage, print_report
+
+    try:
+        target = load_target(args.target, args.device)
+    except ValueError as error:
         return _usage_error(console, str(error))
     lacking = [op.name for op in operations
                if not (target.provides(op.name) or (args.grad and target.provides_vjp(op.name)))]
@@ -207,7 +232,7 @@ def _check(args: argparse.Namespace) -> int:
     backward = " (and the backward passes)" if args.grad else ""
     console.print(f"Checking [bold]{target.name}[/] against the reference{backward}: {examples} examples per "
                   f"operation, {drawn}{profile}")
-    report = _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs)
+    report = _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs, ahead=helper)
     print_report(report, target, console)
     if args.coverage:
         print_coverage(report, console)
@@ -217,7 +242,7 @@ def _check(args: argparse.Namespace) -> int:
     return exit_status(report)
 
 
-def _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs, label=""):
+def _run(args, console, target, operations, divergences, examples, seed, derandomize, outputs, label="", ahead=None):
     """One check of ``operations`` (in worker processes), with a progress bar; the report files are rewritten
     after every operation."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -249,7 +274,7 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
             target, operations, examples=examples, random_seed=seed, progress=progress, divergences=divergences,
             profile=args.profile, derandomize=derandomize, known_divergences=not args.no_known_divergences,
             grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.target, args.device),
-            max_failures=args.max_failures,
+            max_failures=args.max_failures, ahead=ahead,
         )
 
 

@@ -114,6 +114,7 @@ def run_isolated(
     on_result: Callable[[Report], None] | None = None,
     source: tuple[str, str | None] | None = None,
     max_failures: int = 1,
+    ahead=None,
 ) -> Report:
     """Check ``operations`` against ``target`` as :func:`.runner.run_check` does, each in a worker process.
 
@@ -122,7 +123,9 @@ def run_isolated(
     so far (``report.state == "running"``) and once more at the end. The report's ``state`` ends as
     ``"complete"`` or ``"interrupted (SIGINT)"``/``"interrupted (SIGTERM)"``. ``source`` is the
     ``(target, device)`` that :func:`.targets.load_target` loads ``target`` from, for workers that must
-    load it themselves (see the module's note on JAX and TensorFlow).
+    load it themselves (see the module's note on JAX and TensorFlow). ``ahead``: an :class:`.ahead.Helper`
+    drawing the operations' cases ahead (started before the target was loaded); it is stopped when the
+    first worker starts, and the workers take what it drew.
     """
     from .gradients import GRADIENT_OP_NAMES
 
@@ -144,7 +147,7 @@ def run_isolated(
         source = (os.path.abspath(source[0]), source[1])
     plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
                  list(divergences),
-                 known_divergences, source)
+                 known_divergences, source, ahead.folder if ahead is not None else None)
 
     # what needs no worker: an operation the target lacks is "not provided", a backward it lacks "no backward"
     for task in tasks:
@@ -173,6 +176,8 @@ def run_isolated(
     with stop.catching():
         while (waiting or running) and not stop.signal:
             while waiting and len(running) < jobs:
+                if ahead is not None:  # the workers take the cores now; they draw what it did not
+                    ahead.stop_drawing()
                 task = waiting.pop(0)
                 _start(task, target, plan, progress, examples)
                 running.append(task)
@@ -412,6 +417,7 @@ class _Plan:
     divergences: list
     known_divergences: bool
     source: tuple[str, str | None] | None
+    drawn_ahead: str | None = None  # the folder of the cases drawn ahead (.ahead)
 
 
 def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> OperationResult:
@@ -422,7 +428,8 @@ def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> Operation
     if grad:
         known += list(target.known_grad_divergences) if plan.known_divergences else []
         return run_gradient(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
-    return run_operation(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
+    return run_operation(get(op), target, on_example=tick, divergences=plan.divergences + known,
+                         drawn_ahead=plan.drawn_ahead, **plan.settings)
 
 
 def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "_Beacon",

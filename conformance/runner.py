@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from .case import Case, CaseFailure, TargetCrash, UserCodeError
+from .ahead import take
 from .catalog import BY_NAME, CATALOG, Operation
 from .divergences import plain
 from .draws import narrowed
@@ -253,6 +254,7 @@ def _search(
     entries: list,
     explicit: list = (),
     label: str = "",
+    ahead=None,
 ) -> OperationResult:
     """The search of :func:`run_operation` and :func:`run_gradient`: ``check(drawn) -> Comparison`` raises
     :class:`CaseFailure`.
@@ -302,7 +304,7 @@ def _search(
     seeded_by = seed_text(operation.name, random_seed, derandomize, label)
 
     def run() -> None:
-        search(body, strategy, examples=examples, seeded_by=seeded_by, shrink_seed=random_seed)
+        search(body, strategy, examples=examples, seeded_by=seeded_by, shrink_seed=random_seed, ahead=ahead)
 
     with narrowed(target.draw_limits(operation.name)):  # SUPPORTS_DRAWS: draw inside the declared limits
         return _finish(run, result, started)
@@ -318,6 +320,7 @@ def run_operation(
     divergences: Iterable = (),
     derandomize: bool = False,
     max_failures: int = 1,
+    drawn_ahead: str | None = None,
 ) -> OperationResult:
     """Run ``examples`` drawn cases (after the regions' cases) of one operation against ``target``.
 
@@ -326,21 +329,26 @@ def run_operation(
     "unsupported". ``divergences`` are :class:`convspec.conformance.divergences.Divergence`
     entries: a failure one of them matches is recorded as expected and does not stop the search.
     ``max_failures`` > 1 searches on after a failure for others (:func:`_distinct_failures`).
+    ``drawn_ahead``: the folder where :mod:`.ahead`'s helper wrote the draws it made ahead (taken when they are
+    this search's: the catalog's strategy, no ``SUPPORTS_DRAWS`` limits).
     """
     if max_failures > 1:
         return _distinct_failures(run_operation, operation, target, max_failures, examples=examples,
                                   random_seed=random_seed, on_example=on_example, divergences=divergences,
-                                  derandomize=derandomize)
+                                  derandomize=derandomize, drawn_ahead=drawn_ahead)
     if not target.provides(operation.name):
         return OperationResult(operation.name, "not provided")
     result = OperationResult(operation.name, "passed")
     target_fn = _refusals_as_unsupported(target.functions[operation.name], result)
     entries = [d for d in divergences if d.applies_to(operation.name)]
     strategy = target.strategies.get(operation.name, operation.strategy)()
+    ahead = None
+    if drawn_ahead is not None and operation.name not in target.strategies and not target.draw_limits(operation.name):
+        ahead = take(drawn_ahead, operation.name, strategy, seed_text(operation.name, random_seed, derandomize))
     return _search(
         result, operation, target, strategy, lambda case: check_case(operation, target_fn, case),
         examples=examples, random_seed=random_seed, derandomize=derandomize, on_example=on_example,
-        entries=entries, explicit=[case for _, case in region_cases(operation.name)],
+        entries=entries, explicit=[case for _, case in region_cases(operation.name)], ahead=ahead,
     )
 
 

@@ -116,17 +116,20 @@ def seed_text(op: str, random_seed: int, derandomize: bool, label: str = "") -> 
     return f"{name}:derandomized" if derandomize else f"{name}:{random_seed}"
 
 
-def search(body: Callable[[object], None], strategy, *, examples: int, seeded_by: str, shrink_seed: int) -> None:
+def search(body: Callable[[object], None], strategy, *, examples: int, seeded_by: str, shrink_seed: int,
+           ahead=None) -> None:
     """Run ``body(drawn)`` on ``examples`` accepted draws of ``strategy``; raise the shrunk failure, if any.
 
     ``body`` raises :class:`CaseFailure` for a failing case and ``UnsatisfiedAssumption`` for a rejected
     one (counted by the caller as unsupported). Raises ``Unsatisfiable`` when no draw was accepted.
-    ``seeded_by`` seeds the draws (:func:`seed_text`); ``shrink_seed`` seeds hypothesis's shrinker, so a failure shrinks to the same case on every run.
+    ``seeded_by`` seeds the draws (:func:`seed_text`); ``shrink_seed`` seeds hypothesis's shrinker, so a failure
+    shrinks to the same case on every run. ``ahead``: the first draws, made ahead by :mod:`.ahead` for the same
+    strategy and ``seeded_by`` (the same cases, without drawing them here).
     """
     if ConjectureData is None:
         _engine(body, strategy, examples, shrink_seed, phases=(Phase.generate, Phase.shrink))
         return
-    found = _first_failure(body, strategy, examples, Random(seeded_by))
+    found = _first_failure(body, strategy, examples, Random(seeded_by), ahead)
     if found is None:
         return
     choices, failure = found
@@ -139,21 +142,43 @@ def search(body: Callable[[object], None], strategy, *, examples: int, seeded_by
     raise failure  # the replay passed: the target's verdict changed; report what it did first
 
 
-def _first_failure(body, strategy, examples: int, random: Random):
+def draw_once(strategy, random: Random) -> tuple[object, tuple]:
+    """One draw of ``strategy`` fed by ``random``: ``(value, choices)``, ``value`` None when the strategy
+    rejected the draw (``choices`` then unused)."""
+    data = ConjectureData(random=random, **_PROVIDER)
+    try:
+        with BuildContext(data, **_CONTEXT_KEYWORDS):
+            return data.draw(strategy), tuple(data.choices)
+    except (StopTest, UnsatisfiedAssumption):
+        return None, ()
+
+
+def _draws(strategy, random: Random, ahead):
+    """``(value, choices)`` of each draw in turn: those made ahead first, then drawn here, the ``random`` going on
+    from the state the draws ahead left."""
+    if ahead is not None:
+        yield from ahead.draws
+        random.setstate(ahead.random_state)
+    while True:
+        yield draw_once(strategy, random)
+
+
+def _first_failure(body, strategy, examples: int, random: Random, ahead=None):
     """(choices, CaseFailure) of the first failing draw, or None once ``examples`` draws were accepted."""
     accepted = draws = 0
+    drawn = _draws(strategy, random, ahead)
     while accepted < examples and draws < examples * (
             MAX_DRAWS_PER_EXAMPLE_ONCE_ACCEPTED if accepted else MAX_DRAWS_PER_EXAMPLE):
         draws += 1
-        data = ConjectureData(random=random, **_PROVIDER)
+        value, choices = next(drawn)
+        if value is None:  # the strategy rejected the draw
+            continue
         try:
-            with BuildContext(data, **_CONTEXT_KEYWORDS):
-                drawn = data.draw(strategy)
-            body(drawn)
-        except (StopTest, UnsatisfiedAssumption):  # the strategy, SUPPORTS or the target rejected the draw
+            body(value)
+        except UnsatisfiedAssumption:  # SUPPORTS or the target rejected the case
             continue
         except CaseFailure as failure:
-            return tuple(data.choices), failure
+            return choices, failure
         accepted += 1
     if accepted == 0:
         raise Unsatisfiable(f"none of {draws} drawn cases was accepted")
