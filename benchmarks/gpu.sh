@@ -42,7 +42,7 @@ fi
 echo
 echo "== convspec check accelerated --device cuda"
 start=$SECONDS
-"$PYTHON" -m convspec.conformance.cli check accelerated --device cuda
+"$PYTHON" -m convspec.conformance check accelerated --device cuda
 check_status=$?
 echo "(check: exit status $check_status, $((SECONDS - start)) s)"
 
