@@ -141,11 +141,14 @@ def _helper(folder: str, searches: list[tuple[str, str, int]]) -> None:
         os.nice(5)  # the parent's load of the target comes first
     except OSError:
         pass
-    for op, seeded_by, examples in searches:
-        strategy = get(op).strategy()
-        ahead = draw_ahead(op, strategy, seeded_by, max(1, round(examples * DRAWS_PER_EXAMPLE)))
-        path = _file(folder, seeded_by)
-        with open(path + ".part", "wb") as handle:
-            pickle.dump(ahead, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".part", path)
-    os._exit(0)
+    try:
+        for op, seeded_by, examples in searches:
+            strategy = get(op).strategy()
+            ahead = draw_ahead(op, strategy, seeded_by, max(1, round(examples * DRAWS_PER_EXAMPLE)))
+            path = _file(folder, seeded_by)
+            with open(path + ".part", "wb") as handle:
+                pickle.dump(ahead, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(path + ".part", path)
+    except BaseException:  # noqa: BLE001 - a full disk, say: the workers draw what is missing, as without a helper
+        pass
+    os._exit(0)  # nothing of the parent's (its buffered output, its exit handlers) is run twice
