@@ -9,6 +9,7 @@ arrays ``(rows, cols)``; put them in a ``(C_out, C_in, kh, kw)`` weight with
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -21,8 +22,15 @@ from .arrays import accumulator, check_array
 from .windows import resolve_padding, zero_pad
 
 
-def _matrix(matrix) -> np.ndarray:
-    return np.array(matrix.tolist(), dtype=np.float64)
+@functools.cache
+def _entries(kernel) -> tuple[tuple[int, ...], ...]:
+    """The integer entries of a spec kernel (a function returning a sympy ``Matrix``), read once."""
+    return tuple(tuple(int(value) for value in row) for row in kernel().tolist())
+
+
+def _matrix(kernel) -> np.ndarray:
+    """A spec kernel as a new float64 array (exact: its entries are small integers)."""
+    return np.array(_entries(kernel), dtype=np.float64)
 
 
 def sobel_kernels():
@@ -32,17 +40,17 @@ def sobel_kernels():
     image they give ``G_x`` (brighter to the right: positive) and ``G_y`` (brighter
     downwards: positive); correlated, the signs flip.
     """
-    return _matrix(spec.sobel_x_kernel()), _matrix(spec.sobel_y_kernel())
+    return _matrix(spec.sobel_x_kernel), _matrix(spec.sobel_y_kernel)
 
 
 def sharpen_kernel():
     """Seed 002's sharpen kernel ``[[0, -1, 0], [-1, 5, -1], [0, -1, 0]]`` (symmetric: correlate or convolve)."""
-    return _matrix(spec.sharpen_kernel())
+    return _matrix(spec.sharpen_kernel)
 
 
 def curve_kernel():
     """Seed 002's 7x7 curve detector (30 on the curve, 0 elsewhere), for **correlation**."""
-    return _matrix(spec.curve_kernel())
+    return _matrix(spec.curve_kernel)
 
 
 def gabor_kernel(size, *, A=1.0, alpha, beta, omega, phi=0.0, theta=0.0, x0=None, y0=None):
@@ -110,7 +118,7 @@ def sobel(x, *, padding="valid"):
     rows, cols = (lo + n + hi - 2 for n, (lo, hi) in zip(args.input_size, pads))
     check_output_size(op, (x.shape[0], 3, rows, cols), x.dtype)  # before the padding is built
     image = zero_pad(accumulator(x), pads)
-    kx, ky = (np.array(k.tolist(), dtype=object) for k in (spec.sobel_x_kernel(), spec.sobel_y_kernel()))
+    kx, ky = _entries(spec.sobel_x_kernel), _entries(spec.sobel_y_kernel)
     out = np.empty((x.shape[0], 3, rows, cols), dtype=object if x.dtype == object else np.float64)
     for b in range(x.shape[0]):
         for i in range(rows):
@@ -119,8 +127,8 @@ def sobel(x, *, padding="valid"):
                 for u in range(3):
                     for v in range(3):
                         value = image[b, 0, i + 2 - u, j + 2 - v]
-                        gx = gx + int(kx[u, v]) * value
-                        gy = gy + int(ky[u, v]) * value
+                        gx = gx + kx[u][v] * value
+                        gy = gy + ky[u][v] * value
                 out[b, 0, i, j], out[b, 1, i, j] = gx, gy
                 out[b, 2, i, j] = spec.sobel_magnitude(gx, gy) if x.dtype == object else math.hypot(gx, gy)
     return out.astype(x.dtype)

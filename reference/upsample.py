@@ -104,8 +104,8 @@ def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=F
             continue
         for corner in product(*neighbours):
             index = tuple(i for i, _ in corner)
-            weight = math.prod(w for _, w in corner)  # exact
-            out[everything + position] += _as_weight(weight, values) * values[everything + index]
+            weight = _corner_weight([w for _, w in corner], values)  # exact, rounded once
+            out[everything + position] += weight * values[everything + index]
     return out.astype(x.dtype)
 
 
@@ -184,6 +184,17 @@ def _cell(position: Fraction, n: int) -> int:
     return min(math.floor(position), n - 1)
 
 
-def _as_weight(weight: Fraction, values: np.ndarray):
-    """The exact weight for object arrays, rounded once to float64 otherwise."""
-    return weight if values.dtype == object else float(weight)
+def rounded_product(weights) -> float:
+    """``float(math.prod(weights))`` for exact weights (``Fraction`` or ``int``): their product rounded once.
+
+    Computed as the numerators' product divided by the denominators' product: Python's division of
+    integers rounds correctly, so the result is the same float without the ``Fraction`` normalisations
+    (a gcd per multiplication). Example: ``rounded_product([Fraction(1, 3), Fraction(3, 4)]) == 0.25``.
+    """
+    return math.prod(w.numerator for w in weights) / math.prod(w.denominator for w in weights)
+
+
+def _corner_weight(weights: list[Fraction], values: np.ndarray):
+    """The product of a corner's exact per-axis weights: the ``Fraction`` for object arrays, otherwise that
+    product rounded once to float64 (:func:`rounded_product`)."""
+    return math.prod(weights) if values.dtype == object else rounded_product(weights)

@@ -7,14 +7,13 @@ coordinates and weights (:func:`convspec.reference.upsample.axis_taps`).
 
 from __future__ import annotations
 
-import math
 from itertools import product
 
 from convspec.spec.upsample import check_upsample_arguments
 
 from .arrays import accumulator, check_array, zeros
 from .conv_vjp import check_grad_out
-from .upsample import _as_weight, axis_taps
+from .upsample import _corner_weight, axis_taps
 
 
 def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", align_corners=False,
@@ -53,6 +52,6 @@ def upsample_vjp(grad_out, x, *, scale_factor=None, size=None, mode="nearest", a
         upstream = grad[everything + position]
         for corner in product(*neighbours):  # nearest modes: a single corner of weight 1
             index = tuple(i for i, _ in corner)
-            weight = math.prod(w for _, w in corner)
-            grad_x[everything + index] += _as_weight(weight, grad) * upstream
+            weight = _corner_weight([w for _, w in corner], grad)  # exact, rounded once
+            grad_x[everything + index] += weight * upstream
     return (grad_x.astype(x.dtype),)

@@ -547,3 +547,23 @@ def test_bicubic_tolerance_tells_coefficients_and_edge_rules_apart():
     renormalised = np.array([[[[0, 0, 0, -6, -18, 256 * 29 / 131, 256 * 111 / 137, 256 * 111 / 102]]]], np.float32)
     assert not compare(reference.upsample(row, **edge), renormalised,
                        upsample_tolerance(Case("upsample", {"x": row}, edge, "integers"))).passed
+
+
+_EXACT_WEIGHTS = st.fractions(min_value=-4, max_value=4, max_denominator=10**6) | st.integers(-4, 4)
+
+
+@given(st.lists(_EXACT_WEIGHTS, min_size=1, max_size=4))
+def test_rounded_product_is_the_exact_product_rounded_once(weights):
+    """The reference's float weights: the numerators over the denominators equals ``float(prod)`` bit for bit."""
+    from convspec.reference.upsample import rounded_product
+
+    assert rounded_product(weights).hex() == float(math.prod(Fraction(w) for w in weights)).hex()
+
+
+def test_rounded_product_rounds_a_halfway_product_to_even():
+    """(1 + 2^-53) (1 + 2^-53) = 1 + 2^-52 + 2^-106: above the halfway point, so it rounds up, not to 1."""
+    from convspec.reference.upsample import rounded_product
+
+    step = Fraction(1, 2**53)
+    assert rounded_product([1 + step, 1 + step]) == 1 + 2.0**-52
+    assert rounded_product([1 + step, 1]) == 1.0  # exactly halfway: to even

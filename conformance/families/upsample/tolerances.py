@@ -11,7 +11,7 @@ from itertools import product
 import numpy as np
 
 from convspec import reference
-from convspec.reference.upsample import axis_taps, upsample
+from convspec.reference.upsample import axis_taps, rounded_product, upsample
 from convspec.spec.upsample import (
     CUBIC_COEFFICIENT, CUBIC_MODES, LINEAR_MODES, check_upsample_arguments, upsample_output_shape as _shape,
 )
@@ -206,7 +206,7 @@ def _cubic_tolerance(case: Case, args, dtype: str) -> Interpolation:
     spatial_axes = tuple(range(2, x.ndim))
     for position in product(*(range(len(axis)) for axis in taps)):
         for corner in product(*(axis[t][1] for axis, t in zip(taps, position))):
-            weight = abs(float(math.prod(w for _, w in corner)))
+            weight = abs(rounded_product([w for _, w in corner]))
             magnitude[everything + position] += weight * absolute[everything + tuple(i for i, _ in corner)]
         slack, box = _cubic_weight_slack(args, taps, position, dtype)
         neighbourhood[everything + position] = absolute[everything + tuple(box)].max(axis=spatial_axes, initial=0.0)
@@ -237,7 +237,7 @@ def _cubic_upsample_bound(case: Case, grad_out: np.ndarray) -> Bound:
         for corner in product(*(axis[t][1] for axis, t in zip(taps, position))):
             index = tuple(i for i, _ in corner)
             counts[index] += 1
-            magnitude[everything + index] += abs(float(math.prod(w for _, w in corner))) * g[everything + position]
+            magnitude[everything + index] += abs(rounded_product([w for _, w in corner])) * g[everything + position]
         coordinate[everything + tuple(box)] += (g[everything + position] * slack)[(...,) + (None,) * len(box)]
     terms = int(counts.max(initial=1)) + args.spatial_dims + 1
     u = UNIT_ROUNDOFF[dtype]
