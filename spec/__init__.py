@@ -13,23 +13,11 @@ vocabulary and the overflow rule). Built on them:
 * proofs: ``identities`` (the convolution algebra and the registries), ``size_identities`` (output
   sizes), ``seed_claims`` (the seeds' claims, refuted) and ``proofs`` (the machinery).
 
-The package imports the modules listed in ``__all__``; import the others by name
-(``from convspec.spec import fft``).
+The modules listed in ``__all__`` are attributes of the package, each imported on first use (``convspec.spec.conv``
+imports the spec's convolution formulas, not the proofs); import the others by name (``from convspec.spec import fft``).
 """
 
-from . import (
-    conv,
-    conv_transpose,
-    conventions,
-    identities,
-    layers,
-    notation,
-    pool,
-    receptive_field,
-    summary,
-    unpool,
-    upsample,
-)
+import importlib
 
 __all__ = [
     "conv",
@@ -44,3 +32,14 @@ __all__ = [
     "unpool",
     "upsample",
 ]
+
+
+def __getattr__(name: str):
+    """The modules of ``__all__``, imported on first use (``convspec.spec.conv``)."""
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -26,8 +26,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from convspec.spec import layers as L
-from convspec.spec.summary import LayerStack, layers_from_file, layers_from_torch, parse_shape, summary
+# the spec's layer records and summary are imported where a summary is made: the other commands (``convspec
+# check``) start without them
 
 _FILE_SUFFIXES = (".json", ".yaml", ".yml")
 
@@ -56,6 +56,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Print the summary of ``args.source``; 0 on success, 2 on a usage error."""
+    from convspec.spec.summary import parse_shape, summary
+
     try:
         stack = load_stack(args.source)
         shape = parse_shape(args.input_shape) if args.input_shape else stack.input_shape
@@ -71,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
 def load_stack(source: str) -> LayerStack:
     """The layers (and declared input shape, if any) that ``source`` names."""
+    from convspec.spec.summary import layers_from_file
+
     if source.endswith(_FILE_SUFFIXES):
         return layers_from_file(source)
     return _as_stack(source, _import(source))
@@ -105,6 +109,9 @@ def _import(source: str):
 
 
 def _as_stack(source: str, value, called: bool = False) -> LayerStack:
+    from convspec.spec import layers as L
+    from convspec.spec.summary import LayerStack, layers_from_torch
+
     if isinstance(value, LayerStack):
         return value
     if isinstance(value, (list, tuple)) and all(isinstance(v, L.Layer) for v in value):
