@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-import yaml
 
 from .case import Case, UserCodeError
 from .catalog import BY_NAME
@@ -195,6 +194,8 @@ def load(path: str | Path) -> list[Divergence]:
         elif path.suffix == ".toml":
             data = tomllib.loads(text)
         else:
+            import yaml  # here, not at the top: a check without a divergence file does not need it (18 ms)
+
             data = yaml.safe_load(text)
     except Exception as error:  # yaml.YAMLError, json.JSONDecodeError, tomllib.TOMLDecodeError
         raise ValueError(f"{path}: cannot parse: {error}") from None
