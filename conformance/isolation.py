@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Callable, Iterable
 
+from .ahead import Store
 from .case import Case, TargetCrash
 from .catalog import Operation
 from .regions import region_cases
@@ -147,7 +148,7 @@ def run_isolated(
         source = (os.path.abspath(source[0]), source[1])
     plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
                  list(divergences),
-                 known_divergences, source, ahead.folder if ahead is not None else None)
+                 known_divergences, source, ahead.store if ahead is not None else None)
 
     # what needs no worker: an operation the target lacks is "not provided", a backward it lacks "no backward"
     for task in tasks:
@@ -417,7 +418,7 @@ class _Plan:
     divergences: list
     known_divergences: bool
     source: tuple[str, str | None] | None
-    drawn_ahead: str | None = None  # the folder of the cases drawn ahead (.ahead)
+    drawn_ahead: Store | None = None  # the cases drawn ahead (.ahead), in memory the forked workers share
 
 
 def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> OperationResult:

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
 from .case import Case, CaseFailure, TargetCrash, UserCodeError
-from .ahead import take
+from .ahead import Store, take
 from .catalog import BY_NAME, CATALOG, Operation
 from .divergences import plain
 from .draws import narrowed
@@ -320,7 +320,7 @@ def run_operation(
     divergences: Iterable = (),
     derandomize: bool = False,
     max_failures: int = 1,
-    drawn_ahead: str | None = None,
+    drawn_ahead: Store | None = None,
 ) -> OperationResult:
     """Run ``examples`` drawn cases (after the regions' cases) of one operation against ``target``.
 
@@ -329,8 +329,8 @@ def run_operation(
     "unsupported". ``divergences`` are :class:`convspec.conformance.divergences.Divergence`
     entries: a failure one of them matches is recorded as expected and does not stop the search.
     ``max_failures`` > 1 searches on after a failure for others (:func:`_distinct_failures`).
-    ``drawn_ahead``: the folder where :mod:`.ahead`'s helper wrote the draws it made ahead (taken when they are
-    this search's: the catalog's strategy, no ``SUPPORTS_DRAWS`` limits).
+    ``drawn_ahead``: the :class:`.ahead.Store` where :mod:`.ahead`'s helper wrote the draws it made ahead (taken
+    when they are this search's: the catalog's strategy, no ``SUPPORTS_DRAWS`` limits).
     """
     if max_failures > 1:
         return _distinct_failures(run_operation, operation, target, max_failures, examples=examples,
