@@ -28,7 +28,7 @@ def _matrix(matrix) -> torch.Tensor:
 
 def sobel_kernels():
     """Seed 002's Sobel kernels ``(K_x, K_y)`` for convolution; see :func:`convspec.reference.filters.sobel_kernels`."""
-    return _matrix(spec.sobel_x_kernel()), _matrix(spec.sobel_y_kernel())
+    return torch.tensor(spec.SOBEL_X, dtype=torch.float64), torch.tensor(spec.SOBEL_Y, dtype=torch.float64)
 
 
 def sharpen_kernel():

@@ -33,13 +33,11 @@ time depends on what else the machine runs (a shared machine: compare the CPU se
 average printed with each run); the median run is the one to quote.
 
 Where the start-up goes (measured here, an idle machine; under load every figure grows by up to half):
-importing torch 0.85 s, which the accelerated target needs; importing convspec's checker 0.55 s, of which
-sympy is 0.2 s (every spec module creates its sympy symbols when imported, as the default arguments of its
-formulas, and the reference, the accelerated argument checks and the tolerance models call those modules);
-hypothesis 0.07 s; numpy 0.05 s; the warm-up 0.08 s; the interpreter's exit 0.13 s. A start-up under 1 s for a
-torch target needs the spec's formulas to work without importing sympy until a symbol is asked for (not
-done: the symbols are the defaults of some 70 functions in 12 modules); the numpy and reference targets
-start in about 0.7 s.
+importing torch 0.85 s, which the accelerated target needs; importing convspec's checker about 0.3 s (sympy is
+not among it: the spec imports it only for symbolic work, :mod:`convspec.spec.symbolic`); hypothesis 0.07 s;
+numpy 0.05 s; the warm-up 0.08 s; the interpreter's exit 0.13 s, 0.1 s of which is libtorch's own exit (its C++
+destructors: ``os._exit`` would skip them, and with them the finalisation of everything the target left
+open, so it is not used). The numpy and reference targets start in about 0.5 s.
 """
 
 from __future__ import annotations

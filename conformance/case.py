@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -139,3 +140,35 @@ class WorkedExample:
     @property
     def symbolic(self) -> bool:
         return any(a is not None and a.dtype == object for a in self.inputs.values())
+
+
+class LazyExamples(Sequence):
+    """A family's worked examples, built on first use: a read-only sequence of :class:`WorkedExample`.
+
+    Examples with symbolic entries are sympy expressions, and sympy takes a good part of a second to import;
+    built here, the catalog (and ``convspec check``, which never reads them) starts without it. ``build()``
+    returns the examples; it runs once, at the first ``len``, index or iteration.
+
+    >>> examples = LazyExamples(lambda: (1, 2))
+    >>> len(examples), list(examples)
+    (2, [1, 2])
+    """
+
+    def __init__(self, build: Callable[[], Sequence[WorkedExample]]):
+        self._build = build
+        self._examples: tuple | None = None
+
+    def _all(self) -> tuple:
+        if self._examples is None:
+            self._examples = tuple(self._build())
+        return self._examples
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"LazyExamples({self._build.__name__})" if self._examples is None else repr(self._examples)
+

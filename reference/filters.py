@@ -13,7 +13,6 @@ import functools
 import math
 
 import numpy as np
-import sympy
 
 from convspec.spec import filters as spec
 from convspec.spec.limits import check_output_size
@@ -34,13 +33,13 @@ def _matrix(kernel) -> np.ndarray:
 
 
 def sobel_kernels():
-    """Seed 002's Sobel kernels ``(K_x, K_y)``, as printed, for **convolution**.
+    """Seed 002's Sobel kernels ``(K_x, K_y)``, as printed (:data:`convspec.spec.filters.SOBEL_X`), for **convolution**.
 
     ``K_x = [[+1, 0, -1], [+2, 0, -2], [+1, 0, -1]]``, ``K_y = K_x^T``. Convolved with an
     image they give ``G_x`` (brighter to the right: positive) and ``G_y`` (brighter
     downwards: positive); correlated, the signs flip.
     """
-    return _matrix(spec.sobel_x_kernel), _matrix(spec.sobel_y_kernel)
+    return np.array(spec.SOBEL_X, dtype=np.float64), np.array(spec.SOBEL_Y, dtype=np.float64)
 
 
 def sharpen_kernel():
@@ -74,6 +73,8 @@ def gabor_kernel(size, *, A=1.0, alpha, beta, omega, phi=0.0, theta=0.0, x0=None
     Example: ``gabor_kernel(3, alpha=0, beta=0, omega=pi/2)`` is ``[[-1, 0, 1]] * 3``
     (``sin(pi/2 (j - 1))`` for ``j = 0, 1, 2``).
     """
+    import sympy  # the kernel is the spec's sympy formula, evaluated
+
     (rows, cols), p = spec.check_gabor_arguments(
         "gabor_kernel", size, A=A, alpha=alpha, beta=beta, omega=omega, phi=phi, theta=theta, x0=x0, y0=y0
     )
@@ -118,7 +119,7 @@ def sobel(x, *, padding="valid"):
     rows, cols = (lo + n + hi - 2 for n, (lo, hi) in zip(args.input_size, pads))
     check_output_size(op, (x.shape[0], 3, rows, cols), x.dtype)  # before the padding is built
     image = zero_pad(accumulator(x), pads)
-    kx, ky = _entries(spec.sobel_x_kernel), _entries(spec.sobel_y_kernel)
+    kx, ky = spec.SOBEL_X, spec.SOBEL_Y
     out = np.empty((x.shape[0], 3, rows, cols), dtype=object if x.dtype == object else np.float64)
     for b in range(x.shape[0]):
         for i in range(rows):

@@ -5,7 +5,8 @@ and ``conformance/families/``: ``conv``, ``conv_transpose``, ``pool``, ``unpool`
 ``activations``, ``detection``, ``style``, ``filters``, ``fft`` (each with its output sizes,
 counts, argument checks and ``NON_FINITE`` rules). Shared by them: ``conventions`` (layout, padding
 forms, the error style), ``limits`` (the output-size guard) and ``non_finite`` (the NaN/±inf
-vocabulary and the overflow rule). Built on them:
+vocabulary and the overflow rule), ``symbolic`` (the symbols, made and sympy imported on first symbolic
+use: the numeric users of the spec never import sympy). Built on them:
 
 * layers: ``layers`` (the records' registry and what the counts count), ``layer_args`` (their
   arguments), ``conv_layers`` and ``resampling_layers`` (the records), ``summary`` (a model summary);

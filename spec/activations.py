@@ -37,14 +37,14 @@ import math
 import operator
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, Symbol, symbols, sympy
 
 from .conventions import check_flag, check_number, check_size, check_sizes
 
-x = sympy.Symbol("x", real=True)
-n = sympy.Symbol("n", integer=True, positive=True)
-n_in, n_out = sympy.symbols("n_in n_out", integer=True, positive=True)
-batch = sympy.Symbol("N", integer=True, positive=True)
+x = Symbol("x", real=True)
+n = Symbol("n", integer=True, positive=True)
+n_in, n_out = symbols("n_in n_out", integer=True, positive=True)
+batch = Symbol("N", integer=True, positive=True)
 
 
 def relu(x=x):
@@ -93,12 +93,12 @@ def softmax(values: Sequence, i: int):
     """
     values = _slice("softmax", values)
     i = check_size("softmax", "i", i, minimum=None)
-    if isinstance(i, sympy.Basic) or not -len(values) <= i < len(values):
+    if is_symbolic(i) or not -len(values) <= i < len(values):
         raise ValueError(f"softmax: i must index the {len(values)} values, -{len(values)} <= i < {len(values)}, got {i!r}")
     return sympy.exp(values[i]) / sum(sympy.exp(v) for v in values)
 
 
-def softmax_shift_invariance(values: Sequence, shift=sympy.Symbol("c", real=True)):
+def softmax_shift_invariance(values: Sequence, shift=Symbol("c", real=True)):
     """``softmax(x - c) - softmax(x)`` simplified, per entry: all zeros, so subtracting the maximum is free.
 
     >>> softmax_shift_invariance(sympy.symbols("a b"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, symbols, sympy
 
 from .conventions import (
     PADDING_MODES,
@@ -30,13 +30,13 @@ from .conventions import (
 )
 from .memo import memoised
 
-n, k, s, d = sympy.symbols("n k s d", integer=True, positive=True)
-p, p_lo, p_hi = sympy.symbols("p p_lo p_hi", integer=True, nonnegative=True)
-c_in, c_out, groups, multiplier, batch = sympy.symbols("C_in C_out g m N", integer=True, positive=True)
+n, k, s, d = symbols("n k s d", integer=True, positive=True)
+p, p_lo, p_hi = symbols("p p_lo p_hi", integer=True, nonnegative=True)
+c_in, c_out, groups, multiplier, batch = symbols("C_in C_out g m N", integer=True, positive=True)
 
 
 def _is_symbolic(*values: object) -> bool:
-    return any(isinstance(v, sympy.Basic) for v in values)
+    return is_symbolic(*values)
 
 
 @memoised
@@ -50,7 +50,7 @@ def _window(op, n, k, s, p_lo, p_hi, d):
 
 def _divisor(op, a, b):
     a, b = check_size(op, "a", a, minimum=None), check_size(op, "b", b, minimum=None)
-    if not isinstance(b, sympy.Basic) and b == 0 or isinstance(b, sympy.Basic) and b.is_zero:
+    if not is_symbolic(b) and b == 0 or is_symbolic(b) and b.is_zero:
         raise ValueError(f"{op}: b must be nonzero (it divides), got {b!r}")
     return a, b
 

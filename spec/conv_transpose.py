@@ -56,7 +56,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import sympy
+from .symbolic import Symbol, sympy
 
 from .conv import (
     _check_axes,
@@ -91,9 +91,9 @@ from .conventions import (
     normalize_padding,
 )
 
-a = sympy.Symbol("a", integer=True, nonnegative=True)  # output padding
-m = sympy.Symbol("m", integer=True, positive=True)  # a convolution's input length
-r = sympy.Symbol("r", integer=True, nonnegative=True)  # an offset 0 <= r < s
+a = Symbol("a", integer=True, nonnegative=True)  # output padding
+m = Symbol("m", integer=True, positive=True)  # a convolution's input length
+r = Symbol("r", integer=True, nonnegative=True)  # an offset 0 <= r < s
 
 
 def full_length(n=n, k=k, s=s, d=d):

@@ -68,7 +68,7 @@ import operator
 from dataclasses import dataclass
 from typing import Sequence
 
-import sympy
+from .symbolic import LazySymbol, is_symbolic, sympy
 
 PADDING_MODES = ("valid", "same", "same_lower", "full")
 
@@ -106,9 +106,6 @@ def _as_int(op: str, name: str, value: object) -> int:
         ) from None
 
 
-_NON_FINITE = (sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy.nan)
-
-
 def _rule(minimum: int) -> str:
     return "positive" if minimum == 1 else f">= {minimum}"
 
@@ -116,7 +113,7 @@ def _rule(minimum: int) -> str:
 def _check_finite_symbolic(op: str, name: str, value: "sympy.Basic") -> None:
     if not isinstance(value, sympy.Expr):
         raise TypeError(f"{op}: {name} must be a number or a sympy expression, got {value!r} of type {type(value).__name__}")
-    if value.has(*_NON_FINITE) or value.is_finite is False:
+    if value.has(sympy.zoo, sympy.oo, sympy.S.NegativeInfinity, sympy.nan) or value.is_finite is False:
         raise ValueError(f"{op}: {name} must be finite, got {value!r}")
 
 
@@ -132,7 +129,9 @@ def check_size(op: str, name: str, value: object, *, minimum: int | None = 1):
     >>> check_size("conv_output_length", "stride", 2)
     2
     """
-    if isinstance(value, sympy.Basic):
+    if type(value) is not int and is_symbolic(value):  # (an int, the common case, skips the test)
+        if type(value) is LazySymbol:  # a spec symbol not made yet (convspec.spec.symbolic): made now
+            value = value.symbol()
         _check_finite_symbolic(op, name, value)
         if value.is_number and not value.is_Integer or value.is_integer is False:
             raise TypeError(
@@ -172,7 +171,9 @@ def check_number(op: str, name: str, value: object, *, minimum=None, strict: boo
     >>> check_number("output_length", "sigma", 2, minimum=0, strict=True)
     2
     """
-    if isinstance(value, sympy.Basic):
+    if is_symbolic(value):
+        if type(value) is LazySymbol:  # a spec symbol not made yet (convspec.spec.symbolic): made now
+            value = value.symbol()
         if finite:
             _check_finite_symbolic(op, name, value)
         elif not isinstance(value, sympy.Expr):
@@ -202,7 +203,7 @@ def check_span_fits(op: str, n, k, p_lo, p_hi, d, *, where: str = "") -> None:
     span = d * (k - 1) + 1
     padded = n + p_lo + p_hi
     shortfall = padded - span
-    if isinstance(shortfall, sympy.Basic):
+    if is_symbolic(shortfall):
         if not shortfall.is_negative:
             return
     elif shortfall >= 0:

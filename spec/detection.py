@@ -61,13 +61,13 @@ import numbers
 from fractions import Fraction
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, symbols, sympy
 
 from .conventions import check_number, check_size
 
-x1, y1, x2, y2 = sympy.symbols("x1 y1 x2 y2", real=True)
-x1b, y1b, x2b, y2b = sympy.symbols("x1' y1' x2' y2'", real=True)
-cx, cy, w, h = sympy.symbols("cx cy w h", real=True)
+x1, y1, x2, y2 = symbols("x1 y1 x2 y2", real=True)
+x1b, y1b, x2b, y2b = symbols("x1' y1' x2' y2'", real=True)
+cx, cy, w, h = symbols("cx cy w h", real=True)
 
 BOX_FORMATS = ("xyxy", "cxcywh", "xywh")
 
@@ -104,7 +104,7 @@ def _box(op: str, name: str, box: object, fmt: str = "xyxy") -> tuple:
     else:
         pairs = ((0, values[2]), (0, values[3]))
     for lo, hi in pairs:
-        if isinstance(lo, sympy.Basic) or isinstance(hi, sympy.Basic):
+        if is_symbolic(lo) or is_symbolic(hi):
             if (hi - lo).is_negative:
                 raise ValueError(f"{op}: {name} = {box!r} is not a valid {fmt!r} box")
         elif hi < lo:
@@ -129,11 +129,11 @@ def box_area(box=(x1, y1, x2, y2)):
 
 
 def _max(a, b):
-    return sympy.Max(a, b) if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic) else max(a, b)
+    return sympy.Max(a, b) if is_symbolic(a) or is_symbolic(b) else max(a, b)
 
 
 def _min(a, b):
-    return sympy.Min(a, b) if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic) else min(a, b)
+    return sympy.Min(a, b) if is_symbolic(a) or is_symbolic(b) else min(a, b)
 
 
 def intersection_area(box1=(x1, y1, x2, y2), box2=(x1b, y1b, x2b, y2b)):
@@ -164,7 +164,7 @@ def iou(box1=(x1, y1, x2, y2), box2=(x1b, y1b, x2b, y2b)):
     box1, box2 = _box("iou", "box1", box1), _box("iou", "box2", box2)
     inter = intersection_area(box1, box2)
     union = box_area(box1) + box_area(box2) - inter
-    if isinstance(union, sympy.Basic):
+    if is_symbolic(union):
         return inter / union
     if union == 0:
         return Fraction(0)

@@ -33,14 +33,14 @@ import math
 import numbers
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, Symbol, sympy
 
 from .conventions import check_input_rank, check_size, check_sizes
 
 MODES = ("full", "same", "valid")
 
-n = sympy.Symbol("n", integer=True, positive=True)
-k = sympy.Symbol("k", integer=True, positive=True)
+n = Symbol("n", integer=True, positive=True)
+k = Symbol("k", integer=True, positive=True)
 
 
 def fft_output_length(n=n, k=k, mode: str = "full"):
@@ -51,7 +51,7 @@ def fft_output_length(n=n, k=k, mode: str = "full"):
     """
     n, k = check_size("fft_output_length", "n", n), check_size("fft_output_length", "k", k)
     mode = check_mode("fft_output_length", mode)
-    short = (n - k).is_negative if isinstance(n - k, sympy.Basic) else n < k
+    short = (n - k).is_negative if is_symbolic(n - k) else n < k
     if mode == "valid" and short:
         raise ValueError(f"fft_output_length: mode 'valid' needs n >= k, got n = {n} < k = {k}")
     return {"full": n + k - 1, "same": n, "valid": n - k + 1}[mode]
@@ -68,7 +68,11 @@ def crop_start(k=k, mode: str = "full"):
     [0, 1, 1, 2]
     """
     k, mode = check_size("crop_start", "k", k), check_mode("crop_start", mode)
-    return {"full": sympy.Integer(0) * k, "same": (k - 1) - sympy.floor((k - 1) / sympy.Integer(2)), "valid": k - 1}[mode]
+    if mode == "full":
+        return 0
+    if mode == "same":
+        return (k - 1) - (sympy.floor((k - 1) / sympy.Integer(2)) if is_symbolic(k) else (k - 1) // 2)
+    return k - 1
 
 
 def matching_padding(mode: str):
@@ -98,7 +102,7 @@ def transform_length(n: int, k: int) -> int:
     (8, 8)
     """
     n, k = check_size("transform_length", "n", n), check_size("transform_length", "k", k)
-    if isinstance(n, sympy.Basic) or isinstance(k, sympy.Basic):
+    if is_symbolic(n) or is_symbolic(k):
         raise TypeError(f"transform_length: n and k must be ints (a power of two is picked), got n={n!r}, k={k!r}")
     needed = int(fft_length(n, k))
     return 1 << (needed - 1).bit_length()
@@ -120,7 +124,7 @@ def dft(values: Sequence, length: int | None = None) -> list:
     """``A[f] = sum_t a[t] exp(-2 pi i f t / L)``, the signal zero-padded to ``L`` (exact roots of unity)."""
     values = _signal("dft", "values", values)
     L = len(values) if length is None else check_size("dft", "length", length)
-    if isinstance(L, sympy.Basic) or L < len(values):
+    if is_symbolic(L) or L < len(values):
         raise ValueError(f"dft: length must be an int >= len(values) = {len(values)}, got {length!r}")
     padded = list(values) + [0] * (L - len(values))
     w = sympy.exp(-2 * sympy.pi * sympy.I / L)
@@ -131,7 +135,7 @@ def circular_convolution(a: Sequence, b: Sequence, length: int) -> list:
     """``(a ⊛ b)[j] = sum_t a[(j - t) mod L] b[t]`` of the two signals zero-padded to ``L``."""
     a, b = _signal("circular_convolution", "a", a), _signal("circular_convolution", "b", b)
     length = check_size("circular_convolution", "length", length)
-    if isinstance(length, sympy.Basic) or length < max(len(a), len(b)):
+    if is_symbolic(length) or length < max(len(a), len(b)):
         raise ValueError(
             f"circular_convolution: length must be an int >= max(len(a), len(b)) = {max(len(a), len(b))}, got {length!r}"
         )
@@ -155,7 +159,7 @@ def convolution_theorem(length: int) -> list:
     [0, 0, 0]
     """
     length = check_size("convolution_theorem", "length", length)
-    if isinstance(length, sympy.Basic):
+    if is_symbolic(length):
         raise TypeError(f"convolution_theorem: length must be an int, got {length!r}")
     a = sympy.symbols(f"a0:{length}")
     b = sympy.symbols(f"b0:{length}")
@@ -173,7 +177,7 @@ def padded_circular_is_linear(n_: int, k_: int, length: int) -> bool:
     (True, False)
     """
     for name, value in (("n_", n_), ("k_", k_), ("length", length)):
-        if isinstance(check_size("padded_circular_is_linear", name, value), sympy.Basic):
+        if is_symbolic(check_size("padded_circular_is_linear", name, value)):
             raise TypeError(f"padded_circular_is_linear: {name} must be an int, got {value!r}")
     a, b = sympy.symbols(f"a0:{n_}"), sympy.symbols(f"b0:{k_}")
     linear = linear_convolution(a, b)

@@ -43,14 +43,14 @@ import numbers
 import operator
 from typing import Sequence
 
-import sympy
+from .symbolic import symbols, sympy
 
 from .conventions import ConvArguments, check_conv_arguments, check_number
 
-x, y = sympy.symbols("x y", real=True)
-A, omega, phi, theta, x0, y0 = sympy.symbols("A omega phi theta x_0 y_0", real=True)
-alpha, beta = sympy.symbols("alpha beta", nonnegative=True)
-g_x, g_y = sympy.symbols("G_x G_y", real=True)
+x, y = symbols("x y", real=True)
+A, omega, phi, theta, x0, y0 = symbols("A omega phi theta x_0 y_0", real=True)
+alpha, beta = symbols("alpha beta", nonnegative=True)
+g_x, g_y = symbols("G_x G_y", real=True)
 
 #: How each filter is applied (see the module docstring).
 APPLIED_AS = {
@@ -59,6 +59,11 @@ APPLIED_AS = {
     "curve": "correlate",
     "gabor": "correlate",
 }
+
+
+#: seed 002's Sobel kernels, row by row, as printed (:func:`sobel_x_kernel`, :func:`sobel_y_kernel`)
+SOBEL_X = ((1, 0, -1), (2, 0, -2), (1, 0, -1))
+SOBEL_Y = ((1, 2, 1), (0, 0, 0), (-1, -2, -1))
 
 
 def sobel_x_kernel() -> sympy.Matrix:
@@ -70,7 +75,7 @@ def sobel_x_kernel() -> sympy.Matrix:
     [2, 0, -2],
     [1, 0, -1]])
     """
-    return sympy.Matrix([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    return sympy.Matrix(SOBEL_X)
 
 
 def sobel_y_kernel() -> sympy.Matrix:
@@ -79,7 +84,7 @@ def sobel_y_kernel() -> sympy.Matrix:
     >>> sobel_y_kernel() == sobel_x_kernel().T
     True
     """
-    return sympy.Matrix([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
+    return sympy.Matrix(SOBEL_Y)
 
 
 def sobel_separable_factors() -> tuple[sympy.Matrix, sympy.Matrix]:

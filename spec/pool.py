@@ -76,7 +76,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, symbols, sympy
 
 from .conv import _window, ceil_div, conv_output_length, effective_kernel_size, resolve_padding
 from .conventions import (
@@ -91,13 +91,13 @@ from .conventions import (
     normalize_padding,
 )
 
-n, k, s, d, o = sympy.symbols("n k s d o", integer=True, positive=True)
-p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
-c, batch = sympy.symbols("C N", integer=True, positive=True)
+n, k, s, d, o = symbols("n k s d o", integer=True, positive=True)
+p_lo, p_hi = symbols("p_lo p_hi", integer=True, nonnegative=True)
+c, batch = symbols("C N", integer=True, positive=True)
 
 
 def _is_symbolic(*values: object) -> bool:
-    return any(isinstance(v, sympy.Basic) for v in values)
+    return is_symbolic(*values)
 
 
 def _minimum(a, b):

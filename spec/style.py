@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import math
 import numbers
+from fractions import Fraction
 from typing import Sequence
 
-import sympy
+from .symbolic import Symbol, is_symbolic, symbols, sympy
 
 from .conventions import check_size, check_sizes
 
-C, M, I, J, K = sympy.symbols("C M I J K", integer=True, positive=True)
+C, M, I, J, K = symbols("C M I J K", integer=True, positive=True)
 NORMALIZATIONS = ("none", "seed_004", "gatys", "per_element")
 
 
@@ -64,17 +65,18 @@ def gram_scale(normalization: str = "gatys", channels=C, positions=M):
 
     >>> gram_scale("none"), gram_scale("gatys"), gram_scale("per_element")
     (1, 1/(2*C*M), 1/(C*M))
-    >>> gram_scale("seed_004", 3, 4)
-    1/24
+    >>> gram_scale("seed_004", 3, 4)  # numbers: an exact fraction
+    Fraction(1, 24)
     """
     normalization = check_normalization("gram_scale", normalization)
     channels, positions = check_size("gram_scale", "channels", channels), check_size("gram_scale", "positions", positions)
+    exact = sympy.Integer if is_symbolic(channels, positions) else Fraction
     if normalization == "none":
-        return sympy.Integer(1)
+        return exact(1)
     if normalization in ("gatys", "seed_004"):
-        return 1 / (2 * sympy.sympify(channels) * positions)
+        return exact(1) / (2 * channels * positions)
     if normalization == "per_element":
-        return 1 / (sympy.sympify(channels) * positions)
+        return exact(1) / (channels * positions)
     raise ValueError(f"gram_scale: normalization must be one of {NORMALIZATIONS}, got {normalization!r}")
 
 
@@ -158,7 +160,7 @@ def gram_output_shape(shape: Sequence[int]) -> tuple[int, int, int]:
     return (shape[0], shape[1], shape[1])
 
 
-def gram_multiply_adds(channels=C, positions=M, batch=sympy.Symbol("N", integer=True, positive=True)):
+def gram_multiply_adds(channels=C, positions=M, batch=Symbol("N", integer=True, positive=True)):
     """``N C^2 M`` (``N C (C+1) M / 2`` using the symmetry).
 
     >>> gram_multiply_adds(64, 49, 1)

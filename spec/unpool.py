@@ -40,18 +40,18 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, symbols, sympy
 
 from .conv import _window, ceil_div, conv_output_length, maximum
 from .conventions import Pairs, _as_int, check_input_rank, check_size, int_per_axis, normalize_padding
 from .memo import memoised
 
-n, k, s, L = sympy.symbols("n k s L", integer=True, positive=True)
-p_lo, p_hi = sympy.symbols("p_lo p_hi", integer=True, nonnegative=True)
+n, k, s, L = symbols("n k s L", integer=True, positive=True)
+p_lo, p_hi = symbols("p_lo p_hi", integer=True, nonnegative=True)
 
 
 def _is_symbolic(*values: object) -> bool:
-    return any(isinstance(v, sympy.Basic) for v in values)
+    return is_symbolic(*values)
 
 
 @memoised

@@ -115,7 +115,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
-import sympy
+from .symbolic import is_symbolic, Symbol, symbols, sympy
 
 from .conventions import check_flag, check_input_rank, check_number, check_size, check_sizes, int_per_axis
 from .upsample_cubic import CUBIC_COEFFICIENT, cubic_coefficient_value, cubic_kernel, cubic_taps  # noqa: F401
@@ -126,14 +126,14 @@ LINEAR_MODES = {"linear": 1, "bilinear": 2, "trilinear": 3}  # mode -> the numbe
 CUBIC_MODES = {"bicubic": 2}
 INTERPOLATING_MODES = {**LINEAR_MODES, **CUBIC_MODES}  # the modes that weigh neighbours (and take align_corners)
 
-n, o = sympy.symbols("n o", integer=True, positive=True)
-t = sympy.Symbol("t", integer=True, nonnegative=True)
-sigma, r = sympy.symbols("sigma r", rational=True, positive=True)
-channels, batch = sympy.symbols("C N", integer=True, positive=True)
+n, o = symbols("n o", integer=True, positive=True)
+t = Symbol("t", integer=True, nonnegative=True)
+sigma, r = symbols("sigma r", rational=True, positive=True)
+channels, batch = symbols("C N", integer=True, positive=True)
 
 
 def _is_symbolic(*values: object) -> bool:
-    return any(isinstance(v, sympy.Basic) for v in values)
+    return is_symbolic(*values)
 
 
 def _floor(value):
@@ -160,14 +160,14 @@ def _ratio(a, b):
 def _sigma(op, sigma):
     """A positive scale factor: a sympy expression, or a number read exactly (:func:`scale_factor_value`:
     ints and Fractions as they are, a float as its shortest decimal)."""
-    if isinstance(sigma, sympy.Basic):
+    if is_symbolic(sigma):
         return check_number(op, "sigma", sigma, minimum=0, strict=True)
     return scale_factor_value(op, sigma)
 
 
 def _step(op, name, r):
     """A positive rational step (int, Fraction or sympy); floats are refused (the coordinates are exact)."""
-    if not isinstance(r, sympy.Basic) and not isinstance(r, numbers.Rational):
+    if not is_symbolic(r) and not isinstance(r, numbers.Rational):
         raise TypeError(
             f"{op}: {name} must be an exact rational (int, fractions.Fraction or sympy), got {r!r} of type "
             f"{type(r).__name__}"
@@ -301,7 +301,7 @@ def linear_neighbours(s, n=n):
     (2, 2, Fraction(1, 4))
     """
     n = check_size("linear_neighbours", "n", n)
-    if not isinstance(s, sympy.Basic) and not isinstance(s, numbers.Rational):
+    if not is_symbolic(s) and not isinstance(s, numbers.Rational):
         raise TypeError(
             f"linear_neighbours: s must be an exact rational (int, fractions.Fraction or sympy), got {s!r} of type "
             f"{type(s).__name__}"

@@ -39,14 +39,14 @@ import math
 import numbers
 from fractions import Fraction
 
-import sympy
+from .symbolic import is_symbolic, Symbol, sympy
 
 from .conventions import check_number
 
 CUBIC_COEFFICIENT = -0.75  # torch's bicubic (OpenCV, ONNX Resize's default); jax/tf cubic use -0.5
 
-d = sympy.Symbol("d", real=True)
-a = sympy.Symbol("a", real=True)
+d = Symbol("d", real=True)
+a = Symbol("a", real=True)
 
 
 def cubic_coefficient_value(op: str, value: object) -> Fraction:
@@ -79,7 +79,7 @@ def cubic_kernel(d=d, a=a):
     >>> cubic_kernel(1, Fraction(-1, 2)), cubic_kernel(0, Fraction(-1, 2))
     (Fraction(0, 1), Fraction(1, 1))
     """
-    if isinstance(d, sympy.Basic) or isinstance(a, sympy.Basic):
+    if is_symbolic(d) or is_symbolic(a):
         m = sympy.Abs(d)
         return sympy.Piecewise(
             ((a + 2) * m**3 - (a + 3) * m**2 + 1, m <= 1),

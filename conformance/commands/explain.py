@@ -25,10 +25,9 @@ import re
 import sys
 from fractions import Fraction
 
-import sympy
-
 from convspec.spec import conv, conv_transpose, pool, unpool, upsample
 from convspec.spec.conventions import check_windows_fit, normalize_padding
+from convspec.spec.symbolic import sympy  # imported when an explanation is made
 
 # Text formulas (one axis) with the spec function whose symbolic value they must equal.
 FORMULAS = {
@@ -39,7 +38,7 @@ FORMULAS = {
     "upsample_output_length": ("floor(n * sigma)", upsample.output_length),
 }
 NUMERATOR = "n + p_lo + p_hi - d*(k - 1) - 1"
-_FUNCTIONS = {"floor": sympy.floor, "ceil": sympy.ceiling, "max": sympy.Max, "min": sympy.Min}
+_FUNCTIONS = {"floor": "floor", "ceil": "ceiling", "max": "Max", "min": "Min"}  # the template's names, sympy's
 
 # the options each operation takes (beyond the operation's name)
 _CONV = ("n", "k", "s", "d", "padding")
@@ -162,7 +161,7 @@ def _sub(template: str, values: dict) -> str:
 
 def _evaluate(template: str, values: dict):
     text = _sub(template, {name: f"({value})" for name, value in values.items()})
-    return sympy.sympify(text, locals=_FUNCTIONS)
+    return sympy.sympify(text, locals={name: getattr(sympy, function) for name, function in _FUNCTIONS.items()})
 
 
 def _checked(template: str, values: dict, spec_value) -> None:
