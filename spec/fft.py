@@ -115,7 +115,7 @@ def _signal(op, name, values):
     if not values:
         raise ValueError(f"{op}: {name} must hold at least one sample, got an empty {type(values).__name__}")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, (numbers.Number, sympy.Basic)):
+        if isinstance(v, bool) or not (isinstance(v, numbers.Number) or is_symbolic(v)):
             raise TypeError(f"{op}: {name} must hold numbers or sympy expressions, got {v!r} of type {type(v).__name__}")
     return list(values)
 

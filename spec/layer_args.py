@@ -27,6 +27,7 @@ from typing import ClassVar, Union
 import sympy
 
 from .conventions import check_flag, check_size, check_windows_fit, int_per_axis, normalize_padding
+from .symbolic import is_symbolic
 
 Size = Union[int, sympy.Expr]
 Shape = tuple  # tuple[Size, ...]
@@ -38,18 +39,18 @@ Shape = tuple  # tuple[Size, ...]
 
 
 def _symbolic(*values: object) -> bool:
-    return any(isinstance(v, sympy.Basic) for v in values)
+    return is_symbolic(*values)  # a spec symbol not made yet counts (convspec.spec.symbolic)
 
 
 def _any_symbolic(value: object) -> bool:
     if isinstance(value, (tuple, list)):
         return any(_any_symbolic(v) for v in value)
-    return isinstance(value, sympy.Basic)
+    return is_symbolic(value)
 
 
 def tidy(value):
     """A sympy number as a Python ``int`` when it is an integer; anything else unchanged."""
-    if isinstance(value, sympy.Basic) and value.is_Integer:
+    if is_symbolic(value) and value.is_Integer:
         return int(value)
     return value
 

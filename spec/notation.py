@@ -37,6 +37,7 @@ import sympy
 
 from .conv import floor_div
 from .conventions import check_size, check_span_fits
+from .symbolic import is_symbolic
 
 _positive = dict(integer=True, positive=True)
 _nonnegative = dict(integer=True, nonnegative=True)
@@ -156,7 +157,7 @@ def _window(op, length, kernel, stride, padding):
 def _ratio(a, b):
     """``a / b`` exactly: a sympy expression for symbols; for ints an ``int`` when ``b`` divides ``a``,
     else a ``sympy.Rational`` (a seed formula that is not a count there)."""
-    if isinstance(a, sympy.Basic) or isinstance(b, sympy.Basic):
+    if is_symbolic(a, b):
         return a / b
     value = sympy.Rational(a, b)
     return int(value) if value.is_Integer else value
