@@ -15,8 +15,9 @@ result of that operation — the other operations still run:
 
 Every fault names the case that caused it — the worker announces each case before it calls any
 user code — so the report prints the same reproduction snippet as for a failure. The worker's
-standard output and error go to a temporary file; :mod:`faulthandler` writes the Python stack of a
-fatal signal there, and the tail of that file is kept in the result's ``detail``.
+standard output and error go to a file (in memory where Linux allows, else a temporary file);
+:mod:`faulthandler` writes the Python stack of a fatal signal there, and the tail of that file is kept
+in the result's ``detail``.
 
 SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
 finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
@@ -217,21 +218,39 @@ def _publish(report: Report, tasks: list[_Task], on_result) -> None:
 
 def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) -> None:
     receive, send = multiprocessing.Pipe(duplex=False)
-    task.output = tempfile.NamedTemporaryFile(prefix="convspec-worker-", suffix=".log")
     task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
     if plan.source is not None and not fork_safe():
         context = _fork_server(target.preload)
         task.beacon = _Beacon(context)
-        arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, None)
+        task.output, output = _scratch("convspec-worker-", ".log", forked=False)
+        arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, None)
     else:
         context = multiprocessing.get_context("fork")
         task.beacon = _Beacon(context)
-        arguments = (send, plan, task.operation.name, task.grad, task.output.name, task.beacon, target)
+        task.output, output = _scratch("convspec-worker-", ".log", forked=True)
+        arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, target)
     task.process = context.Process(target=_worker, args=arguments, daemon=True)
     task.started = task.last_beat = time.monotonic()
     task.process.start()
     send.close()  # the parent keeps only the reading end, so a dead worker reads as end of file
     task.connection = receive
+
+
+def _scratch(prefix: str, suffix: str, forked: bool):
+    """A file the parent and one worker share, open here (read and write), and the path the worker opens it by.
+
+    For a forked worker on Linux, a file in memory (``memfd_create``), reached as ``/proc/self/fd/N`` through the
+    descriptor the worker inherits: nothing on disk, so nothing is left behind even if the checker is killed
+    outright. Otherwise (a fork server's worker, another system) a temporary file, deleted when closed."""
+    if forked and hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+        try:
+            descriptor = os.memfd_create(prefix + suffix)
+        except OSError:
+            pass
+        else:
+            return open(descriptor, "w+b"), f"/proc/self/fd/{descriptor}"
+    scratch = tempfile.NamedTemporaryFile(prefix=prefix, suffix=suffix)
+    return scratch, scratch.name
 
 
 #: modules whose threads make a forked child deadlock
@@ -483,15 +502,14 @@ class _Beacon:
     """Where a worker announces each case, without a message per example.
 
     The worker writes the pickled case (an 8-byte length, then the bytes) at the start of a file the parent
-    created, and in shared memory the time the example began and the count of examples begun; it does so
+    created (:func:`_scratch`), and in shared memory the time the example began and the count of examples begun; it does so
     before it calls any user code. The parent reads the time and the count when it looks (the timeout and
     the progress bar) and the case only after a crash or a timeout, so a quick example costs one write
     and wakes nobody (a pipe message per case and per example made the parent wake, unpickle and redraw
     twice an example)."""
 
     def __init__(self, context):
-        self._file = tempfile.NamedTemporaryFile(prefix="convspec-case-", suffix=".pickle")
-        self.path = self._file.name
+        self._file, self.path = _scratch("convspec-case-", ".pickle", forked=context.get_start_method() == "fork")
         self.shared = context.RawArray("d", 2)  # [when the current example began (time.monotonic), examples]
         self.shared[0] = time.monotonic()
         self._fd: int | None = None
