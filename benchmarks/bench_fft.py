@@ -31,7 +31,7 @@ import torch
 
 from convspec import accelerated
 from convspec.spec.fft import choose_method
-from timing import Case, Settings, Table, parse_arguments, print_header, run_case, settings_from, use_device
+from timing import Case, Settings, Table, on_device, parse_arguments, print_header, run_case, settings_from, use_device
 
 KERNELS = (3, 5, 7, 9, 11, 13, 15, 19, 25, 31)
 SIZE = 128
@@ -93,10 +93,10 @@ def main(argv: list[str] | None = None) -> None:
     settings = settings_from(arguments)
     if arguments.threads is not None:
         torch.set_num_threads(arguments.threads)
-    use_device(arguments.device)  # --device cuda (benchmarks/gpu.sh): the tensors on the GPU, blocks timed to completion
+    device = use_device(arguments.device)  # --device cuda (benchmarks/gpu.sh): blocks timed to completion
     torch.manual_seed(0)
     started = time.perf_counter()
-    table_cases = cases(settings)
+    table_cases = on_device(device, lambda: cases(settings))  # the tensors made on the device
     table = Table.fitted(table_cases)
     print_header("fft_convolve (accel) vs direct convolve (native column)", settings, arguments.quick, table,
                  arguments.device)
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Crossover on this machine: the FFT is faster from kernel size k = {k} on "
               f"({SIZE}x{SIZE} image, {CHANNELS} channels in and out, {torch.get_num_threads()} threads).")
     print()
-    more = method_cases(settings)
+    more = on_device(device, lambda: method_cases(settings))
     table = Table.fitted(more)
     print_header("correlate(method=fft|auto) (accel) vs correlate(method=direct) (native column)", settings,
                  arguments.quick, table, arguments.device)
