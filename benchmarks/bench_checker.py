@@ -24,7 +24,11 @@ the target loads (:mod:`convspec.conformance.ahead`), so part of its work is hid
 rate past the start-up is an upper bound of the workers' rate, not the workers' rate itself.
 
 Each run is ``python -m convspec.conformance``, what the ``convspec`` console script runs (its garbage
-collector rules: :mod:`convspec.conformance.console`).
+collector rules: :mod:`convspec.conformance.console`). The header says whether convspec's modules run from
+cached bytecode: ``make`` compiles them (the Makefile's ``bytecode``), as pip does for a wheel; an editable
+install where ``PYTHONDONTWRITEBYTECODE`` is set compiles the package again at every start (about 0.1 s).
+``--costs`` also prints the median run's seconds per operation in the form of
+:data:`convspec.conformance.schedule.SECONDS`, the estimates the checker orders its workers by.
 
 How to read it
 --------------
@@ -77,6 +81,29 @@ def timed(arguments: list[str]) -> tuple[float, float, int]:
     return wall, cpu, completed.returncode
 
 
+def bytecode() -> str:
+    """Whether convspec's modules run from cached bytecode (``make`` compiles them; see the Makefile's
+    ``bytecode``): without it every command compiles the package again, about 0.1 s more start-up."""
+    import importlib.util
+
+    stale = []
+    for folder in ("conformance", "spec", "reference", "accelerated"):
+        for source in (ROOT / folder).rglob("*.py"):
+            cached = Path(importlib.util.cache_from_source(str(source)))
+            if not cached.exists() or cached.stat().st_mtime < source.stat().st_mtime:
+                stale.append(source)
+    if not stale:
+        return "bytecode: cached for every module"
+    return (f"bytecode: {len(stale)} module(s) not compiled or changed since (run `make bytecode`): "
+            "they are compiled at every start")
+
+
+def costs(report: dict) -> str:
+    """The operations' seconds from a report, as :data:`convspec.conformance.schedule.SECONDS` holds them."""
+    lines = [f'    "{op["op"]}": {op["seconds"]:.2f},' for op in report["operations"]]
+    return "SECONDS = {\n" + "\n".join(lines) + "\n}"
+
+
 def load() -> str:
     try:
         return "load %.1f" % os.getloadavg()[0]
@@ -90,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="full checks to time (default 3, --quick 1)")
     parser.add_argument("--device", default=None, help="passed to convspec check (cpu or cuda)")
     parser.add_argument("--jobs", type=int, help="passed to convspec check (default: one worker per core)")
+    parser.add_argument("--costs", action="store_true", help="also print each operation's seconds of the median "
+                        "run as convspec.conformance.schedule's table (the order the workers start in)")
     args, _ = parser.parse_known_args(argv)  # the ratio scripts' --threads/--block-ms do not apply here
     runs = args.runs or (1 if args.quick else 3)
     if runs < 1:
@@ -99,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"convspec check speed: {' '.join(['convspec'] + common)}, {runs} run(s), "
           f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} core(s)")
+    print(f"  {bytecode()}")
     startups = []
     for _ in range(runs):
         wall, cpu, _status = timed(common + ["--ops", "flatten", "--examples", "1"])
@@ -114,11 +144,11 @@ def main(argv: list[str] | None = None) -> int:
             examples = sum(op["examples"] for op in json.loads(report.read_text())["operations"])
             overall = examples / wall
             past = examples / max(wall - startup, 1e-9)
-            rates.append((overall, past, wall, cpu, examples))
+            rates.append((overall, past, wall, cpu, examples, json.loads(report.read_text())))
             print(f"  check {index + 1}   {wall:6.2f} s wall  {cpu:6.2f} CPU-s  {examples} examples  "
                   f"{overall:6.0f} examples/s  ({past:.0f}/s past the start-up; {load()}"
                   f"{'; the target FAILED an operation' if status else ''})")
-    overall, past, wall, cpu, examples = sorted(rates)[len(rates) // 2]
+    overall, past, wall, cpu, examples, median_report = sorted(rates, key=lambda r: r[:5])[len(rates) // 2]
     print(f"median: {overall:.0f} examples/s overall ({examples} examples in {wall:.2f} s, {cpu:.2f} CPU-s), "
           f"{past:.0f}/s past the start-up; start-up {startup:.2f} s")
     print(f"targets: >= {TARGET_RATE:.0f} examples/s: {'met' if overall >= TARGET_RATE else 'NOT met'} overall, "
@@ -127,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     if len(rates) > 1:
         spread = max(r[2] for r in rates) - min(r[2] for r in rates)
         print(f"wall-time spread over the runs: {spread:.2f} s (the machine's load)")
+    if args.costs:
+        print("\nthe median run's seconds per operation (conformance/schedule.py):\n" + costs(median_report))
     return 0
 
 

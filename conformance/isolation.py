@@ -52,6 +52,7 @@ from .case import Case, TargetCrash
 from .catalog import Operation
 from .regions import region_cases
 from .runner import OperationResult, Report, run_gradient, run_operation
+from .schedule import longest_first
 from .targets import Target
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
@@ -159,7 +160,8 @@ def run_isolated(
             task.result = OperationResult(task.operation.name, "no backward")
         elif not task.grad and not target.provides(task.operation.name):
             task.result = OperationResult(task.operation.name, "not provided")
-    waiting = [t for t in tasks if t.result is None]
+    # the longest first, so that short ones fill the cores at the end (:mod:`.schedule`); results keep the catalog's order
+    waiting = longest_first([t for t in tasks if t.result is None], lambda t: t.operation.name)
     _publish(report, tasks, on_result)
 
     if not can_isolate():  # no fork: run here, unprotected

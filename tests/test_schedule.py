@@ -1,0 +1,44 @@
+"""The order the checker starts its workers in (:mod:`convspec.conformance.schedule`): longest first,
+with the results still reported in the catalog's order."""
+
+from __future__ import annotations
+
+import statistics
+
+from convspec.conformance import catalog, schedule
+from convspec.conformance.isolation import run_isolated
+from convspec.conformance.targets import load_target
+
+
+def test_longest_first_orders_by_the_estimates_and_keeps_ties_in_order():
+    ops = ["relu", "upsample", "flatten", "sobel"]
+    assert schedule.SECONDS["relu"] == schedule.SECONDS["flatten"]  # a tie: relu stays before flatten
+    assert schedule.longest_first(ops, lambda op: op) == ["upsample", "sobel", "relu", "flatten"]
+
+
+def test_an_operation_missing_from_the_table_counts_as_the_median():
+    median = statistics.median(schedule.SECONDS.values())
+    assert schedule.expected_seconds("an_operation_nobody_measured") == median
+    longest = max(schedule.SECONDS, key=schedule.SECONDS.get)
+    shortest = min(schedule.SECONDS, key=schedule.SECONDS.get)
+    assert schedule.longest_first([shortest, "new_op", longest], lambda op: op) == [longest, "new_op", shortest]
+
+
+def test_every_catalog_operation_has_a_measured_estimate():
+    # a new operation without one is still checked (at the median); this keeps the table in step with the catalog
+    missing = [op.name for op in catalog.CATALOG if op.name not in schedule.SECONDS]
+    assert not missing, f"add them to conformance/schedule.py (benchmarks/bench_checker.py --costs): {missing}"
+
+
+def test_workers_start_longest_first_and_the_report_keeps_the_catalog_order():
+    operations = [catalog.get(name) for name in ("relu", "upsample", "sobel")]
+    started = []
+
+    def progress(label, total):
+        started.append(label)
+        return lambda: None
+
+    report = run_isolated(load_target("reference"), operations, examples=2, jobs=1, progress=progress)
+    assert started == ["upsample", "sobel", "relu"]
+    assert [result.op for result in report.results] == ["relu", "upsample", "sobel"]
+    assert all(result.status == "passed" for result in report.results)
