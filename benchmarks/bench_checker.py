@@ -18,8 +18,8 @@ counterpart. Each run is a fresh process, exactly what a user types:
   the start-up (examples / (wall - start-up)), and the CPU seconds of the command and its workers (user
   + system: what the work costs, whatever else the machine runs at the time).
 
-Worked example: 3,071 examples in 3.22 s of wall time with a 1.46 s start-up print 954 examples/s overall
-and 3,071 / 1.76 = 1,745 examples/s past the start-up. The default check draws its cases ahead while
+Worked example: 3,071 examples in 3.02 s of wall time with a 1.22 s start-up print 1,017 examples/s overall
+and 3,071 / 1.80 = 1,706 examples/s past the start-up. The default check draws its cases ahead while
 the target loads (:mod:`convspec.conformance.ahead`), so part of its work is hidden in the start-up: the
 rate past the start-up is an upper bound of the workers' rate, not the workers' rate itself.
 
@@ -37,9 +37,9 @@ time depends on what else the machine runs (a shared machine: compare the CPU se
 average printed with each run); the median run is the one to quote.
 
 Where the start-up goes (measured here, an idle machine; under load every figure grows by up to half):
-importing torch 0.85 s, which the accelerated target needs; importing convspec's checker about 0.3 s (sympy is
-not among it: the spec imports it only for symbolic work, :mod:`convspec.spec.symbolic`); hypothesis 0.07 s;
-numpy 0.05 s; the warm-up 0.08 s; the interpreter's exit 0.13 s, 0.1 s of which is libtorch's own exit (its C++
+importing torch 0.75-0.85 s, which the accelerated target needs; importing convspec's checker about 0.23 s from
+cached bytecode, 0.1 s more without (sympy is not among it: the spec imports it only for symbolic work,
+:mod:`convspec.spec.symbolic`), hypothesis 0.09 s and numpy 0.05 s of it; the warm-up 0.08 s; the interpreter's exit 0.13 s, 0.1 s of which is libtorch's own exit (its C++
 destructors: ``os._exit`` would skip them, and with them the finalisation of everything the target left
 open, so it is not used). The numpy and reference targets start in about 0.5 s.
 """
