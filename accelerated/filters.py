@@ -19,6 +19,7 @@ from convspec.spec.conv import conv_output_length, resolve_padding
 from convspec.spec.conventions import dtype_error
 from convspec.spec.limits import check_output_size
 
+from . import _plans
 from .conv import convolve
 
 
@@ -64,15 +65,33 @@ def _sobel_weight(dtype, device):
 
 def sobel(x, *, padding="valid"):
     """``(G_x, G_y, sqrt(G_x^2 + G_y^2))`` stacked as channels; see :func:`convspec.reference.filters.sobel`."""
-    op = "sobel"
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
-    if not x.dtype.is_floating_point:
-        raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
-    args = spec.check_sobel_arguments(op, tuple(x.shape), padding)
-    pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
-    out_size = (conv_output_length(n, 3, 1, lo, hi, 1) for n, (lo, hi) in zip(args.input_size, pads))
-    check_output_size(op, (x.shape[0], 3, *out_size), x.dtype)
+    outputs = _sobel_plan(x, padding)
+    outputs.check(x.dtype)
     gradients = convolve(x, _sobel_weight(x.dtype, x.device), padding=padding)
     magnitude = torch.hypot(gradients[:, 0:1], gradients[:, 1:2])
     return torch.cat([gradients, magnitude], dim=1)
+
+
+def _sobel_plan(x, padding) -> _plans.Outputs:
+    """The checks of :func:`sobel`, once per (shape, dtype, padding) (:mod:`._plans`): its output's shape, whose
+    size is checked against the limit at every call (``convolve`` checks its own)."""
+    op = "sobel"
+    key = None
+    if isinstance(x, torch.Tensor):
+        try:
+            key = (op, x.shape, x.dtype, _plans.params_key((padding,)))
+        except _plans.Uncacheable:
+            key = None
+    outputs = None if key is None else _plans.get(key)
+    if outputs is None:
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
+        if not x.dtype.is_floating_point:
+            raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
+        args = spec.check_sobel_arguments(op, tuple(x.shape), padding)
+        pads = resolve_padding(args.padding, args.input_size, args.kernel_size, args.stride, args.dilation)
+        out_size = (conv_output_length(n, 3, 1, lo, hi, 1) for n, (lo, hi) in zip(args.input_size, pads))
+        outputs = _plans.Outputs(op, [((x.shape[0], 3, *out_size), "output")])
+        if key is not None:
+            _plans.store(key, outputs)
+    return outputs

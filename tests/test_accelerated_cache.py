@@ -32,6 +32,7 @@ def _x(*shape, dtype=torch.float32):
 # op, a good call, the same call with one argument changed so that a check must fail, what changed
 X2, W2 = _x(1, 2, 6, 6), _x(4, 2, 3, 3)
 X1 = _x(1, 2, 9)
+GREY = _x(1, 1, 6, 6)
 POOLED, INDICES = torch.nn.functional.max_pool2d(_x(1, 2, 4, 4), 2, 2, return_indices=True)
 
 
@@ -81,6 +82,10 @@ CASES = [
     ("first_unpool", lambda: accelerated.first_unpool(X2, 2), lambda: accelerated.first_unpool(X2, 2, output_size=(99, 99)), "output_size"),
     ("upsample", lambda: accelerated.upsample(X2, scale_factor=2), lambda: accelerated.upsample(X2, scale_factor=2, mode="area"), "mode"),
     ("upsample", lambda: accelerated.upsample(X2, scale_factor=2), lambda: accelerated.upsample(X2, scale_factor=True), "bool scale"),
+    ("sobel", lambda: accelerated.sobel(GREY), lambda: accelerated.sobel(GREY, padding=-1), "padding < 0"),
+    ("sobel", lambda: accelerated.sobel(GREY), lambda: accelerated.sobel(GREY.int()), "integer dtype"),
+    ("sobel", lambda: accelerated.sobel(GREY, padding="same"), lambda: accelerated.sobel(X2, padding="same"), "two channels"),
+    ("sobel", lambda: accelerated.sobel(GREY), lambda: accelerated.sobel(_x(1, 1, 2, 6)), "kernel no longer fits"),
     ("dense", lambda: accelerated.dense(_x(2, 3), _x(4, 3)), lambda: accelerated.dense(_x(2, 3), _x(4, 5)), "features"),
     ("dense", lambda: accelerated.dense(_x(2, 3), _x(4, 3)), lambda: accelerated.dense(_x(2, 3), _x(4, 3).double()), "dtype mismatch"),
 ]
@@ -173,11 +178,13 @@ def test_the_output_limit_is_checked_on_every_call():
     accelerated.upsample(X2, scale_factor=2)
     accelerated.correlate(X2, W2, padding=1)
     accelerated.max_unpool(POOLED, INDICES, 2)
+    accelerated.sobel(GREY)
     with limits.output_limit(10):
         for call in (
             lambda: accelerated.upsample(X2, scale_factor=2),
             lambda: accelerated.correlate(X2, W2, padding=1),
             lambda: accelerated.max_unpool(POOLED, INDICES, 2),
+            lambda: accelerated.sobel(GREY),
         ):
             error = _error(call)
             assert type(error) is ValueError and "convspec refuses results over 10 elements" in str(error)
