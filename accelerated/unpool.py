@@ -10,7 +10,12 @@ Conventions: :mod:`convspec.spec.conventions`; sizes: :mod:`convspec.spec.unpool
   indices its CUDA kernel keeps an arbitrary one, its CPU kernel races between
   threads too (measured with torch 2.13, a batch of 1 and two threads: 30 calls in 200
   kept an earlier write), and its backward hands the gradient to every
-  duplicate instead of to the one value that is in the output. A plain ``scatter_``
+  duplicate instead of to the one value that is in the output. Without a gradient on
+  the CPU, one ``scatter_`` along the flattened plane is the rule itself: torch's CPU
+  scatter kernel takes one (batch, channel) plane per iteration, never splitting a
+  plane between threads, and writes its positions in order, so the last pooled
+  position naming a cell is the one that stays (``tests/test_unpool_properties.py``
+  holds it to that, many planes on several threads). Elsewhere a plain ``scatter_``
   is used when a check shows the duplicates cannot matter (a bitwise read-back
   without gradient, a write count with one); otherwise one ``scatter_reduce`` over
   the pooled positions picks the winners (see :func:`_max_unpool`).
@@ -186,10 +191,13 @@ def _max_unpool(x, indices, size):
     """Deterministic "last write wins", any rank and device, autograd-correct.
 
     A plain ``scatter_`` into zeros is all the work when no two pooled positions of a
-    plane name the same cell; with duplicates the write that survives is not defined
-    (and its backward would hand the gradient to every duplicate), so:
+    plane name the same cell; with duplicates torch does not promise which write survives
+    (its CUDA kernel races), and its backward would hand the gradient to every duplicate, so:
 
-    * no gradient: scatter, then read every position's cell back and compare the bits.
+    * no gradient, CPU: the scatter alone. torch's CPU kernel walks each plane's positions in order, one
+      plane per iteration (planes are what its threads share out), so the last write wins: the rule.
+    * no gradient, another device (CUDA: writes to one cell race): scatter, then read every position's
+      cell back and compare the bits.
       They all match exactly when every cell's writers carry the same bits (always
       so for indices from ``max_pool``, even overlapping: a repeated index repeats
       its input cell's value), and then any order of the writes gives the result of
@@ -207,6 +215,8 @@ def _max_unpool(x, indices, size):
     flat_indices = indices.reshape(n, c, -1)
     if not (torch.is_grad_enabled() and x.requires_grad):
         y = x.new_zeros((n, c, plane)).scatter_(2, flat_indices, flat_x)
+        if x.device.type == "cpu":  # written in position order, plane by plane: the last write won
+            return y.reshape(n, c, *size)
         bits = _SAME_SIZE_INT[x.element_size()]  # compare bits: NaN payloads, -0.0 and +0.0 count as different
         # equal bits <=> their integer difference is 0 (exact, wrapping); subtract-and-count is about 40% faster
         # than torch.equal on the CPU (torch 2.13, 2 threads: 106 vs 182 us for 2x64x4096 int32)

@@ -16,8 +16,10 @@ a max pool of ``N x 64 x 112 x 112`` (``N x 64 x 56 x 56``, back to 112 x 112):
 * ``max_unpool`` against ``F.max_unpool{1,2,3}d``, on the values and indices of
   ``F.max_pool{1,2,3}d(..., return_indices=True)``: 2x2 stride 2, and the
   overlapping 3x3 stride 2 padding 1 (where indices can repeat). convspec does not
-  call the native kernel: it makes "last write wins" deterministic with one
-  ``scatter_reduce`` more (see ``accelerated/unpool.py``); this table prices that.
+  call the native kernel (its threads race on duplicate indices): on the CPU, without
+  a gradient, it is one ``scatter_`` into zeros, whose kernel writes each plane's
+  positions in order, so "last write wins" costs nothing more; on CUDA it adds a
+  bitwise read-back (see ``accelerated/unpool.py``).
 * ``avg_unpool`` (every value copied into its block; overlaps add), which torch
   lacks, against compositions: with stride == kernel, ``F.interpolate(mode="nearest")``
   by the kernel and ``repeat_interleave`` along each axis; overlapping (3x3 stride

@@ -292,6 +292,26 @@ def test_duplicate_rule_matches_torch_cpu_single_threaded_and_accelerated_is_det
         assert_identical(expected, run("accelerated", "max_unpool", x, indices, 1), "accelerated, repeated")
 
 
+def test_torch_cpu_scatter_keeps_the_last_write_of_every_plane_on_several_threads():
+    """What accelerated.max_unpool relies on without a gradient on the CPU: torch's CPU scatter kernel gives each
+    (batch, channel) plane to one thread and writes its positions in order, so the last write wins. Many planes
+    (the threads share them out), long rows crowded into 7 cells, every value distinct, many repetitions."""
+    rng = np.random.default_rng(1)
+    x = (np.arange(16 * 8 * 2048, dtype=np.float64).reshape(16, 8, 2048) + 1).astype(np.float32)
+    indices = rng.integers(0, 7, size=x.shape, dtype=np.int64)
+    expected = _write_in_order(x, indices, (4096,), "last")  # kernel 2: a plane of 4096 cells, 7 of them written
+    assert not np.array_equal(expected, _write_in_order(x, indices, (4096,), "first"))
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(max(threads, 4))
+        for _ in range(20):
+            scattered = torch.zeros(16, 8, 4096).scatter_(2, torch.from_numpy(indices), torch.from_numpy(x))
+            assert_identical(expected, scattered.numpy(), "torch CPU scatter_, several threads")
+            assert_identical(expected, run("accelerated", "max_unpool", x, indices, 2), "accelerated, several threads")
+    finally:
+        torch.set_num_threads(threads)
+
+
 def test_torch_accepts_output_sizes_that_pool_to_a_different_length_convspec_refuses_them():
     x, indices = torch.ones(1, 1, 3), torch.tensor([[[0, 2, 4]]])
     assert F.max_unpool1d(x, indices, 2, 2, output_size=(5,)).shape == (1, 1, 5)  # 5 pools to 2, not 3
