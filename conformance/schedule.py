@@ -12,8 +12,9 @@ the catalog's order. Only the progress display shows the operations as they star
 
 :data:`SECONDS` holds what one operation's check of the accelerated target took, in seconds, in the default
 check on 2 cores (``python benchmarks/bench_checker.py --costs`` measures them again and prints this table).
-They are estimates for the order only: an operation missing from the table counts as the median of the
-others, and a backward check (``--grad``) as its forward one.
+They are estimates for the order only: an operation missing from the table (a new one: adding an operation
+does not touch this file) counts as the median of the others, and a backward check (``--grad``) as its
+forward one.
 """
 
 from __future__ import annotations
