@@ -148,14 +148,11 @@ class _Layout:
     @classmethod
     def of(cls, op: str, args: PoolArguments, pads) -> _Layout:
         out_size = pool_output_size(args)
-        sides = []
+        sides, overhang = [], False
         for n, k, s, d, (lo, hi), o in zip(args.input_size, args.kernel_size, args.stride, args.dilation, pads, out_size):
             needed = (o - 1) * s + d * (k - 1) + 1  # padded length the last window reaches
             sides.append((lo, max(hi, needed - n - lo)))
-        overhang = any(
-            (o - 1) * s + d * (k - 1) + 1 > lo + n + hi
-            for o, s, k, d, n, (lo, hi) in zip(out_size, args.stride, args.kernel_size, args.dilation, args.input_size, pads)
-        )
+            overhang = overhang or needed > lo + n + hi
         counts = None
         if op == "avg_pool" and args.divisor_override is None and (overhang or not args.count_include_pad):
             counts = tuple(

@@ -141,10 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         report = Path(folder) / "report.json"
         for index in range(runs):
             wall, cpu, status = timed(common + ["--report", str(report)])
-            examples = sum(op["examples"] for op in json.loads(report.read_text())["operations"])
+            checked = json.loads(report.read_text())
+            examples = sum(op["examples"] for op in checked["operations"])
             overall = examples / wall
             past = examples / max(wall - startup, 1e-9)
-            rates.append((overall, past, wall, cpu, examples, json.loads(report.read_text())))
+            rates.append((overall, past, wall, cpu, examples, checked))
             print(f"  check {index + 1}   {wall:6.2f} s wall  {cpu:6.2f} CPU-s  {examples} examples  "
                   f"{overall:6.0f} examples/s  ({past:.0f}/s past the start-up; {load()}"
                   f"{'; the target FAILED an operation' if status else ''})")
