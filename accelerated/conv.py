@@ -25,7 +25,6 @@ from convspec.spec.conventions import (
     ConvArguments,
     check_conv_arguments,
     check_depthwise_separable_arguments,
-    dtype_error,
     dtype_mismatch_error,
 )
 
@@ -34,6 +33,8 @@ from convspec.spec.limits import padded_shape
 
 from . import _plans
 from ._conv_fft import correlate_fft
+from ._tensors import check_tensor
+from ._tensors import dtype_name as _dtype_name
 
 _NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
@@ -200,17 +201,12 @@ def _check_tensors(op: str, **tensors) -> None:
     for name, value in tensors.items():
         if value is None and name == "bias":
             continue
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})")
-        if not value.dtype.is_floating_point:
-            raise dtype_error(op, name, _dtype_name(value.dtype))
+        check_tensor(op, name, value)
     for name, value in tensors.items():
         if value is not None and name != "x" and value.dtype != x.dtype:
             raise dtype_mismatch_error(op, name, _dtype_name(value.dtype), _dtype_name(x.dtype))
 
 
-def _dtype_name(dtype: torch.dtype) -> str:
-    return str(dtype).removeprefix("torch.")
 
 
 def _correlate(x, weight, bias, plan: _ConvPlan):

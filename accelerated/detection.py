@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import torch
 
-from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.conventions import dtype_mismatch_error
 from convspec.spec.limits import check_output_size
 from convspec.spec.detection import (
     check_boxes_shape,
@@ -32,6 +32,9 @@ from convspec.spec.detection import (
     invalid_box_error,
     nan_score_error,
 )
+
+from ._tensors import check_tensor as _check_tensor
+from ._tensors import dtype_name as _name
 
 _HALF = (torch.float16, torch.bfloat16)
 
@@ -207,17 +210,6 @@ def _ratio(inter, union, degenerate: bool = True):
     return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))
 
 
-def _name(dtype) -> str:
-    return str(dtype).removeprefix("torch.")
-
-
-def _check_tensor(op, name, value):
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(
-            f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
-        )
-    if not value.dtype.is_floating_point:
-        raise dtype_error(op, name, _name(value.dtype))
 
 
 def _check_same_dtype(op, x, **others):

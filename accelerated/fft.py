@@ -20,22 +20,18 @@ from itertools import product
 import torch
 
 from convspec.spec import fft as spec
-from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.conventions import dtype_mismatch_error
 from convspec.spec.limits import check_output_size
 
+from ._tensors import check_tensor as _check_tensor
+from ._tensors import dtype_name as _name
 
-def _name(dtype) -> str:
-    return str(dtype).removeprefix("torch.")
+
 
 
 def _check(op: str, x, weight) -> None:
     for name, value in (("x", x), ("weight", weight)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(
-                f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
-            )
-        if not value.dtype.is_floating_point:
-            raise dtype_error(op, name, _name(value.dtype))
+        _check_tensor(op, name, value)
     if weight.dtype != x.dtype:
         raise dtype_mismatch_error(op, "weight", _name(weight.dtype), _name(x.dtype))
 

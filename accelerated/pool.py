@@ -32,7 +32,6 @@ from dataclasses import dataclass, replace
 import torch
 import torch.nn.functional as F
 
-from convspec.spec.conventions import dtype_error
 from convspec.spec.limits import padded_shape
 from convspec.spec.pool import (
     PoolArguments,
@@ -45,6 +44,7 @@ from convspec.spec.pool import (
 )
 
 from . import _plans
+from ._tensors import check_tensor
 
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -224,10 +224,7 @@ def _global_plan(op: str, x) -> tuple[int, ...]:
 
 
 def _check_tensor(op: str, x) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
-    if not x.dtype.is_floating_point:
-        raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
+    check_tensor(op, "x", x)
 
 
 def _torch_accepts(args: PoolArguments, pads) -> bool:

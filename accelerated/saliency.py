@@ -15,6 +15,7 @@ from convspec.spec.saliency import TINY_NET, TINY_NET_WEIGHTS, last_conv_activat
 from .activations import dense, flatten, relu
 from .conv import correlate
 from .pool import global_avg_pool, max_pool
+from ._tensors import check_tensor
 
 
 def tiny_net_weights(dtype="float32"):
@@ -88,6 +89,7 @@ def input_gradient_of_score(x, target_class, weights=None, layers=TINY_NET):
 
 
 def _weights(weights, x):
+    check_tensor("saliency", "x", x)  # every public function starts here (the reference's _input)
     if weights is None:
         weights = tiny_net_weights(x.dtype)
     return {name: value.to(device=x.device) for name, value in weights.items()}

@@ -14,9 +14,12 @@ import math
 
 import torch
 
-from convspec.spec.conventions import dtype_error, dtype_mismatch_error
+from convspec.spec.conventions import dtype_mismatch_error
 from convspec.spec.limits import check_output_size
 from convspec.spec.style import check_features_shape, check_layers, check_normalization, check_pair_shapes
+
+from ._tensors import check_tensor as _check_tensor
+from ._tensors import dtype_name as _name
 
 _HALF = (torch.float16, torch.bfloat16)
 
@@ -86,14 +89,3 @@ def _gram(features, normalization: str):
     return gram if divisor == 1 else gram / divisor
 
 
-def _name(dtype) -> str:
-    return str(dtype).removeprefix("torch.")
-
-
-def _check_tensor(op, name, value):
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(
-            f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
-        )
-    if not value.dtype.is_floating_point:
-        raise dtype_error(op, name, _name(value.dtype))

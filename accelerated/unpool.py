@@ -36,7 +36,6 @@ from itertools import product
 import torch
 import torch.nn.functional as F
 
-from convspec.spec.conventions import dtype_error
 from convspec.spec.unpool import (
     UnpoolArguments,
     check_unpool_arguments,
@@ -46,6 +45,8 @@ from convspec.spec.unpool import (
 )
 
 from . import _plans
+from ._tensors import check_tensor
+from ._tensors import dtype_name as _dtype_name
 
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -166,14 +167,7 @@ def _store(key, plan):
 
 
 def _check_x(op: str, x) -> None:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
-    if not x.dtype.is_floating_point:
-        raise dtype_error(op, "x", _dtype_name(x.dtype))
-
-
-def _dtype_name(dtype: torch.dtype) -> str:
-    return str(dtype).removeprefix("torch.")
+    check_tensor(op, "x", x)
 
 
 def _check_index_range(op: str, indices: torch.Tensor, size: tuple[int, ...]) -> None:

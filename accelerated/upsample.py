@@ -37,7 +37,6 @@ from functools import lru_cache
 
 import torch
 
-from convspec.spec.conventions import dtype_error
 from convspec.spec.upsample import (
     CUBIC_COEFFICIENT,
     LINEAR_MODES,
@@ -49,6 +48,7 @@ from convspec.spec.upsample import (
 )
 
 from . import _plans
+from ._tensors import check_tensor
 
 _nn = torch._C._nn
 _NEAREST = {
@@ -70,10 +70,7 @@ _EXACT_RAMP = {torch.float16: 2**11, torch.bfloat16: 2**8, torch.float32: 2**24,
 def upsample(x, *, scale_factor=None, size=None, mode="nearest", align_corners=False, cubic_coefficient=-0.75):
     """Upsampling by interpolation; see :func:`convspec.reference.upsample.upsample` for the definition."""
     op = "upsample"
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{op}: x must be a torch.Tensor, got {type(x).__name__}; wrap it with torch.as_tensor(x)")
-    if not x.dtype.is_floating_point:
-        raise dtype_error(op, "x", str(x.dtype).removeprefix("torch."))
+    check_tensor(op, "x", x)
     plan = _plan(op, tuple(x.shape), scale_factor, size, mode, align_corners, cubic_coefficient)
     plan.outputs.check(x.dtype)  # the output-size limit, per call: before any index or kernel
     if plan.mode == "bicubic":

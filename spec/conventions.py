@@ -46,7 +46,9 @@ at least one window must fit: ``n + lo + hi >= dilation * (k - 1) + 1``.
 Numbers
 -------
 Inputs must have a floating-point dtype (``float16``, ``bfloat16`` (torch only),
-``float32``, ``float64``); every tensor argument of one call must share the
+``float32``, ``float64``), and only those: numpy's ``longdouble`` and torch's
+``float8_*`` dtypes are floating point too, and refused with the same ``TypeError``
+as an integer array. Every tensor argument of one call must share the
 dtype; the output has that dtype. Implementations must not modify their inputs.
 The reference additionally accepts ``dtype=object`` arrays (sympy symbols,
 ``fractions.Fraction``) and computes on them exactly.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from convspec import reference
 from convspec.conformance import catalog
@@ -149,3 +150,28 @@ def test_longdouble_is_not_a_spec_dtype():
         with pytest.raises(TypeError, match=rf"{name}: \w+ must have a floating-point dtype .* got float128"):
             getattr(reference, name)(*arrays)
     assert reference.relu(np.ones(3, ">f4")).dtype == np.dtype(">f4")  # a byte-swapped float32 is still float32
+
+
+#: torch's other dtypes that call themselves floating point (float8_e4m3fn, float8_e5m2, ...): none is a spec dtype
+_TORCH_ONLY_FLOATS = sorted(
+    {d for d in vars(torch).values() if isinstance(d, torch.dtype) and d.is_floating_point}
+    - {torch.float16, torch.bfloat16, torch.float32, torch.float64}, key=str)
+
+
+@pytest.mark.parametrize("name", [op.name for op in catalog.CATALOG])
+def test_torch_floating_dtypes_outside_the_spec_are_refused_up_front(name):
+    """accelerated checked ``dtype.is_floating_point``, which float8 passes: relu, sigmoid, softmax, correlate, ...
+    then failed inside torch (``NotImplementedError: "clamp_min_scalar_cpu" not implemented for 'Float8_e4m3fn'``)
+    and flatten returned a float8 result. Each floating input of a worked example, cast to each such dtype."""
+    assert _TORCH_ONLY_FLOATS, "torch has no floating dtype beyond the spec's four: nothing to check"
+    op = catalog.get(name)
+    example = next(e for e in op.examples if not e.symbolic)
+    for input_name, array in example.inputs.items():
+        if array is None or array.dtype.kind != "f":
+            continue
+        for dtype in _TORCH_ONLY_FLOATS:
+            inputs = {k: None if v is None else torch.from_numpy(np.array(v)) for k, v in example.inputs.items()}
+            inputs[input_name] = torch.empty(array.shape, dtype=dtype)  # values do not matter; some can't be cast to
+            dtype_text = str(dtype).removeprefix("torch.")
+            with pytest.raises(TypeError, match=rf"{name}: {input_name} must have a floating-point dtype .* got {dtype_text};"):
+                op.accelerated(*inputs.values(), **example.params)

@@ -262,3 +262,27 @@ def test_tiny_net_shapes_and_default_layer():
     with pytest.raises(ValueError, match="out of range"):
         slow.grad_cam(np.zeros((1, 1, 8, 8), dtype=np.float32), 3)
     np.testing.assert_array_equal(fast.forward(torch.zeros(1, 1, 8, 8)).numpy(), [[0, 0, -1]])  # the biases
+
+
+# (function, the arguments after x) for every public function of both implementations that takes an image
+_ENTRY_POINTS = [("activations", ()), ("forward", ()), ("grad_cam", (0,)), ("fgsm", (0, 0.5)),
+                 ("input_gradient_of_loss", (0,)), ("deep_dream_step", (0, 0.5)), ("class_score_step", (0, 0.5)),
+                 ("input_gradient_of_score", (0,))]
+
+
+@pytest.mark.parametrize("name, rest", _ENTRY_POINTS, ids=[name for name, _ in _ENTRY_POINTS])
+def test_an_image_of_the_wrong_kind_is_refused_up_front(name, rest):
+    """accelerated took any x: a numpy array failed inside torch.tensor (``argument 'dtype' must be torch.dtype``), an
+    integer tensor inside the first convolution. Both implementations now refuse alike, before the network runs."""
+    image = np.zeros((1, 1, 8, 8), dtype=np.float32)
+    wrong = {
+        slow: [(image.tolist(), "x must be a numpy.ndarray, got list"),
+               (image.astype(np.int64), "x must have a floating-point dtype .* got int64")],
+        fast: [(image, "x must be a torch.Tensor, got ndarray"),
+               (torch.zeros(1, 1, 8, 8, dtype=torch.int64), "x must have a floating-point dtype .* got int64"),
+               (torch.zeros(1, 1, 8, 8, dtype=torch.float8_e5m2), "x must have a floating-point dtype .* got float8_e5m2")],
+    }
+    for module, cases in wrong.items():
+        for x, message in cases:
+            with pytest.raises(TypeError, match=f"saliency: {message}"):
+                getattr(module, name)(x, *rest)

@@ -1,0 +1,40 @@
+"""The check every tensor argument of :mod:`convspec.accelerated` passes first: a ``torch.Tensor`` of a spec dtype.
+
+The spec computes in four floating dtypes: float16, bfloat16, float32 and float64
+(:mod:`convspec.spec.conventions`). torch has more dtypes that call themselves floating point
+(``torch.float8_e4m3fn.is_floating_point`` is True, and so for float8_e5m2, the ``fnuz`` variants,
+float8_e8m0fnu, ...), which its CPU kernels mostly refuse with a ``NotImplementedError`` from deep
+inside (``"clamp_min_scalar_cpu" not implemented for 'Float8_e4m3fn'``) and a few (a view such as
+``flatten``) accept. convspec refuses them all, up front, with the same ``TypeError`` the reference
+raises for a ``longdouble`` array:
+
+>>> import torch
+>>> check_tensor("relu", "x", torch.zeros(2, dtype=torch.float8_e4m3fn))
+Traceback (most recent call last):
+    ...
+TypeError: relu: x must have a floating-point dtype (float16, bfloat16, float32 or float64), got float8_e4m3fn; convert it first, e.g. x.astype('float32') / x.float()
+"""
+
+from __future__ import annotations
+
+import torch
+
+from convspec.spec.conventions import dtype_error
+
+#: the dtypes convspec.accelerated computes in (a frozenset: a membership test is one hash lookup)
+SPEC_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.float64})
+
+
+def dtype_name(dtype: torch.dtype) -> str:
+    """``torch.float32`` -> ``"float32"``, as the spec's messages name dtypes."""
+    return str(dtype).removeprefix("torch.")
+
+
+def check_tensor(op: str, name: str, value) -> None:
+    """``value`` must be a ``torch.Tensor`` whose dtype is one of :data:`SPEC_DTYPES`."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(
+            f"{op}: {name} must be a torch.Tensor, got {type(value).__name__}; wrap it with torch.as_tensor({name})"
+        )
+    if value.dtype not in SPEC_DTYPES:
+        raise dtype_error(op, name, dtype_name(value.dtype))
