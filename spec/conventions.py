@@ -50,6 +50,9 @@ Inputs must have a floating-point dtype (``float16``, ``bfloat16`` (torch only),
 ``float8_*`` dtypes are floating point too, and refused with the same ``TypeError``
 as an integer array. Every tensor argument of one call must share the
 dtype; the output has that dtype. Implementations must not modify their inputs.
+Arithmetic keeps IEEE 754 gradual underflow: a result below the smallest normal
+number is the nearest subnormal, not 0 (``sigmoid(-95)`` in float32 is 5.5e-42);
+an implementation that flushes subnormals to zero diverges from the spec.
 The reference additionally accepts ``dtype=object`` arrays (sympy symbols,
 ``fractions.Fraction``) and computes on them exactly.
 
