@@ -13,6 +13,16 @@ raises for a ``longdouble`` array:
 Traceback (most recent call last):
     ...
 TypeError: relu: x must have a floating-point dtype (float16, bfloat16, float32 or float64), got float8_e4m3fn; convert it first, e.g. x.astype('float32') / x.float()
+
+A tensor argument must also hold its values densely, on a real device, beside the others: a sparse or
+MKL-DNN tensor (``layout`` other than ``torch.strided``) is a ``TypeError``, a ``meta`` tensor (shapes without
+values) a ``ValueError``, and so is a tensor on another device than ``x``. torch's kernels accept some of
+these and fail deep inside on others (``Could not run 'aten::amin' with arguments from the 'SparseCPU'
+backend``, ``Tensor on device cpu is not on the expected device meta!``); convspec refuses them all alike.
+
+Where a function caches its checks (:mod:`._plans`), each tensor contributes ``(shape, dtype, device,
+layout)`` to the key, so that a configuration checked on dense CPU tensors is never taken for a sparse, meta
+or other-device one.
 """
 
 from __future__ import annotations
@@ -38,3 +48,27 @@ def check_tensor(op: str, name: str, value) -> None:
         )
     if value.dtype not in SPEC_DTYPES:
         raise dtype_error(op, name, dtype_name(value.dtype))
+    check_storage(op, name, value)
+
+
+def check_storage(op: str, name: str, value: torch.Tensor) -> None:
+    """``value`` (a tensor of any dtype: indices and class labels too) must be dense and hold values."""
+    if value.layout is not torch.strided:
+        raise TypeError(
+            f"{op}: {name} must be a dense (strided) torch.Tensor, got layout {str(value.layout).removeprefix('torch.')}; "
+            f"convert it first with {name}.to_dense()"
+        )
+    if value.is_meta:
+        raise ValueError(
+            f"{op}: {name} is a meta tensor, which has a shape but no values to compute with; "
+            "pass a tensor on the CPU or a GPU"
+        )
+
+
+def check_same_device(op: str, name: str, value: torch.Tensor, first_name: str, first: torch.Tensor) -> None:
+    """``value`` must be on ``first``'s device (every tensor argument of one call on one device)."""
+    if value.device != first.device:
+        raise ValueError(
+            f"{op}: {name} is on device {value.device} but {first_name} is on {first.device}; "
+            f"every tensor argument of one call must be on one device (move it with {name}.to({first_name}.device))"
+        )

@@ -17,12 +17,12 @@ from convspec.spec.activations import check_dense_arguments, check_flatten_argum
 from convspec.spec.conventions import dtype_mismatch_error
 
 from . import _plans
-from ._tensors import SPEC_DTYPES
+from ._tensors import SPEC_DTYPES, check_same_device
 from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
 # bound once: softmax's and flatten's inline checks take a few tens of nanoseconds, where an attribute read counts
-_Tensor, _softmax, _flatten = torch.Tensor, torch.softmax, torch.flatten
+_Tensor, _STRIDED, _softmax, _flatten = torch.Tensor, torch.strided, torch.softmax, torch.flatten
 
 #: below it sigmoid(x) is exp(x) to within float64 rounding (exp(-40) = 4.2e-18 < 2^-57)
 _EXP_TAIL = -40.0
@@ -52,10 +52,11 @@ def sigmoid(x):
 def softmax(x, *, axis=-1):
     """Stable softmax along ``axis``; see :func:`convspec.reference.activations.softmax`."""
     # The common call, checked inline: on an 8 x 1000 input torch.softmax takes 6 us, and calling the checks
-    # below would add 0.7 us to it. The condition implies every one of them (an int that is not a bool, a tensor of
-    # a spec dtype, at least one axis, the axis in range), so nothing they refuse gets through; anything else
+    # below would add 0.7 us to it. The condition implies every one of them (an int that is not a bool, a dense
+    # tensor with values, of a spec dtype, at least one axis, the axis in range), so nothing they refuse gets through; anything else
     # goes on to them, which name the rule broken.
-    if type(axis) is int and isinstance(x, _Tensor) and x.dtype in SPEC_DTYPES and -(n := x.ndim) <= axis < n:
+    if (type(axis) is int and isinstance(x, _Tensor) and x.dtype in SPEC_DTYPES and x.layout is _STRIDED and not x.is_meta
+            and -(n := x.ndim) <= axis < n):
         return _softmax(x, axis)
     op = "softmax"
     _check_tensor(op, "x", x)
@@ -65,7 +66,8 @@ def softmax(x, *, axis=-1):
 
 def flatten(x):
     """``(N, d_1, ...) -> (N, prod(d))`` row-major; see :func:`convspec.reference.activations.flatten`."""
-    if isinstance(x, _Tensor) and x.dtype in SPEC_DTYPES and x.ndim > 2:  # inline, as softmax's
+    # the common call, checked inline as softmax's (a 2-D x goes on below: it is copied, not returned as itself)
+    if isinstance(x, _Tensor) and x.dtype in SPEC_DTYPES and x.layout is _STRIDED and not x.is_meta and x.ndim > 2:
         return _flatten(x, 1)
     op = "flatten"
     _check_tensor(op, "x", x)
@@ -78,8 +80,8 @@ def dense(x, weight, bias=None):
     op = "dense"
     key = None
     if isinstance(x, torch.Tensor) and isinstance(weight, torch.Tensor) and (bias is None or isinstance(bias, torch.Tensor)):
-        key = (op, x.shape, x.dtype, weight.shape, weight.dtype, None if bias is None else bias.shape,
-               None if bias is None else bias.dtype)
+        key = (op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
+               None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout))
     outputs = None if key is None else _plans.get(key)
     if outputs is None:  # the checks, once per configuration (see convspec.accelerated._plans)
         _check_tensor(op, "x", x)
@@ -89,6 +91,8 @@ def dense(x, weight, bias=None):
         for name, other in (("weight", weight), ("bias", bias)):
             if other is not None and other.dtype != x.dtype:
                 raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
+            if other is not None:
+                check_same_device(op, name, other, "x", x)
         check_dense_arguments(op, tuple(x.shape), tuple(weight.shape), None if bias is None else tuple(bias.shape))
         outputs = _plans.Outputs(op, [((x.shape[0], weight.shape[0]), "output")])
         if key is not None:

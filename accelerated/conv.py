@@ -33,7 +33,7 @@ from convspec.spec.limits import padded_shape
 
 from . import _plans
 from ._conv_fft import correlate_fft
-from ._tensors import check_tensor
+from ._tensors import check_same_device, check_tensor
 from ._tensors import dtype_name as _dtype_name
 
 _NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -66,8 +66,10 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
     op = "depthwise_separable"
     try:
         key = (
-            op, x.shape, x.dtype, depthwise_weight.shape, depthwise_weight.dtype, pointwise_weight.shape,
-            pointwise_weight.dtype, None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            op, x.shape, x.dtype, x.device, x.layout,
+            depthwise_weight.shape, depthwise_weight.dtype, depthwise_weight.device, depthwise_weight.layout,
+            pointwise_weight.shape, pointwise_weight.dtype, pointwise_weight.device, pointwise_weight.layout,
+            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
             _plans.params_key((stride, padding, dilation)),
         ) if _are_tensors(x, depthwise_weight, pointwise_weight, bias) else None
     except _plans.Uncacheable:
@@ -163,8 +165,8 @@ def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups, method="d
     """The checks of correlate/convolve, cached per configuration (see :mod:`._plans`), and what the call needs."""
     try:
         key = (
-            op, x.shape, x.dtype, weight.shape, weight.dtype,
-            None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
+            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
             _plans.params_key((stride, padding, dilation, groups, method)),
         ) if _are_tensors(x, weight, bias) else None
     except _plans.Uncacheable:
@@ -205,6 +207,9 @@ def _check_tensors(op: str, **tensors) -> None:
     for name, value in tensors.items():
         if value is not None and name != "x" and value.dtype != x.dtype:
             raise dtype_mismatch_error(op, name, _dtype_name(value.dtype), _dtype_name(x.dtype))
+    for name, value in tensors.items():
+        if value is not None and name != "x":
+            check_same_device(op, name, value, "x", x)
 
 
 

@@ -44,8 +44,8 @@ def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=
     op = "conv_transpose"
     try:
         key = (
-            op, x.shape, x.dtype, weight.shape, weight.dtype,
-            None if bias is None else bias.shape, None if bias is None else bias.dtype,
+            op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
+            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
             _plans.params_key((stride, padding, output_padding, dilation, groups)),
         ) if _are_tensors(x, weight, bias) else None
     except _plans.Uncacheable:

@@ -33,6 +33,8 @@ from convspec.spec.detection import (
     nan_score_error,
 )
 
+from ._tensors import check_same_device as _check_same_device
+from ._tensors import check_storage as _check_storage
 from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
@@ -44,7 +46,7 @@ def box_iou(boxes1, boxes2, *, fmt="xyxy"):
     op = "box_iou"
     corners1 = _checked_corners(op, "boxes1", boxes1, fmt)
     corners2 = _checked_corners(op, "boxes2", boxes2, fmt)
-    _check_same_dtype(op, boxes1, boxes2=boxes2)
+    _check_same_dtype(op, "boxes1", boxes1, boxes2=boxes2)
     check_output_size(op, (len(corners1), len(corners2)), boxes1.dtype)
     return _iou_matrix(corners1, corners2).to(boxes1.dtype)
 
@@ -64,6 +66,7 @@ def batched_nms(boxes, scores, classes, iou_threshold, *, score_threshold=None, 
         raise TypeError(f"batched_nms: classes must be a torch.Tensor, got {type(classes).__name__}")
     if classes.dtype.is_floating_point or classes.dtype.is_complex or classes.dtype == torch.bool:
         raise TypeError(f"batched_nms: classes must have an integer dtype, got {_name(classes.dtype)}")
+    _check_storage(op, "classes", classes)  # on another device it is moved: labels, not data
     check_scores_shape(op, "classes", tuple(classes.shape), corners.shape[0])
     return _greedy(corners, order, float(iou_threshold), classes.to(corners.device))
 
@@ -91,7 +94,7 @@ def _greedy(corners, order, threshold, classes):
 def _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt):
     corners = _checked_corners(op, "boxes", boxes, fmt)
     _check_tensor(op, "scores", scores)
-    _check_same_dtype(op, boxes, scores=scores)
+    _check_same_dtype(op, "boxes", boxes, scores=scores)
     check_scores_shape(op, "scores", tuple(scores.shape), corners.shape[0])
     check_threshold(op, "iou_threshold", iou_threshold)
     if score_threshold is not None:
@@ -212,7 +215,9 @@ def _ratio(inter, union, degenerate: bool = True):
 
 
 
-def _check_same_dtype(op, x, **others):
+def _check_same_dtype(op, x_name, x, **others):
+    """``others`` of ``x``'s dtype, and on its device."""
     for name, other in others.items():
         if other.dtype != x.dtype:
             raise dtype_mismatch_error(op, name, _name(other.dtype), _name(x.dtype))
+        _check_same_device(op, name, other, x_name, x)

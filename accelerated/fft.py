@@ -23,6 +23,7 @@ from convspec.spec import fft as spec
 from convspec.spec.conventions import dtype_mismatch_error
 from convspec.spec.limits import check_output_size
 
+from ._tensors import check_same_device as _check_same_device
 from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
@@ -34,6 +35,7 @@ def _check(op: str, x, weight) -> None:
         _check_tensor(op, name, value)
     if weight.dtype != x.dtype:
         raise dtype_mismatch_error(op, "weight", _name(weight.dtype), _name(x.dtype))
+    _check_same_device(op, "weight", weight, "x", x)
 
 
 def _compute_dtype(dtype: torch.dtype) -> torch.dtype:

@@ -82,7 +82,7 @@ def _sobel_plan(x, padding) -> _plans.Outputs:
     key = None
     if isinstance(x, torch.Tensor):
         try:
-            key = (op, x.shape, x.dtype, _plans.params_key((padding,)))
+            key = (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key((padding,)))
         except _plans.Uncacheable:
             key = None
     outputs = None if key is None else _plans.get(key)

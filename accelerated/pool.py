@@ -181,7 +181,7 @@ def _pool_key(op, x, params):
     if not isinstance(x, torch.Tensor):
         return None
     try:
-        return (op, x.shape, x.dtype, _plans.params_key(params))
+        return (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key(params))
     except _plans.Uncacheable:
         return None
 
@@ -215,7 +215,7 @@ def global_avg_pool(x):
 def _global_plan(op: str, x) -> tuple[int, ...]:
     """The checks of a global pool, cached per (shape, dtype) like every plan (key as :func:`_pool_key`'s with
     no parameters, built inline: these calls are tens of microseconds); the plan is the spatial axes."""
-    plan = _plans.get((op, x.shape, x.dtype, ())) if isinstance(x, torch.Tensor) else None
+    plan = _plans.get((op, x.shape, x.dtype, x.device, x.layout, ())) if isinstance(x, torch.Tensor) else None
     if plan is None:
         _check_tensor(op, x)
         check_global_pool_arguments(op, x.shape)

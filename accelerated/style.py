@@ -18,6 +18,7 @@ from convspec.spec.conventions import dtype_mismatch_error
 from convspec.spec.limits import check_output_size
 from convspec.spec.style import check_features_shape, check_layers, check_normalization, check_pair_shapes
 
+from ._tensors import check_same_device as _check_same_device
 from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
@@ -48,6 +49,7 @@ def style_loss(generated, style, *, weights=None, normalization="gatys"):
         for name, other in (("generated", g), ("style", s)):
             if other.dtype != first.dtype:
                 raise dtype_mismatch_error(op, name, _name(other.dtype), _name(first.dtype))
+            _check_same_device(op, name, other, "generated", first)
         check_features_shape(op, "generated", tuple(g.shape))
         check_pair_shapes(op, "style", tuple(s.shape), tuple(g.shape), where)
         if g.shape[0] != first.shape[0]:
@@ -70,6 +72,7 @@ def content_loss(generated, content):
     _check_tensor(op, "content", content)
     if content.dtype != generated.dtype:
         raise dtype_mismatch_error(op, "content", _name(content.dtype), _name(generated.dtype))
+    _check_same_device(op, "content", content, "generated", generated)
     check_features_shape(op, "generated", tuple(generated.shape))
     check_pair_shapes(op, "content", tuple(content.shape), tuple(generated.shape), None)
     difference = _compute(generated) - _compute(content)

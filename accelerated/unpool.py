@@ -45,7 +45,7 @@ from convspec.spec.unpool import (
 )
 
 from . import _plans
-from ._tensors import check_tensor
+from ._tensors import check_same_device, check_storage, check_tensor
 from ._tensors import dtype_name as _dtype_name
 
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
@@ -68,6 +68,8 @@ def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=N
             )
         if indices.dtype not in _INTEGER_DTYPES:
             raise indices_dtype_error(op, _dtype_name(indices.dtype))
+        check_storage(op, "indices", indices)
+        check_same_device(op, "indices", indices, "x", x)
         args = check_unpool_arguments(
             op, x.shape, kernel_size=kernel_size, stride=stride, padding=padding,
             output_size=output_size, indices_shape=indices.shape,
@@ -156,8 +158,9 @@ def _key(op, x, indices, params):
         return None
     try:
         if indices is None:
-            return (op, x.shape, x.dtype, _plans.params_key(params))
-        return (op, x.shape, x.dtype, indices.shape, indices.dtype, _plans.params_key(params))
+            return (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key(params))
+        return (op, x.shape, x.dtype, x.device, x.layout, indices.shape, indices.dtype, indices.device, indices.layout,
+                _plans.params_key(params))
     except _plans.Uncacheable:
         return None
 

@@ -49,7 +49,10 @@ Inputs must have a floating-point dtype (``float16``, ``bfloat16`` (torch only),
 ``float32``, ``float64``), and only those: numpy's ``longdouble`` and torch's
 ``float8_*`` dtypes are floating point too, and refused with the same ``TypeError``
 as an integer array. Every tensor argument of one call must share the
-dtype; the output has that dtype. Implementations must not modify their inputs.
+dtype; the output has that dtype. A torch tensor argument must also be dense
+(``layout=torch.strided``: a sparse or MKL-DNN tensor is a ``TypeError``), hold
+values (a ``meta`` tensor is a ``ValueError``) and lie on the device of ``x`` (a
+``ValueError`` otherwise). Implementations must not modify their inputs.
 Arithmetic keeps IEEE 754 gradual underflow: a result below the smallest normal
 number is the nearest subnormal, not 0 (``sigmoid(-95)`` in float32 is 5.5e-42);
 an implementation that flushes subnormals to zero diverges from the spec.

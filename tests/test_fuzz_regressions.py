@@ -175,3 +175,59 @@ def test_torch_floating_dtypes_outside_the_spec_are_refused_up_front(name):
             dtype_text = str(dtype).removeprefix("torch.")
             with pytest.raises(TypeError, match=rf"{name}: {input_name} must have a floating-point dtype .* got {dtype_text};"):
                 op.accelerated(*inputs.values(), **example.params)
+
+
+def _as(kind: str, t: torch.Tensor) -> torch.Tensor:
+    return {"sparse_coo": t.to_sparse, "mkldnn": t.to_mkldnn, "meta": lambda: t.to("meta")}[kind]()
+
+
+@pytest.mark.parametrize("name", [op.name for op in catalog.CATALOG])
+def test_sparse_mkldnn_and_meta_tensors_are_refused_even_after_a_dense_call(name):
+    """accelerated took any layout and device: sigmoid of a sparse tensor failed in torch.amin (``Could not run
+    'aten::amin' with arguments from the 'SparseCPU' backend``), flatten of one in reshape, correlate of a meta x
+    on a CPU weight (``Tensor on device cpu is not on the expected device meta!``), while relu, softmax and sobel
+    returned sparse, MKL-DNN or meta results. Each input of a worked example (indices too) in each such form,
+    after the same call on dense tensors has filled the cache of checked configurations (whose key now holds
+    each tensor's device and layout)."""
+    op = catalog.get(name)
+    example = next(e for e in op.examples if not e.symbolic)
+    dense = lambda: {k: None if v is None else torch.from_numpy(np.array(v)) for k, v in example.inputs.items()}
+    for input_name, array in example.inputs.items():
+        if array is None:
+            continue
+        for kind in ("sparse_coo", "mkldnn", "meta"):
+            if kind == "mkldnn" and array.dtype != np.float32:
+                continue  # MKL-DNN tensors are float32 (and bfloat16) only
+            op.accelerated(*dense().values(), **example.params)
+            inputs = dense()
+            inputs[input_name] = _as(kind, inputs[input_name])
+            if kind == "meta":
+                error, message = ValueError, rf"{name}: {input_name} is a meta tensor, which has a shape but no values"
+            else:
+                error, message = TypeError, rf"{name}: {input_name} must be a dense \(strided\) torch.Tensor, got layout"
+            with pytest.raises(error, match=message):
+                op.accelerated(*inputs.values(), **example.params)
+
+
+def test_a_tensor_on_another_device_is_named_with_both_devices():
+    """The rule behind every multi-tensor call (on a machine without a GPU the devices are stand-ins)."""
+    from types import SimpleNamespace
+
+    from convspec.accelerated._tensors import check_same_device
+
+    x, weight = SimpleNamespace(device=torch.device("cuda", 0)), SimpleNamespace(device=torch.device("cpu"))
+    with pytest.raises(ValueError, match=r"correlate: weight is on device cpu but x is on cuda:0; every tensor "
+                                         r"argument of one call must be on one device \(move it with weight.to\(x.device\)\)"):
+        check_same_device("correlate", "weight", weight, "x", x)
+    check_same_device("correlate", "weight", x, "x", x)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device: x on the GPU, the weight on the CPU")
+def test_a_weight_left_on_the_cpu_is_refused_on_a_gpu():
+    x, weight = torch.ones(1, 1, 4, 4, device="cuda"), torch.ones(1, 1, 2, 2)
+    for _ in range(2):  # the second call after a matching one has filled the cache
+        from convspec import accelerated
+
+        accelerated.correlate(x, weight.cuda())
+        with pytest.raises(ValueError, match="correlate: weight is on device cpu but x is on cuda:0"):
+            accelerated.correlate(x, weight)
