@@ -17,7 +17,8 @@ Every fault names the case that caused it — the worker announces each case bef
 user code — so the report prints the same reproduction snippet as for a failure. The worker's
 standard output and error go to a file (in memory where Linux allows, else a temporary file);
 :mod:`faulthandler` writes the Python stack of a fatal signal there, and the tail of that file is kept
-in the result's ``detail``.
+in the result's ``detail``. The file is emptied whenever it passes :data:`OUTPUT_CAP` (16 MiB), so a
+target that prints without end costs neither the machine's memory nor its disk.
 
 SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
 finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
@@ -62,6 +63,10 @@ PROGRESS_INTERVAL = 0.1
 #: how much of a faulting worker's output the report keeps: lines, and characters at most
 OUTPUT_LINES = 12
 OUTPUT_TAIL = 2000
+#: bytes a worker's output file may hold (in memory, or in a temporary file) before the parent empties it: a
+#: target that prints without end (a debug print in a loop) must not fill the machine's memory or disk while
+#: its timeout runs; the report only ever keeps the last lines
+OUTPUT_CAP = 16 * 2**20
 
 
 def default_jobs() -> int:
@@ -289,6 +294,7 @@ def _wait_for_news(running: list[_Task], timeout: float) -> None:
 
 def _collect(task: _Task, timeout: float) -> bool:
     """Read what the worker sent; decide its result if it ended or ran out of time. True when finished."""
+    _bound_output(task)
     examples = task.beacon.examples()
     if task.tick is not None:
         for _ in range(examples - task.examples):
@@ -352,6 +358,20 @@ def _fault(task: _Task, status: str, what: str) -> OperationResult:
     if task.case is not None:
         result.failure = TargetCrash(task.case, what)
     return result
+
+
+def _bound_output(task: _Task) -> None:
+    """Empty the worker's output file once it holds more than :data:`OUTPUT_CAP` bytes.
+
+    Called at every look at the worker (at least every :data:`PROGRESS_INTERVAL` seconds), so the file never
+    grows past the cap by more than what the worker prints in that time. The worker appends (``O_APPEND``), so
+    it writes on at the new end; the output dropped is the oldest, and the last lines (a fatal signal's stack
+    among them, written when it happens) are what the report keeps anyway."""
+    try:
+        if os.fstat(task.output.fileno()).st_size > OUTPUT_CAP:
+            os.ftruncate(task.output.fileno(), 0)
+    except (OSError, ValueError):  # closed already: the worker has finished
+        pass
 
 
 def _output_tail(task: _Task) -> str:

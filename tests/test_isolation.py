@@ -79,6 +79,23 @@ def test_a_hanging_target_times_out_and_the_run_goes_on(tmp_path, capsys):
     assert "TIMED OUT: correlate" in out
 
 
+def test_a_target_that_prints_without_end_costs_a_bounded_file(tmp_path, capsys, monkeypatch):
+    """A worker's output lives in memory (or a temporary file) until the parent reads its tail: the parent empties
+    it past the cap, so a target that prints 16 MB (here; without end, in life) finds it never holding more
+    than the cap and what it printed since the parent's last look, and the report still ends with its last line."""
+    from convspec.conformance import isolation
+
+    monkeypatch.setattr(isolation, "OUTPUT_CAP", 2**20)
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "chatty.py", "--ops", "relu,sigmoid", "--examples", 2, "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed", ops["relu"]
+    assert ops["sigmoid"]["status"] == "crashed"
+    assert ops["sigmoid"]["detail"].startswith("crashed (signal 6, SIGABRT) on sigmoid(")
+    assert "the last words before the abort" in ops["sigmoid"]["detail"]
+
+
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
     report = tmp_path / "out.json"
     code, out = _check(capsys, FAULTY / "bad_supports.py", "--examples", 20, "--report", report)
