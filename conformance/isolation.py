@@ -18,7 +18,9 @@ user code — so the report prints the same reproduction snippet as for a failur
 standard output and error go to a file (in memory where Linux allows, else a temporary file);
 :mod:`faulthandler` writes the Python stack of a fatal signal there, and the tail of that file is kept
 in the result's ``detail``. The file is emptied whenever it passes :data:`OUTPUT_CAP` (16 MiB), so a
-target that prints without end costs neither the machine's memory nor its disk.
+target that prints without end costs neither the machine's memory nor its disk. Each worker leads a
+process group of its own, killed when its operation is over: a helper process the target started, or
+a child it forked, ends with the check instead of outliving it.
 
 SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
 finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
@@ -239,6 +241,10 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
     task.process = context.Process(target=_worker, args=arguments, daemon=True)
     task.started = task.last_beat = time.monotonic()
     task.process.start()
+    try:
+        os.setpgid(task.process.pid, task.process.pid)  # a fork server's worker is not our child: it does it itself
+    except (AttributeError, OSError):
+        pass
     send.close()  # the parent keeps only the reading end, so a dead worker reads as end of file
     task.connection = receive
 
@@ -318,11 +324,13 @@ def _collect(task: _Task, timeout: float) -> bool:
         return True
     if not task.process.is_alive():
         task.process.join()
+        _kill_group(task)
         task.result = _crashed(task)
         _close(task)
         return True
     if time.monotonic() - task.last_beat > timeout:
-        task.process.kill()  # first, then read its case: it cannot announce another meanwhile
+        _kill_group(task)  # first, then read its case: it cannot announce another meanwhile
+        task.process.kill()
         task.process.join(5)
         task.result = _fault(task, "timed out", f"timed out after {timeout:g} s")
         _close(task)
@@ -393,6 +401,7 @@ def _output_tail(task: _Task) -> str:
 
 
 def _kill(task: _Task) -> None:
+    _kill_group(task)
     if task.process is not None and task.process.is_alive():
         task.process.kill()
         task.process.join(5)
@@ -483,6 +492,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent()
+    _own_process_group()
     log = open(output, "ab", buffering=0)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
@@ -602,6 +612,31 @@ def _portable(result: OperationResult) -> OperationResult:
 class _EntryRecord:
     op: str
     reason: str
+
+
+def _own_process_group() -> None:
+    """Make this worker the leader of a process group of its own (the parent does it too, first, for a worker it
+    forked itself): every process the target starts joins it, and :func:`_kill_group` ends them all."""
+    try:
+        os.setpgid(0, 0)
+    except (AttributeError, OSError):  # not on POSIX, or the parent already did it
+        pass
+
+
+def _kill_group(task: _Task) -> None:
+    """SIGKILL the worker's process group: the worker, if it still runs, and whatever the target started in it
+    (a helper process, a forked child) that would otherwise outlive the check."""
+    if task.process is None or task.process.pid is None or not hasattr(os, "killpg"):
+        return
+    try:
+        if os.getpgid(task.process.pid) != task.process.pid:
+            return  # not (yet, or any longer) a group of its own: never signal a group that is not the worker's
+    except OSError:
+        pass  # the worker has exited; its group lives on while anything the target started does
+    try:
+        os.killpg(task.process.pid, signal.SIGKILL)
+    except OSError:  # no such group left (the common case), or not ours to signal
+        pass
 
 
 def _die_with_parent() -> None:

@@ -96,6 +96,37 @@ def test_a_target_that_prints_without_end_costs_a_bounded_file(tmp_path, capsys,
     assert "the last words before the abort" in ops["sigmoid"]["detail"]
 
 
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (a killed orphan waits for init to reap it)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
+def test_processes_a_target_starts_do_not_outlive_the_check(tmp_path, capsys, monkeypatch):
+    """Each worker leads a process group of its own; when its operation is over (done, timed out or crashed)
+    the group is killed, so a helper the target started, or a child it forked, ends with the check instead of
+    running on after it (they used to, 600 s here)."""
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    monkeypatch.setenv("CONVSPEC_TEST_PIDS", str(pids))
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "spawns.py", "--ops", "relu,sigmoid", "--examples", 2, "--timeout", 2,
+                       "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed" and ops["sigmoid"]["status"] == "timed out"
+    started = [int(p.name) for p in pids.iterdir()]
+    assert len(started) == 2, started  # relu's helper, sigmoid's child
+    deadline = time.monotonic() + 5
+    while any(_running(pid) for pid in started) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [pid for pid in started if _running(pid)], "a process the target started outlived the check"
+
+
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
     report = tmp_path / "out.json"
     code, out = _check(capsys, FAULTY / "bad_supports.py", "--examples", 20, "--report", report)
