@@ -39,9 +39,11 @@ average printed with each run); the median run is the one to quote.
 Where the start-up goes (measured here, an idle machine; under load every figure grows by up to half):
 importing torch 0.75-0.85 s, which the accelerated target needs; importing convspec's checker about 0.23 s from
 cached bytecode, 0.1 s more without (sympy is not among it: the spec imports it only for symbolic work,
-:mod:`convspec.spec.symbolic`), hypothesis 0.09 s and numpy 0.05 s of it; the warm-up 0.08 s; the interpreter's exit 0.13 s, 0.1 s of which is libtorch's own exit (its C++
-destructors: ``os._exit`` would skip them, and with them the finalisation of everything the target left
-open, so it is not used). The numpy and reference targets start in about 0.5 s.
+:mod:`convspec.spec.symbolic`), hypothesis 0.09 s and numpy 0.05 s of it; the warm-up 0.08 s. The interpreter's
+exit, 0.13 s of which 0.1 s were libtorch's C++ destructors, is skipped since the console script ends a process
+that loaded a target itself (``os._exit``, after flushing: a target's threads and exit handlers could hang that
+exit or change its status; :mod:`convspec.conformance.console`): 1.08-1.19 s in all. The numpy and reference
+targets start in about 0.3 s.
 """
 
 from __future__ import annotations

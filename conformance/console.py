@@ -14,11 +14,23 @@ and its target is loaded (:func:`start_up_over`), having frozen (:func:`gc.freez
 that no later collection, in this process or in the workers forked from it, walks those objects; and at the end
 everything is frozen, so the exit skips its collection. Nothing else differs from ``cli.main``: the same commands,
 output and exit status. ``python -m convspec.conformance`` runs the same.
+
+**The exit is convspec's.** Once a command has loaded a target (:data:`.targets.loaded_foreign_code`), the
+interpreter's own exit would run code convspec does not own, after the reports are written and the status is
+decided: it waits for every non-daemon thread the target started (one that never ends hangs the command
+forever), runs the target's ``atexit`` handlers (one that calls ``os._exit(0)`` turns a failed check into a green
+exit), and the native libraries' destructors (some crash at exit, turning status 1 into 139). So :func:`main`
+flushes convspec's output and ends the process itself with ``os._exit(status)``: the status printed is the status
+returned. Nothing convspec owns needs the interpreter's exit: the reports are written and closed during the run,
+the workers reaped and their process groups killed, their output files closed; a fork server and
+multiprocessing's resource tracker end when this process does. (It also skips libtorch's destructors, about
+0.1 s.) A command that loaded no target exits the ordinary way.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import sys
 
 _collector_paused = False
@@ -34,10 +46,43 @@ def main() -> None:
 
     try:
         status = command_line()
+    except SystemExit as leaving:
+        if not _foreign_code_loaded():
+            raise
+        status = leaving.code
+    except BaseException:
+        if not _foreign_code_loaded():
+            raise
+        import traceback
+
+        traceback.print_exc()  # what the interpreter would print, before the exit convspec owns
+        status = 3  # cli's "internal error"
     finally:
         start_up_over()  # a start-up that ended in an error: the collector back on for what follows
         gc.freeze()  # the exit's collection would walk every object once more, to no use
+    if _foreign_code_loaded():
+        _exit_now(status)
     sys.exit(status)
+
+
+def _foreign_code_loaded() -> bool:
+    targets = sys.modules.get("convspec.conformance.targets")
+    return bool(getattr(targets, "loaded_foreign_code", False))
+
+
+def _exit_now(status) -> None:
+    """Flush convspec's output and end the process with ``status``, skipping the interpreter's exit (see above)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed stream or a reader gone: nothing more can reach it
+            pass
+    if status is None:
+        status = 0
+    elif not isinstance(status, int):  # sys.exit("message"): printed, status 1, as the interpreter does
+        print(status, file=sys.stderr, flush=True)
+        status = 1
+    os._exit(status)
 
 
 def start_up_over() -> None:

@@ -511,6 +511,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
             from .targets import load_target
 
             target = load_target(*plan.source)
+            beacon.loaded()  # the timeout bounds each example: the first one's clock starts now, not at the fork
         if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
             sys.modules["torch"].set_num_threads(1)
         beacon.open()
@@ -560,6 +561,11 @@ class _Beacon:
 
     def count(self) -> None:
         self.shared[1] += 1
+
+    def loaded(self) -> None:
+        """The target is loaded (a fork server's worker loads it itself, a second or two): the clock of the first
+        example starts here, so that a short ``--timeout`` bounds the examples, not the load."""
+        self.shared[0] = time.monotonic()
 
     # the parent's side
     def began(self) -> float:

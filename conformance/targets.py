@@ -135,6 +135,12 @@ class Target:
         return verdict if isinstance(verdict, str) and verdict else "not supported by the target"
 
 
+#: whether :func:`load_target` has run in this process: from then on, code convspec does not own (a user's module,
+#: a library an adapter imports) may have started threads, registered exit handlers or loaded native libraries
+#: whose exit is not to be trusted (:mod:`.console` then ends the process itself)
+loaded_foreign_code = False
+
+
 def load_target(spec: str, device: str | None = None) -> Target:
     """Resolve ``accelerated``, ``reference``, an adapter name, a module name or a ``.py`` path to a :class:`Target`.
 
@@ -142,6 +148,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
     ``None`` keeps the target's default (``accelerated``: CUDA when present; the adapters: CPU).
     Asking for CUDA where there is none, or for a device a target cannot use, raises ``ValueError``.
     """
+    global loaded_foreign_code
+    loaded_foreign_code = True  # first: a module that fails to import may have started something already
     if device is not None and device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
     if spec == "reference":

@@ -106,19 +106,19 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc (Linux)")
-def test_processes_a_target_starts_do_not_outlive_the_check(tmp_path, capsys, monkeypatch):
+def test_processes_a_target_starts_do_not_outlive_the_check(tmp_path, capsys):
     """Each worker leads a process group of its own; when its operation is over (done, timed out or crashed)
     the group is killed, so a helper the target started, or a child it forked, ends with the check instead of
     running on after it (they used to, 600 s here)."""
-    pids = tmp_path / "pids"
-    pids.mkdir()
-    monkeypatch.setenv("CONVSPEC_TEST_PIDS", str(pids))
+    pids = tmp_path / "pids"  # where the target writes the pids it started (beside itself: a fork server's
+    pids.mkdir()  # workers, used once JAX or TensorFlow is loaded, load it by path and see no later environment)
+    target = tmp_path / "spawns.py"
+    target.write_text((FAULTY / "spawns.py").read_text())
     report = tmp_path / "out.json"
-    code, out = _check(capsys, FAULTY / "spawns.py", "--ops", "relu,sigmoid", "--examples", 2, "--timeout", 2,
-                       "--report", report)
+    code, out = _check(capsys, target, "--ops", "relu,sigmoid", "--examples", 2, "--timeout", 2, "--report", report)
     assert code == 1, out
     ops = _by_op(_json(report))
-    assert ops["relu"]["status"] == "passed" and ops["sigmoid"]["status"] == "timed out"
+    assert ops["relu"]["status"] == "passed" and ops["sigmoid"]["status"] == "timed out", json.dumps([ops["relu"], ops["sigmoid"]], indent=1)[:3000]
     started = [int(p.name) for p in pids.iterdir()]
     assert len(started) == 2, started  # relu's helper, sigmoid's child
     deadline = time.monotonic() + 5
@@ -252,6 +252,22 @@ def test_help_documents_the_exit_statuses(capsys):
     out = " ".join(capsys.readouterr().out.split())
     for code, meaning in EXIT_STATUSES.items():
         assert f"{code} {' '.join(meaning.split())}" in out
+
+
+@pytest.mark.parametrize("target, status, summary", [
+    ("never_ending_thread.py", 0, "1 passed, 0 failed"),  # the interpreter's exit waited for the thread forever
+    ("exits_at_exit.py", 1, "0 passed, 1 failed"),  # the target's exit handler made a failed check exit 0
+])
+def test_the_exit_and_its_status_are_convspecs_whatever_the_target_left(tmp_path, target, status, summary):
+    """The console script ends the process itself once a target is loaded (convspec.conformance.console)."""
+    report = tmp_path / "out.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
+         "--examples", "3", "--report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == status, completed.stdout + completed.stderr
+    assert summary in completed.stdout
+    assert _json(report)["exit_status"] == status
 
 
 # ----------------------------------------------------------------------------- interruption: nothing lost

@@ -1,8 +1,8 @@
 """A target that starts processes and leaves them running: for tests/test_isolation.py.
 
 relu starts a helper process (``subprocess.Popen``) and returns the right answer; sigmoid forks a child and
-then hangs until its timeout. Each writes the pid it started into the folder named by the environment
-variable ``CONVSPEC_TEST_PIDS``, for the test to check that none outlives the check. The rest is the
+then hangs until its timeout. Each writes the pid it started into the folder ``pids`` beside this file (the
+test runs a copy of it in its own folder), for the test to check that none outlives the check. The rest is the
 reference's.
 """
 
@@ -18,7 +18,7 @@ _started = False
 
 
 def _record(pid: int) -> None:
-    Path(os.environ["CONVSPEC_TEST_PIDS"], str(pid)).touch()
+    Path(__file__).with_name("pids").joinpath(str(pid)).touch()
 
 
 def relu(x):
