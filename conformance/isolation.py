@@ -17,8 +17,8 @@ Every fault names the case that caused it — the worker announces each case bef
 user code — so the report prints the same reproduction snippet as for a failure. The worker's
 standard output and error go to a file (in memory where Linux allows, else a temporary file);
 :mod:`faulthandler` writes the Python stack of a fatal signal there, and the tail of that file is kept
-in the result's ``detail``. The file is emptied whenever it passes :data:`OUTPUT_CAP` (16 MiB), so a
-target that prints without end costs neither the machine's memory nor its disk. Each worker leads a
+in the result's ``detail``. Past :data:`OUTPUT_CAP` (16 MiB) all but its last lines are freed, so a target
+that prints without end costs neither the machine's memory nor its disk. Each worker leads a
 process group of its own, killed when its operation is over: a helper process the target started, or
 a child it forked, ends with the check instead of outliving it.
 
@@ -36,6 +36,7 @@ clean fork server instead and load the target themselves (a second or two per op
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import faulthandler
 import multiprocessing
@@ -65,9 +66,9 @@ PROGRESS_INTERVAL = 0.1
 #: how much of a faulting worker's output the report keeps: lines, and characters at most
 OUTPUT_LINES = 12
 OUTPUT_TAIL = 2000
-#: bytes a worker's output file may hold (in memory, or in a temporary file) before the parent empties it: a
-#: target that prints without end (a debug print in a loop) must not fill the machine's memory or disk while
-#: its timeout runs; the report only ever keeps the last lines
+#: bytes a worker's output file may hold (in memory, or in a temporary file) before the parent frees all but its
+#: last lines (:func:`_bound_output`): a target that prints without end (a debug print in a loop) must not fill
+#: the machine's memory or disk while its timeout runs; the report only ever keeps the last lines
 OUTPUT_CAP = 16 * 2**20
 
 
@@ -93,6 +94,7 @@ class _Task:
     process: multiprocessing.Process | None = None
     connection: object = None
     output: object = None  # the worker's stdout/stderr file (opened by the parent, read after a fault)
+    earlier_output: bytes = b""  # the tail of that file when it was last emptied (where no hole can be punched)
     beacon: "_Beacon | None" = None  # where the worker announces each case (read by the parent)
     started: float = 0.0
     last_beat: float = 0.0  # when the current example began
@@ -184,7 +186,7 @@ def run_isolated(
 
     stop = _Interrupt()
     running: list[_Task] = []
-    with stop.catching():
+    with stop.catching(), _children_reported():
         while (waiting or running) and not stop.signal:
             while waiting and len(running) < jobs:
                 if ahead is not None:  # the workers take the cores now; they draw what it did not
@@ -369,17 +371,48 @@ def _fault(task: _Task, status: str, what: str) -> OperationResult:
 
 
 def _bound_output(task: _Task) -> None:
-    """Empty the worker's output file once it holds more than :data:`OUTPUT_CAP` bytes.
+    """Free the worker's older output once its file holds more than :data:`OUTPUT_CAP` bytes.
 
     Called at every look at the worker (at least every :data:`PROGRESS_INTERVAL` seconds), so the file never
-    grows past the cap by more than what the worker prints in that time. The worker appends (``O_APPEND``), so
-    it writes on at the new end; the output dropped is the oldest, and the last lines (a fatal signal's stack
-    among them, written when it happens) are what the report keeps anyway."""
+    holds more than the cap and what the worker printed since. What is freed is everything but the last
+    :data:`_TAIL_WINDOW` bytes, the part :func:`_output_tail` reads: on Linux by punching a hole (the file keeps
+    its length, the worker appends on, and no byte of the tail can be lost, even one written at that very
+    moment, such as a fatal signal's stack); elsewhere by emptying the file after keeping its tail aside."""
     try:
-        if os.fstat(task.output.fileno()).st_size > OUTPUT_CAP:
-            os.ftruncate(task.output.fileno(), 0)
+        descriptor = task.output.fileno()
+        status = os.fstat(descriptor)
     except (OSError, ValueError):  # closed already: the worker has finished
+        return
+    held = status.st_blocks * 512 if hasattr(status, "st_blocks") else status.st_size
+    if held <= OUTPUT_CAP:
+        return
+    older = (status.st_size - _TAIL_WINDOW) // 4096 * 4096
+    if older > 0 and _punch_hole(descriptor, older):
+        return
+    try:
+        task.earlier_output = os.pread(descriptor, _TAIL_WINDOW, max(0, status.st_size - _TAIL_WINDOW))
+        os.ftruncate(descriptor, 0)
+    except (OSError, ValueError):
         pass
+
+
+#: the bytes at the end of a worker's output that the report reads its last lines from
+_TAIL_WINDOW = 64 * 1024
+
+
+def _punch_hole(descriptor: int, length: int) -> bool:
+    """Free the first ``length`` bytes of the file, keeping its size (Linux ``fallocate``); False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        punch_hole_keep_size = 0x02 | 0x01  # FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+        return libc.fallocate(ctypes.c_int(descriptor), ctypes.c_int(punch_hole_keep_size), ctypes.c_longlong(0),
+                              ctypes.c_longlong(length)) == 0
+    except Exception:  # noqa: BLE001 - no libc or no fallocate: empty the file instead
+        return False
 
 
 def _output_tail(task: _Task) -> str:
@@ -388,8 +421,11 @@ def _output_tail(task: _Task) -> str:
     try:
         task.output.seek(0, os.SEEK_END)
         size = task.output.tell()
-        task.output.seek(max(0, size - 64 * 1024))
-        lines = task.output.read().decode("utf-8", "replace").rstrip().splitlines()
+        task.output.seek(max(0, size - _TAIL_WINDOW))
+        data = task.output.read()
+        if len(data) < _TAIL_WINDOW and task.earlier_output:  # the file was emptied since: what came before it
+            data = task.earlier_output[len(data) - _TAIL_WINDOW:] + data
+        lines = data.replace(b"\0", b"").decode("utf-8", "replace").rstrip().splitlines()
     except (OSError, ValueError):
         return ""
     fatal = next((i for i, line in enumerate(lines) if line.startswith("Fatal Python error")), None)
@@ -422,6 +458,39 @@ def _close(task: _Task) -> None:
                 resource.close()
         except OSError:
             pass
+
+
+#: the SIGCHLD disposition the target's module set, given back to each forked worker (:func:`_children_reported`)
+_target_sigchld = None
+
+
+@contextlib.contextmanager
+def _children_reported():
+    """SIGCHLD at its default in the checker while the workers run, whatever the target's module set.
+
+    A module that ignores SIGCHLD (the kernel then reaps each child the moment it ends) or catches it (with a
+    handler that calls ``waitpid``) takes the workers' exit statuses away: a worker that crashed would look
+    alive until its timeout, and be reported as timed out instead of crashed. The target's own setting is
+    given back to each forked worker, which is the target's process (:func:`_worker`), and to this process
+    afterwards (unless it was set outside Python, where it cannot be read back)."""
+    global _target_sigchld
+    import threading
+
+    if not hasattr(signal, "SIGCHLD") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGCHLD)
+    if previous is signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _target_sigchld = previous
+    try:
+        yield
+    finally:
+        _target_sigchld = None
+        if previous is not None:
+            signal.signal(signal.SIGCHLD, previous)
 
 
 class _Interrupt:
@@ -491,6 +560,8 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
     # workers itself (SIGKILL) and reports them as interrupted, not as crashed
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if _target_sigchld is not None:  # the target's own SIGCHLD setting, which the checker set aside
+        signal.signal(signal.SIGCHLD, _target_sigchld)
     _die_with_parent()
     _own_process_group()
     log = open(output, "ab", buffering=0)

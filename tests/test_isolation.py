@@ -79,13 +79,17 @@ def test_a_hanging_target_times_out_and_the_run_goes_on(tmp_path, capsys):
     assert "TIMED OUT: correlate" in out
 
 
-def test_a_target_that_prints_without_end_costs_a_bounded_file(tmp_path, capsys, monkeypatch):
-    """A worker's output lives in memory (or a temporary file) until the parent reads its tail: the parent empties
-    it past the cap, so a target that prints 16 MB (here; without end, in life) finds it never holding more
-    than the cap and what it printed since the parent's last look, and the report still ends with its last line."""
+@pytest.mark.parametrize("hole", [True, False], ids=["a hole punched", "emptied, the tail kept aside"])
+def test_a_target_that_prints_without_end_costs_a_bounded_file(tmp_path, capsys, monkeypatch, hole):
+    """A worker's output lives in memory (or a temporary file) until the parent reads its tail: the parent frees
+    all but the tail past the cap, so a target that prints 16 MB (here; without end, in life) finds it never
+    holding more than the cap and what it printed since the parent's last look, and the report still ends with
+    its last line. (Where no hole can be punched, the file is emptied and its tail kept aside.)"""
     from convspec.conformance import isolation
 
     monkeypatch.setattr(isolation, "OUTPUT_CAP", 2**20)
+    if not hole:
+        monkeypatch.setattr(isolation, "_punch_hole", lambda descriptor, length: False)
     report = tmp_path / "out.json"
     code, out = _check(capsys, FAULTY / "chatty.py", "--ops", "relu,sigmoid", "--examples", 2, "--report", report)
     assert code == 1, out
@@ -125,6 +129,25 @@ def test_processes_a_target_starts_do_not_outlive_the_check(tmp_path, capsys):
     while any(_running(pid) for pid in started) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [pid for pid in started if _running(pid)], "a process the target started outlived the check"
+
+
+def test_a_target_that_ignores_sigchld_still_crashes_as_a_crash(tmp_path, capsys):
+    """With SIGCHLD ignored the kernel reaped the workers itself, their exit statuses were lost, and a worker that
+    aborted looked alive until its timeout: "timed out after 30 s" instead of "crashed (signal 6, SIGABRT)"."""
+    report = tmp_path / "out.json"
+    ours = signal.getsignal(signal.SIGCHLD)
+    try:
+        started = time.monotonic()
+        code, out = _check(capsys, FAULTY / "ignores_sigchld.py", "--ops", "relu,convolve", "--examples", 3,
+                           "--report", report)
+        assert time.monotonic() - started < 20
+        assert signal.getsignal(signal.SIGCHLD) is signal.SIG_IGN  # the target's setting, given back afterwards
+    finally:
+        signal.signal(signal.SIGCHLD, ours)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed"
+    assert ops["convolve"]["detail"].startswith("crashed (signal 6, SIGABRT) on convolve(")
 
 
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
