@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 
@@ -201,6 +202,9 @@ def _check_loaded(args, console, outputs, operations, seeds, settings, divergenc
     from .outputs import write_atomically
     from .report import exit_status, print_coverage, print_report
 
+    # where a fork server's workers load the target from: a file's path made absolute before the target's module
+    # runs, since it may change the working folder
+    args.source = os.path.abspath(args.target) if os.path.isfile(args.target) else args.target
     try:
         target = load_target(args.target, args.device)
     except ValueError as error:
@@ -273,7 +277,7 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
         return run_isolated(
             target, operations, examples=examples, random_seed=seed, progress=progress, divergences=divergences,
             profile=args.profile, derandomize=derandomize, known_divergences=not args.no_known_divergences,
-            grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.target, args.device),
+            grad=args.grad, jobs=args.jobs, timeout=args.timeout, on_result=save, source=(args.source, args.device),
             max_failures=args.max_failures, ahead=ahead,
         )
 

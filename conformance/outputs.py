@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -59,7 +59,9 @@ def check_output_paths(paths: dict[str, str | None]) -> dict[str, Path]:
         if key in seen:
             raise OutputError(f"{seen[key]} and {option} name the same file {str(path)!r}; give each its own")
         seen[key] = option
-    return chosen
+    # absolute now: the target, loaded after this check, may change the working folder (a library that moves to
+    # its data folder), and a relative report path would then be written there, over a file nobody checked
+    return {option: path.absolute() for option, path in chosen.items()}
 
 
 def is_convspec_report(path: Path, suffix: str) -> bool:
@@ -92,19 +94,32 @@ def is_convspec_report(path: Path, suffix: str) -> bool:
 
 
 def write_atomically(path: Path, write) -> None:
-    """Call ``write(handle)`` on a temporary file in ``path``'s folder, then rename it onto ``path``."""
+    """Call ``write(handle)`` on a temporary file in ``path``'s folder, then rename it onto ``path``.
+
+    The temporary file is made as ``open(path, "w")`` would make the file (mode 0666 less the umask), and given
+    the mode of the file it replaces, if there is one: a report is as readable as any file the user writes."""
     path = Path(path)
-    handle = tempfile.NamedTemporaryFile("wb", dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp",
-                                         delete=False)
+    folder = path.parent if str(path.parent) else Path(".")
+    while True:
+        name = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            descriptor = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
     try:
-        with handle:
+        with os.fdopen(descriptor, "wb") as handle:
             write(handle)
             handle.flush()
+            try:
+                os.chmod(handle.fileno(), os.stat(path).st_mode & 0o7777)
+            except OSError:  # no file there yet: the mode it was made with
+                pass
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(name, path)
     except BaseException:
         try:
-            os.unlink(handle.name)
+            os.unlink(name)
         except OSError:
             pass
         raise

@@ -7,6 +7,7 @@ The faulty targets live in tests/faulty_targets/ (one small module per way of fa
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -148,6 +149,26 @@ def test_a_target_that_ignores_sigchld_still_crashes_as_a_crash(tmp_path, capsys
     ops = _by_op(_json(report))
     assert ops["relu"]["status"] == "passed"
     assert ops["convolve"]["detail"].startswith("crashed (signal 6, SIGABRT) on convolve(")
+
+
+def test_a_target_that_changes_folder_cannot_redirect_the_report(tmp_path, capsys, monkeypatch):
+    """The report paths were kept relative and written after the target was loaded: a target whose module changed
+    the working folder had `--report out.json` written into its folder, over a file there nobody had checked.
+    They are now made absolute when they are checked, before the target loads; and a report gets the mode a new
+    file would (it was the temporary file's 0600)."""
+    (tmp_path / "elsewhere").mkdir()
+    precious = tmp_path / "elsewhere" / "out.json"
+    precious.write_text("the target's own file\n")
+    target = tmp_path / "changes_folder.py"
+    target.write_text((FAULTY / "changes_folder.py").read_text())
+    monkeypatch.chdir(tmp_path)
+    code, out = _check(capsys, target, "--ops", "relu", "--examples", 2, "--report", "out.json")
+    assert code == 0, out
+    assert precious.read_text() == "the target's own file\n"
+    assert _json(tmp_path / "out.json")["exit_status"] == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):

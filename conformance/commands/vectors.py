@@ -203,7 +203,7 @@ def _report_paths(report: str | None, junit: str | None) -> dict[str, Path]:
     chosen = {"--report": report, "--junit": junit}
     ours = {option for option, path in chosen.items() if path and _is_verify_report(Path(path))}
     checked = check_output_paths({option: None if option in ours else path for option, path in chosen.items()})
-    return {**checked, **{option: Path(chosen[option]) for option in ours}}
+    return {**checked, **{option: Path(chosen[option]).absolute() for option in ours}}
 
 
 def _is_verify_report(path: Path) -> bool:
