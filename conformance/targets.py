@@ -54,7 +54,7 @@ import importlib
 import importlib.util
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable
@@ -147,9 +147,42 @@ def load_target(spec: str, device: str | None = None) -> Target:
     ``device`` (``"cpu"`` or ``"cuda"``) applies to ``accelerated``, ``torch`` and ``jax``;
     ``None`` keeps the target's default (``accelerated``: CUDA when present; the adapters: CPU).
     Asking for CUDA where there is none, or for a device a target cannot use, raises ``ValueError``.
+
+    numpy's floating-point error handling (``np.seterr``) is process-wide: a module that sets it when imported
+    (``np.seterr(all="raise")``, a debugging habit) would set it for convspec's own computations too, which
+    then stopped on an underflow as an internal error. So whatever the load left is given to the target's own
+    code only (its functions, VJPs and ``SUPPORTS`` predicates run under it), and convspec goes on with
+    numpy's defaults.
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
+    before = np.geterr()
+    try:
+        target = _load_target(spec, device)
+    finally:
+        left = np.geterr()
+        np.seterr(**before)
+    return target if left == before else _under_errstate(target, left)
+
+
+def _under_errstate(target: Target, errstate: dict) -> Target:
+    """``target`` with each of its own callables run under numpy's error handling ``errstate``."""
+    import functools
+
+    def wrapped(function):
+        @functools.wraps(function)
+        def under_errstate(*args, **kwargs):
+            with np.errstate(**errstate):
+                return function(*args, **kwargs)
+
+        return under_errstate
+
+    return replace(target, functions={op: wrapped(f) for op, f in target.functions.items()},
+                   vjps={op: wrapped(f) for op, f in target.vjps.items()},
+                   supports={op: wrapped(f) for op, f in target.supports.items()})
+
+
+def _load_target(spec: str, device: str | None) -> Target:
     if device is not None and device not in DEVICES:
         raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
     if spec == "reference":

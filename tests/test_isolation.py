@@ -171,6 +171,24 @@ def test_a_target_that_changes_folder_cannot_redirect_the_report(tmp_path, capsy
     assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
+def test_a_target_that_makes_numpy_raise_changes_only_its_own_code(tmp_path, capsys):
+    """numpy's error handling is process-wide: a target module's np.seterr(all="raise") made convspec's own
+    computations raise on an underflow, an internal error (exit 3) before any operation ran. The setting now
+    applies to the target's code only: its sigmoid raises FloatingPointError, a failure of the target's."""
+    import numpy as np
+
+    ours = np.geterr()
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "numpy_raises.py", "--ops", "relu,sigmoid", "--examples", 20,
+                       "--report", report)
+    assert np.geterr() == ours  # the caller's setting, untouched
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed"
+    assert ops["sigmoid"]["status"] == "failed"
+    assert "FloatingPointError" in ops["sigmoid"]["failure"]["reason"]
+
+
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
     report = tmp_path / "out.json"
     code, out = _check(capsys, FAULTY / "bad_supports.py", "--examples", 20, "--report", report)
