@@ -3,13 +3,14 @@
 Every public function of :mod:`convspec.accelerated` checks its arguments with the
 spec's shared checks (same rules, same messages as the reference) and derives what
 its kernels need (resolved padding, output shape, native call arguments). All of
-that depends only on the tensors' *shapes and dtypes* and on the other arguments,
-never on the tensors' values, so it is done once per configuration and kept in a
-small dictionary keyed on exactly those:
+that depends only on the tensors' *shapes, dtypes, devices and layouts* and on the
+other arguments, never on the tensors' values, so it is done once per configuration
+and kept in a small dictionary keyed on exactly those:
 
-* each tensor argument contributes ``(shape, dtype)`` -- or ``None`` for an absent
-  optional tensor; a value that is not a ``torch.Tensor`` makes the call uncacheable
-  (the full checks then run and raise their usual ``TypeError``);
+* each tensor argument contributes :func:`._tensors.key_of` of itself, ``(shape,
+  dtype, device, layout)`` -- or ``None`` for an absent optional tensor; a value that
+  is not a ``torch.Tensor`` makes the call uncacheable (the full checks then run and
+  raise their usual ``TypeError``);
 * every other argument contributes :func:`freeze` of itself: its type and value,
   recursively through tuples and lists, so that values which compare equal but mean
   different things (``1``, ``1.0``, ``True``; ``(1, 2)`` and ``[1, 2]``) never share an
@@ -78,8 +79,8 @@ def params_key(params: tuple) -> Hashable:
     """The key part of a call's non-tensor arguments: ``params`` itself when every one is an exact
     ``int`` or ``str`` (the common case, no work), else :func:`freeze` of each (raises ``Uncacheable``).
 
-    Tensors are keyed by each operation itself, inline (``x.shape, x.dtype, ...``; ``None, None`` for
-    an absent optional tensor), after an ``isinstance(..., torch.Tensor)`` test of every one.
+    Tensors are keyed by :func:`._tensors.key_of` of each, after an ``isinstance(..., torch.Tensor)`` test of
+    every one.
     """
     for p in params:
         kind = type(p)

@@ -20,9 +20,9 @@ values) a ``ValueError``, and so is a tensor on another device than ``x``. torch
 these and fail deep inside on others (``Could not run 'aten::amin' with arguments from the 'SparseCPU'
 backend``, ``Tensor on device cpu is not on the expected device meta!``); convspec refuses them all alike.
 
-Where a function caches its checks (:mod:`._plans`), each tensor contributes ``(shape, dtype, device,
-layout)`` to the key, so that a configuration checked on dense CPU tensors is never taken for a sparse, meta
-or other-device one.
+Where a function caches its checks (:mod:`._plans`), each tensor contributes :func:`key_of` to the key,
+``(shape, dtype, device, layout)``, so that a configuration checked on dense CPU tensors is never taken for a
+sparse, meta or other-device one.
 """
 
 from __future__ import annotations
@@ -38,6 +38,12 @@ SPEC_DTYPES = frozenset({torch.float16, torch.bfloat16, torch.float32, torch.flo
 def dtype_name(dtype: torch.dtype) -> str:
     """``torch.float32`` -> ``"float32"``, as the spec's messages name dtypes."""
     return str(dtype).removeprefix("torch.")
+
+
+def key_of(tensor: torch.Tensor | None):
+    """What one tensor argument contributes to a cache key of checked configurations (:mod:`._plans`): everything
+    the checks read of it, ``(shape, dtype, device, layout)``; ``None`` for an absent optional tensor."""
+    return None if tensor is None else (tensor.shape, tensor.dtype, tensor.device, tensor.layout)
 
 
 def check_tensor(op: str, name: str, value) -> None:

@@ -17,7 +17,7 @@ from convspec.spec.activations import check_dense_arguments, check_flatten_argum
 from convspec.spec.conventions import dtype_mismatch_error
 
 from . import _plans
-from ._tensors import SPEC_DTYPES, check_same_device
+from ._tensors import SPEC_DTYPES, check_same_device, key_of
 from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
@@ -80,8 +80,7 @@ def dense(x, weight, bias=None):
     op = "dense"
     key = None
     if isinstance(x, torch.Tensor) and isinstance(weight, torch.Tensor) and (bias is None or isinstance(bias, torch.Tensor)):
-        key = (op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
-               None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout))
+        key = (op, key_of(x), key_of(weight), key_of(bias))
     outputs = None if key is None else _plans.get(key)
     if outputs is None:  # the checks, once per configuration (see convspec.accelerated._plans)
         _check_tensor(op, "x", x)

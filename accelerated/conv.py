@@ -33,7 +33,7 @@ from convspec.spec.limits import padded_shape
 
 from . import _plans
 from ._conv_fft import correlate_fft
-from ._tensors import check_same_device, check_tensor
+from ._tensors import check_same_device, check_tensor, key_of
 from ._tensors import dtype_name as _dtype_name
 
 _NATIVE = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
@@ -66,10 +66,7 @@ def depthwise_separable(x, depthwise_weight, pointwise_weight, bias=None, *, str
     op = "depthwise_separable"
     try:
         key = (
-            op, x.shape, x.dtype, x.device, x.layout,
-            depthwise_weight.shape, depthwise_weight.dtype, depthwise_weight.device, depthwise_weight.layout,
-            pointwise_weight.shape, pointwise_weight.dtype, pointwise_weight.device, pointwise_weight.layout,
-            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
+            op, key_of(x), key_of(depthwise_weight), key_of(pointwise_weight), key_of(bias),
             _plans.params_key((stride, padding, dilation)),
         ) if _are_tensors(x, depthwise_weight, pointwise_weight, bias) else None
     except _plans.Uncacheable:
@@ -165,9 +162,7 @@ def _conv_plan(op, x, weight, bias, stride, padding, dilation, groups, method="d
     """The checks of correlate/convolve, cached per configuration (see :mod:`._plans`), and what the call needs."""
     try:
         key = (
-            op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
-            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
-            _plans.params_key((stride, padding, dilation, groups, method)),
+            op, key_of(x), key_of(weight), key_of(bias), _plans.params_key((stride, padding, dilation, groups, method)),
         ) if _are_tensors(x, weight, bias) else None
     except _plans.Uncacheable:
         key = None
@@ -210,8 +205,6 @@ def _check_tensors(op: str, **tensors) -> None:
     for name, value in tensors.items():
         if value is not None and name != "x":
             check_same_device(op, name, value, "x", x)
-
-
 
 
 def _correlate(x, weight, bias, plan: _ConvPlan):

@@ -34,6 +34,7 @@ from convspec.spec.conv_transpose import (
 )
 
 from . import _plans
+from ._tensors import key_of
 from .conv import _are_tensors, _check_tensors
 
 _NATIVE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -44,9 +45,7 @@ def conv_transpose(x, weight, bias=None, *, stride=1, padding=0, output_padding=
     op = "conv_transpose"
     try:
         key = (
-            op, x.shape, x.dtype, x.device, x.layout, weight.shape, weight.dtype, weight.device, weight.layout,
-            None if bias is None else (bias.shape, bias.dtype, bias.device, bias.layout),
-            _plans.params_key((stride, padding, output_padding, dilation, groups)),
+            op, key_of(x), key_of(weight), key_of(bias), _plans.params_key((stride, padding, output_padding, dilation, groups)),
         ) if _are_tensors(x, weight, bias) else None
     except _plans.Uncacheable:
         key = None

@@ -46,7 +46,7 @@ def box_iou(boxes1, boxes2, *, fmt="xyxy"):
     op = "box_iou"
     corners1 = _checked_corners(op, "boxes1", boxes1, fmt)
     corners2 = _checked_corners(op, "boxes2", boxes2, fmt)
-    _check_same_dtype(op, "boxes1", boxes1, boxes2=boxes2)
+    _check_alike(op, "boxes1", boxes1, boxes2=boxes2)
     check_output_size(op, (len(corners1), len(corners2)), boxes1.dtype)
     return _iou_matrix(corners1, corners2).to(boxes1.dtype)
 
@@ -94,7 +94,7 @@ def _greedy(corners, order, threshold, classes):
 def _nms_candidates(op, boxes, scores, iou_threshold, score_threshold, fmt):
     corners = _checked_corners(op, "boxes", boxes, fmt)
     _check_tensor(op, "scores", scores)
-    _check_same_dtype(op, "boxes", boxes, scores=scores)
+    _check_alike(op, "boxes", boxes, scores=scores)
     check_scores_shape(op, "scores", tuple(scores.shape), corners.shape[0])
     check_threshold(op, "iou_threshold", iou_threshold)
     if score_threshold is not None:
@@ -213,9 +213,7 @@ def _ratio(inter, union, degenerate: bool = True):
     return torch.where(positive, inter / torch.where(positive, union, torch.ones_like(union)), torch.zeros_like(union))
 
 
-
-
-def _check_same_dtype(op, x_name, x, **others):
+def _check_alike(op, x_name, x, **others):
     """``others`` of ``x``'s dtype, and on its device."""
     for name, other in others.items():
         if other.dtype != x.dtype:

@@ -28,8 +28,6 @@ from ._tensors import check_tensor as _check_tensor
 from ._tensors import dtype_name as _name
 
 
-
-
 def _check(op: str, x, weight) -> None:
     for name, value in (("x", x), ("weight", weight)):
         _check_tensor(op, name, value)

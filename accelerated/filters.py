@@ -19,7 +19,7 @@ from convspec.spec.conv import conv_output_length, resolve_padding
 from convspec.spec.limits import check_output_size
 
 from . import _plans
-from ._tensors import check_tensor
+from ._tensors import check_tensor, key_of
 from .conv import correlate
 
 
@@ -82,7 +82,7 @@ def _sobel_plan(x, padding) -> _plans.Outputs:
     key = None
     if isinstance(x, torch.Tensor):
         try:
-            key = (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key((padding,)))
+            key = (op, key_of(x), _plans.params_key((padding,)))
         except _plans.Uncacheable:
             key = None
     outputs = None if key is None else _plans.get(key)

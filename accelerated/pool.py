@@ -44,7 +44,7 @@ from convspec.spec.pool import (
 )
 
 from . import _plans
-from ._tensors import check_tensor
+from ._tensors import check_tensor, key_of
 
 _MAX = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG = {2: F.avg_pool2d, 3: F.avg_pool3d}
@@ -57,7 +57,7 @@ def max_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     params = (kernel_size, stride, padding, dilation, ceil_mode, return_indices)
     plan = _cached_plan(op, x, params)
     if plan is None:
-        _check_tensor(op, x)
+        check_tensor(op, "x", x)
         args = check_pool_arguments(
             op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation,
             ceil_mode=ceil_mode, return_indices=return_indices,
@@ -82,7 +82,7 @@ def avg_pool(x, kernel_size, *, stride=None, padding=0, dilation=1, ceil_mode=Fa
     params = (kernel_size, stride, padding, dilation, ceil_mode, count_include_pad, divisor_override)
     plan = _cached_plan(op, x, params)
     if plan is None:
-        _check_tensor(op, x)
+        check_tensor(op, "x", x)
         args = check_pool_arguments(
             op, x.shape, kernel_size, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode,
             count_include_pad=count_include_pad, divisor_override=divisor_override,
@@ -181,7 +181,7 @@ def _pool_key(op, x, params):
     if not isinstance(x, torch.Tensor):
         return None
     try:
-        return (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key(params))
+        return (op, key_of(x), _plans.params_key(params))
     except _plans.Uncacheable:
         return None
 
@@ -215,16 +215,12 @@ def global_avg_pool(x):
 def _global_plan(op: str, x) -> tuple[int, ...]:
     """The checks of a global pool, cached per (shape, dtype) like every plan (key as :func:`_pool_key`'s with
     no parameters, built inline: these calls are tens of microseconds); the plan is the spatial axes."""
-    plan = _plans.get((op, x.shape, x.dtype, x.device, x.layout, ())) if isinstance(x, torch.Tensor) else None
+    plan = _plans.get((op, key_of(x), ())) if isinstance(x, torch.Tensor) else None
     if plan is None:
-        _check_tensor(op, x)
+        check_tensor(op, "x", x)
         check_global_pool_arguments(op, x.shape)
         plan = _store_plan(op, x, (), tuple(range(2, x.dim())))
     return plan
-
-
-def _check_tensor(op: str, x) -> None:
-    check_tensor(op, "x", x)
 
 
 def _torch_accepts(args: PoolArguments, pads) -> bool:

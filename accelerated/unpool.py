@@ -45,7 +45,7 @@ from convspec.spec.unpool import (
 )
 
 from . import _plans
-from ._tensors import check_same_device, check_storage, check_tensor
+from ._tensors import check_same_device, check_storage, check_tensor, key_of
 from ._tensors import dtype_name as _dtype_name
 
 _INTEGER_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
@@ -60,7 +60,7 @@ def max_unpool(x, indices, kernel_size, *, stride=None, padding=0, output_size=N
     key = _key(op, x, indices, params)
     plan = None if key is None else _plans.get(key)
     if plan is None:
-        _check_x(op, x)
+        check_tensor(op, "x", x)
         if not isinstance(indices, torch.Tensor):
             raise TypeError(
                 f"{op}: indices must be a torch.Tensor, got {type(indices).__name__}; "
@@ -99,7 +99,7 @@ def avg_unpool(x, kernel_size, *, stride=None, output_size=None):
     key = _key(op, x, None, params)
     plan = None if key is None else _plans.get(key)
     if plan is None:
-        _check_x(op, x)
+        check_tensor(op, "x", x)
         args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
         plan = _store(key, _UnpoolPlan.of(op, args))
     plan.outputs.check(x.dtype)
@@ -129,7 +129,7 @@ def first_unpool(x, kernel_size, *, stride=None, output_size=None):
     key = _key(op, x, None, params)
     plan = None if key is None else _plans.get(key)
     if plan is None:
-        _check_x(op, x)
+        check_tensor(op, "x", x)
         args = check_unpool_arguments(op, x.shape, kernel_size=kernel_size, stride=stride, output_size=output_size)
         plan = _store(key, _UnpoolPlan.of(op, args))
     plan.outputs.check(x.dtype)
@@ -158,19 +158,14 @@ def _key(op, x, indices, params):
         return None
     try:
         if indices is None:
-            return (op, x.shape, x.dtype, x.device, x.layout, _plans.params_key(params))
-        return (op, x.shape, x.dtype, x.device, x.layout, indices.shape, indices.dtype, indices.device, indices.layout,
-                _plans.params_key(params))
+            return (op, key_of(x), _plans.params_key(params))
+        return (op, key_of(x), key_of(indices), _plans.params_key(params))
     except _plans.Uncacheable:
         return None
 
 
 def _store(key, plan):
     return plan if key is None else _plans.store(key, plan)
-
-
-def _check_x(op: str, x) -> None:
-    check_tensor(op, "x", x)
 
 
 def _check_index_range(op: str, indices: torch.Tensor, size: tuple[int, ...]) -> None:

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from convspec.conformance.catalog import CATALOG
-from convspec.conformance.outputs import MATRIX_MARK
+from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
 from convspec.conformance.runner import OperationResult, run_operation
 from convspec.conformance.targets import ADAPTERS, load_target
 
@@ -47,8 +47,6 @@ def _matrix(args: argparse.Namespace) -> int:
         print(f"convspec matrix: unknown adapter(s) {', '.join(unknown)}" if unknown
               else "convspec matrix: --examples must be positive", file=sys.stderr)
         return 2
-    from convspec.conformance.outputs import OutputError, check_output_paths, write_atomically
-
     try:  # before the run, which takes minutes: never over a file that is not an earlier page of this command
         out = check_output_paths({"--out": args.out}).get("--out")
     except OutputError as error:
