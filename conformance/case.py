@@ -47,6 +47,21 @@ class Unsupported(NotImplementedError):
     check then never calls the function on such a case."""
 
 
+def users_interrupt(error: BaseException) -> bool:
+    """Whether ``error``, raised inside a target's code, is the user's Ctrl-C, which stops the check, rather
+    than the target's own fault, which is a result.
+
+    Only a ``KeyboardInterrupt`` can be the user's, and only where SIGINT reaches Python: a worker process ignores
+    SIGINT (the checker that forked it handles Ctrl-C), so there it came from the target (``raise
+    KeyboardInterrupt``, ``os.kill(os.getpid(), signal.SIGINT)`` under a handler of its own). Every other
+    ``BaseException`` a target raises (``GeneratorExit``, ``asyncio.CancelledError``, a library's own) is the
+    target's: caught where its code is called, it is a crash of the operation, never convspec's internal error.
+    """
+    import signal
+
+    return isinstance(error, KeyboardInterrupt) and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+
+
 class UserCodeError(CaseFailure):
     """An exception in user code around the operation itself (status "error"): a target's
     ``SUPPORTS`` predicate, an ``expression:`` of an expected-divergences file."""

@@ -23,11 +23,11 @@ import argparse
 import json
 import os
 import random
-import sys
 
 from convspec.conformance.commands import explain as explain_command
 from convspec.conformance.commands import summary as summary_command
 from convspec.conformance.commands import vectors as vectors_command
+from . import command_state
 from .catalog import CATALOG, get
 from .console import start_up_over
 from .internal_error import report_internal_error
@@ -120,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     _keep_hypothesis_out_of_the_working_folder()
     if args.handler is not _check:  # a check ends its start-up once its target is loaded (_run)
         start_up_over()
-    try:
-        return args.handler(args)
-    except KeyboardInterrupt:
-        print("convspec: interrupted", file=sys.stderr)
-        return 130
-    except Exception:  # convspec's own fault: one line, exit 3, the traceback on demand
-        return report_internal_error("convspec")
+    with command_state.held():  # convspec's output and umask, whatever a target's module does to the process's
+        try:
+            return args.handler(args)
+        except KeyboardInterrupt:
+            print("convspec: interrupted", file=command_state.err())
+            return 130
+        except Exception:  # convspec's own fault: one line, exit 3, the traceback on demand
+            return report_internal_error("convspec")
 
 
 def _keep_hypothesis_out_of_the_working_folder() -> None:
@@ -144,6 +145,13 @@ def _keep_hypothesis_out_of_the_working_folder() -> None:
     set_hypothesis_home_dir(cache / "convspec" / "hypothesis")
 
 
+def _console(Console):
+    """rich's console on convspec's own standard output (:mod:`.command_state`): a log file or pipe gets a
+    fixed, wide layout; a terminal keeps its own width."""
+    out = command_state.out()
+    return Console(file=out) if out.isatty() else Console(file=out, width=110)
+
+
 def _usage_error(console, message: str) -> int:
     console.print(f"[bold red]convspec check:[/] {message}", highlight=False)
     return 2
@@ -155,8 +163,7 @@ def _check(args: argparse.Namespace) -> int:
     from .merged import parse_seeds
     from .outputs import OutputError, check_output_paths
 
-    # a log file or pipe gets a fixed, wide layout; a terminal keeps its own width
-    console = Console() if sys.stdout.isatty() else Console(width=110)
+    console = _console(Console)
     try:
         outputs = check_output_paths({"--report": args.report, "--junit": args.junit})
         if args.jobs is not None and args.jobs < 1:

@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Callable, Iterable
 
+from . import command_state
 from .ahead import Store
 from .case import Case, TargetCrash
 from .catalog import Operation
@@ -564,6 +565,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
         signal.signal(signal.SIGCHLD, _target_sigchld)
     _die_with_parent()
     _own_process_group()
+    command_state.release_in_child()  # the command's own output is the parent's to write
     log = open(output, "ab", buffering=0)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)

@@ -23,6 +23,8 @@ import secrets
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from . import command_state
+
 #: the JSON report's own mark (a report written before the mark existed is recognised by its keys)
 REPORT_FORMAT = "convspec-check-report"
 #: the mark near the top of every page ``convspec matrix --out`` writes
@@ -96,8 +98,10 @@ def is_convspec_report(path: Path, suffix: str) -> bool:
 def write_atomically(path: Path, write) -> None:
     """Call ``write(handle)`` on a temporary file in ``path``'s folder, then rename it onto ``path``.
 
-    The temporary file is made as ``open(path, "w")`` would make the file (mode 0666 less the umask), and given
-    the mode of the file it replaces, if there is one: a report is as readable as any file the user writes."""
+    The temporary file is given the mode of the file it replaces, if there is one, else the mode ``open(path,
+    "w")`` gives a new file (0666 less the umask) under the umask the command started with
+    (:func:`.command_state.umask`, which a target's module cannot change): a report is as readable as any file
+    the user writes."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     while True:
@@ -112,9 +116,10 @@ def write_atomically(path: Path, write) -> None:
             write(handle)
             handle.flush()
             try:
-                os.chmod(handle.fileno(), os.stat(path).st_mode & 0o7777)
-            except OSError:  # no file there yet: the mode it was made with
-                pass
+                mode = os.stat(path).st_mode & 0o7777
+            except OSError:  # no file there yet
+                mode = 0o666 & ~command_state.umask()
+            os.chmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(name, path)
     except BaseException:

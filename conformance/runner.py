@@ -38,7 +38,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable, UnsatisfiedAssumption
 
-from .case import Case, CaseFailure, TargetCrash, UserCodeError
+from .case import Case, CaseFailure, TargetCrash, UserCodeError, users_interrupt
 from .ahead import Store, take
 from .catalog import BY_NAME, CATALOG, Operation
 from .divergences import plain
@@ -189,6 +189,13 @@ def _unchanged(before: np.ndarray, after: np.ndarray) -> bool:
     return bool(np.array_equal(before, after, equal_nan=True))
 
 
+def _not_an_exception(error: BaseException) -> str:
+    """``error`` in one line, said to be a ``BaseException`` that is not an ``Exception`` (what
+    ``except Exception`` in the caller's code would not catch)."""
+    detail = "".join(traceback.format_exception_only(type(error), error)).strip() or type(error).__name__
+    return f"{detail} (a BaseException, not an Exception)"
+
+
 def check_case(operation: Operation, target_fn: Callable, case: Case) -> Comparison:
     """Check one case; raise :class:`CaseFailure` with the reason if the target is wrong."""
     inputs_before = case.copies()
@@ -202,6 +209,10 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
     except Exception as error:  # the target must accept every valid case
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         raise CaseFailure(case, f"the target raised on a valid call: {detail}") from error
+    except BaseException as error:  # KeyboardInterrupt, GeneratorExit, a library's own: the target's, unless Ctrl-C
+        if users_interrupt(error):
+            raise
+        raise TargetCrash(case, f"the target raised {_not_an_exception(error)} on a valid call") from None
     for name, before, after in zip(case.inputs, inputs_before, arguments):
         if before is not None and not _unchanged(before, after):
             raise CaseFailure(case, f"the target modified its input {name!r}")
@@ -371,6 +382,11 @@ def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_ou
     except Exception as error:  # the target must differentiate every valid case it supports
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         raise GradientFailure(case, grad_out, f"the target's VJP raised on a valid call: {detail}") from error
+    except BaseException as error:  # as in check_case
+        if users_interrupt(error):
+            raise
+        raise GradientCrash(case, grad_out,
+                            f"the target's VJP raised {_not_an_exception(error)} on a valid call") from None
     for name, before, after in zip(case.inputs, inputs_before, arguments):
         if before is not None and not _unchanged(before, after):
             raise GradientFailure(case, grad_out, f"the target's VJP modified its input {name!r}")

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import signal
 import sys
 import traceback
 from dataclasses import dataclass, field, replace
@@ -61,7 +62,7 @@ from typing import Callable
 
 import numpy as np
 
-from .case import Case, UserCodeError
+from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
 
@@ -127,8 +128,10 @@ class Target:
             return None
         try:
             verdict = predicate(case)
-        except (Exception, SystemExit) as error:  # the target's own code: its fault is a result, not a crash of ours
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+        except BaseException as error:  # the target's own code: its fault is a result, not a crash of ours
+            if users_interrupt(error):
+                raise
+            detail = "".join(traceback.format_exception_only(type(error), error)).strip() or type(error).__name__
             raise UserCodeError(case, f"error in SUPPORTS[{op!r}]: {detail}") from None
         if verdict is True:
             return None
@@ -153,16 +156,33 @@ def load_target(spec: str, device: str | None = None) -> Target:
     then stopped on an underflow as an internal error. So whatever the load left is given to the target's own
     code only (its functions, VJPs and ``SUPPORTS`` predicates run under it), and convspec goes on with
     numpy's defaults.
+
+    An interval timer the load armed (``signal.alarm(5)`` or ``signal.setitimer`` at import, a watchdog of the
+    module's own) would signal this process, convspec's, in the middle of a check: ``SIGALRM`` ends a process
+    and took the report with it. So a timer that was not running before the load and is after it is stopped
+    (a forked worker does not inherit timers either); one that was already running (a caller's own,
+    ``pytest-timeout``'s) is left as it is.
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
     before = np.geterr()
+    timers = _idle_timers()
     try:
         target = _load_target(spec, device)
     finally:
         left = np.geterr()
         np.seterr(**before)
+        for timer in timers:
+            if signal.getitimer(timer) != (0.0, 0.0):
+                signal.setitimer(timer, 0)
     return target if left == before else _under_errstate(target, left)
+
+
+def _idle_timers() -> list[int]:
+    """The process's interval timers (real, virtual, profiling) that are not running now."""
+    names = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
+    return [getattr(signal, name) for name in names
+            if hasattr(signal, name) and signal.getitimer(getattr(signal, name)) == (0.0, 0.0)]
 
 
 def _under_errstate(target: Target, errstate: dict) -> Target:
@@ -227,7 +247,9 @@ def _load_target(spec: str, device: str | None) -> Target:
         raise ValueError(
             f"target {spec!r} is not one of {known}, an importable module or a .py file ({error})"
         ) from None
-    except (Exception, SystemExit) as error:  # the module's own code raised or exited while it was imported
+    except BaseException as error:  # the module's own code raised or exited while it was imported
+        if users_interrupt(error):
+            raise
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
     _cpu_only(spec, device)
     return _module_target(spec, module, f"import {spec} as target")
@@ -250,7 +272,9 @@ def _importing(spec: str, execute: Callable[[], None]) -> None:
     """Run a target module's code; anything it raises (or ``sys.exit``) becomes a usage error naming the target."""
     try:
         execute()
-    except (Exception, SystemExit) as error:
+    except BaseException as error:
+        if users_interrupt(error):
+            raise
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
 
 

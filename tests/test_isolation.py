@@ -332,6 +332,69 @@ def test_the_exit_and_its_status_are_convspecs_whatever_the_target_left(tmp_path
     assert _json(report)["exit_status"] == status
 
 
+def test_exceptions_that_are_not_exceptions_are_the_targets_fault(tmp_path, capsys):
+    """KeyboardInterrupt, asyncio.CancelledError and GeneratorExit raised by a target's function, VJP or SUPPORTS
+    predicate escaped `except Exception` and were convspec's internal error (exit 3, "please report it"). In a
+    worker, which ignores SIGINT, they can only be the target's: a crash of that operation, with its case."""
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "raises_base_exceptions.py", "--ops", "relu,sigmoid,softmax,flatten,gram_matrix",
+                       "--examples", 5, "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert {op: entry["status"] for op, entry in ops.items()} == {
+        "relu": "crashed", "sigmoid": "crashed", "softmax": "crashed", "flatten": "error", "gram_matrix": "passed"}
+    assert ops["relu"]["failure"]["reason"] == (
+        "the target raised KeyboardInterrupt (a BaseException, not an Exception) on a valid call")
+    assert ops["sigmoid"]["failure"]["reason"] == ("the target raised asyncio.exceptions.CancelledError: the target's "
+                                                   "own task was cancelled (a BaseException, not an Exception) on a valid call")
+    assert "GeneratorExit" in ops["softmax"]["failure"]["reason"]
+    assert ops["flatten"]["failure"]["reason"] == "error in SUPPORTS['flatten']: KeyboardInterrupt"
+    assert "INTERNAL" not in out
+
+    code, out = _check(capsys, FAULTY / "raises_base_exceptions.py", "--ops", "gram_matrix", "--grad", "--examples", 5,
+                       "--report", report)
+    assert code == 1, out
+    assert _by_op(_json(report)["grad"])["gram_matrix"]["failure"]["reason"] == (
+        "the target's VJP raised KeyboardInterrupt (a BaseException, not an Exception) on a valid call")
+
+
+def test_a_keyboard_interrupt_where_sigint_can_reach_is_the_users():
+    """In-process (no worker), a KeyboardInterrupt inside the target's call may be the user's Ctrl-C: it stops the
+    check instead of becoming a result."""
+    def relu(x):
+        raise KeyboardInterrupt
+
+    target = Target("interrupted", {"relu": relu}, "")
+    with pytest.raises(KeyboardInterrupt):
+        run_operation(catalog.get("relu"), target, examples=2)
+
+
+@pytest.mark.parametrize("target, status, summary", [
+    ("silences_output.py", 1, "0 passed, 1 failed"),  # replaced sys.stdout and sys.stderr: the table went with them
+    ("closes_output.py", 0, "1 passed, 0 failed"),  # dup2 onto descriptors 1 and 2, sys.stdout closed: exit 3
+    ("changes_umask.py", 0, "1 passed, 0 failed"),  # umask 0o777: a report of mode 000
+    ("arms_alarm.py", 0, "1 passed, 0 failed"),  # signal.alarm(1): SIGALRM ended the check (exit 142)
+])
+def test_what_a_target_does_to_the_process_cannot_take_the_report(tmp_path, target, status, summary):
+    """convspec's own output and umask are held from before the target loads (convspec.conformance.command_state),
+    and an alarm the load armed is stopped (convspec.conformance.targets.load_target)."""
+    report = tmp_path / "out.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
+         "--examples", "60", "--report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == status, completed.stdout + completed.stderr
+    assert summary in completed.stdout
+    assert f"JSON report: {report}" in completed.stdout
+    assert _json(report)["exit_status"] == status
+    umask = os.umask(0)
+    os.umask(umask)
+    assert report.stat().st_mode & 0o777 == 0o666 & ~umask  # the user's umask, not the target's
+    if target == "silences_output.py":
+        assert completed.stdout.startswith("a banner nobody should have to read\n")  # printed before it silenced
+        assert "FAILED: relu" in completed.stdout
+
+
 # ----------------------------------------------------------------------------- interruption: nothing lost
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from convspec.conformance import command_state
 from convspec.conformance.catalog import CATALOG
 from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
 from convspec.conformance.runner import OperationResult, run_operation
@@ -45,22 +46,22 @@ def _matrix(args: argparse.Namespace) -> int:
     unknown = [n for n in names if n not in ADAPTERS]
     if unknown or args.examples < 1:
         print(f"convspec matrix: unknown adapter(s) {', '.join(unknown)}" if unknown
-              else "convspec matrix: --examples must be positive", file=sys.stderr)
+              else "convspec matrix: --examples must be positive", file=command_state.err())
         return 2
     try:  # before the run, which takes minutes: never over a file that is not an earlier page of this command
         out = check_output_paths({"--out": args.out}).get("--out")
     except OutputError as error:
-        print(f"convspec matrix: {error}", file=sys.stderr)
+        print(f"convspec matrix: {error}", file=command_state.err())
         return 2
     command = "convspec matrix" + (f" --out {args.out}" if args.out else "") + (
         f" --targets {args.targets}" if args.targets else "") + f" --examples {args.examples} --seed {args.seed}"
     page = build_page(names, examples=args.examples, seed=args.seed, command=command,
-                      progress=lambda text: print(text, file=sys.stderr))
+                      progress=lambda text: print(text, file=command_state.err()))
     if out is not None:
         write_atomically(out, lambda handle: handle.write(page.encode("utf-8")))
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(f"wrote {args.out}", file=command_state.err())
     else:
-        sys.stdout.write(page)
+        command_state.out().write(page)
     return 0
 
 

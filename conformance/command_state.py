@@ -1,0 +1,103 @@
+"""What a command keeps of its own process from before a target's code runs: its output and its umask.
+
+``convspec check`` and ``convspec matrix`` import the code they check into their own process, and a module's
+import may change process-wide state that convspec's own output depends on. Seen in targets that mean no harm:
+
+* **the standard output**: a module that silences itself or a chatty library replaces ``sys.stdout``
+  (``sys.stdout = open(os.devnull, "w")``), closes it, or points the descriptor itself elsewhere
+  (``os.dup2(devnull, 1)``, which also silences C code). The report went with it: nothing printed, or an
+  internal error (``I/O operation on closed file``) and no report at all;
+* **the umask**: ``os.umask(0o777)`` at import made every report a file of mode ``000``.
+
+So a command takes hold of both before it loads anything (:func:`held`): the process's standard output and
+error are duplicated (``os.dup``) into streams of convspec's own (:func:`out`, :func:`err`), which the target
+can neither replace, close nor redirect, and the umask is read (:func:`umask`), for the files convspec writes
+(:func:`.outputs.write_atomically`). A stream that is not the process's own descriptor 1 or 2 (pytest's
+``capsys``, an ``io.StringIO`` a caller installed) is kept as the object it is.
+
+Worked example: a target module that runs ``sys.stdout = open(os.devnull, "w")`` when imported, checked with
+``convspec check silent.py``, still prints the table and exits with its status; the target's own prints
+go where it sent them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import TextIO
+
+_out: TextIO | None = None
+_err: TextIO | None = None
+_umask: int | None = None
+#: the streams a forked worker let go of (:func:`release_in_child`): kept, so that no finalizer closes their
+#: descriptor numbers again once something else may have been given them
+_released: list = []
+
+
+@contextlib.contextmanager
+def held():
+    """Take hold of the standard output, standard error and umask for the command run inside; given back
+    (the duplicated streams flushed and closed) when it ends. Nested calls hold their own."""
+    global _out, _err, _umask
+    previous = _out, _err, _umask
+    _out, _err = _hold(sys.stdout, 1), _hold(sys.stderr, 2)
+    _umask = _read_umask()
+    try:
+        yield
+    finally:
+        for stream in (_out, _err):
+            if getattr(stream, "_convspec_duplicate", False):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.close()
+        _out, _err, _umask = previous
+
+
+def out() -> TextIO:
+    """convspec's standard output: the one held by :func:`held`, else ``sys.stdout``."""
+    return _out if _out is not None and not _out.closed else sys.stdout
+
+
+def err() -> TextIO:
+    """convspec's standard error: the one held by :func:`held`, else ``sys.stderr``."""
+    return _err if _err is not None and not _err.closed else sys.stderr
+
+
+def umask() -> int:
+    """The umask when the command started (the process's own where no command is running)."""
+    return _umask if _umask is not None else _read_umask()
+
+
+def release_in_child() -> None:
+    """In a forked worker: close the held descriptors (the worker writes to its own output file), without
+    flushing what the parent may have buffered (the parent writes that), so that a worker, or a process a
+    target starts from it, does not keep the command's terminal or pipe open. :func:`out` and :func:`err`
+    are then the worker's ``sys.stdout`` and ``sys.stderr``."""
+    global _out, _err
+    for stream in (_out, _err):
+        if getattr(stream, "_convspec_duplicate", False):
+            with contextlib.suppress(OSError, ValueError):
+                os.close(stream.fileno())
+            _released.append(stream)
+    _out = _err = None
+
+
+def _hold(stream, descriptor: int):
+    """A stream of convspec's own on a duplicate of ``descriptor``, if ``stream`` writes to it; else ``stream``."""
+    try:
+        if stream is None or stream.fileno() != descriptor:
+            return stream
+        stream.flush()
+        duplicate = os.dup(descriptor)
+    except (AttributeError, OSError, ValueError):  # no descriptor (io.StringIO, pytest's capsys), or a closed one
+        return stream
+    own = open(duplicate, "w", encoding=getattr(stream, "encoding", None) or "utf-8",
+               errors=getattr(stream, "errors", None) or "strict", buffering=1)  # line-buffered, as a terminal's
+    own._convspec_duplicate = True
+    return own
+
+
+def _read_umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask
