@@ -151,11 +151,17 @@ def load_target(spec: str, device: str | None = None) -> Target:
     ``None`` keeps the target's default (``accelerated``: CUDA when present; the adapters: CPU).
     Asking for CUDA where there is none, or for a device a target cannot use, raises ``ValueError``.
 
-    numpy's floating-point error handling (``np.seterr``) is process-wide: a module that sets it when imported
-    (``np.seterr(all="raise")``, a debugging habit) would set it for convspec's own computations too, which
-    then stopped on an underflow as an internal error. So whatever the load left is given to the target's own
-    code only (its functions, VJPs and ``SUPPORTS`` predicates run under it), and convspec goes on with
-    numpy's defaults.
+    numpy's floating-point error handling (``np.seterr``) and print options (``np.set_printoptions``) are
+    process-wide: a module that sets them when imported (``np.seterr(all="raise")``, a ``formatter`` that prints
+    two decimals: debugging habits) would set them for convspec's own code too, which then stopped on an
+    underflow as an internal error, or wrote the reproducing program's arrays with two decimals, so that it no
+    longer reproduced. So whatever the load left is given to the target's own code only (its functions, VJPs
+    and ``SUPPORTS`` predicates run under it), and convspec goes on with the settings it had.
+
+    A ``.py`` file may import the modules beside it (``from myhelpers import im2col``), as it could when run with
+    ``python file.py``: its folder is added to the *end* of ``sys.path``, so that a file there named like a
+    module convspec uses later (``secrets.py``, ``rich.py``) cannot stand in for it; a sibling named like an
+    installed module loses to the installed one.
 
     An interval timer the load armed (``signal.alarm(5)`` or ``signal.setitimer`` at import, a watchdog of the
     module's own) would signal this process, convspec's, in the middle of a check: ``SIGALRM`` ends a process
@@ -165,17 +171,18 @@ def load_target(spec: str, device: str | None = None) -> Target:
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
-    before = np.geterr()
+    before = np.geterr(), np.get_printoptions()
     timers = _idle_timers()
     try:
         target = _load_target(spec, device)
     finally:
-        left = np.geterr()
-        np.seterr(**before)
+        left = np.geterr(), np.get_printoptions()
+        np.seterr(**before[0])
+        np.set_printoptions(**before[1])
         for timer in timers:
             if signal.getitimer(timer) != (0.0, 0.0):
                 signal.setitimer(timer, 0)
-    return target if left == before else _under_errstate(target, left)
+    return target if left == before else _under_numpy_settings(target, *left)
 
 
 def _idle_timers() -> list[int]:
@@ -185,17 +192,18 @@ def _idle_timers() -> list[int]:
             if hasattr(signal, name) and signal.getitimer(getattr(signal, name)) == (0.0, 0.0)]
 
 
-def _under_errstate(target: Target, errstate: dict) -> Target:
-    """``target`` with each of its own callables run under numpy's error handling ``errstate``."""
+def _under_numpy_settings(target: Target, errstate: dict, printoptions: dict) -> Target:
+    """``target`` with each of its own callables run under numpy's error handling ``errstate`` and print options
+    ``printoptions``."""
     import functools
 
     def wrapped(function):
         @functools.wraps(function)
-        def under_errstate(*args, **kwargs):
-            with np.errstate(**errstate):
+        def under_numpy_settings(*args, **kwargs):
+            with np.errstate(**errstate), np.printoptions(**printoptions):
                 return function(*args, **kwargs)
 
-        return under_errstate
+        return under_numpy_settings
 
     return replace(target, functions={op: wrapped(f) for op, f in target.functions.items()},
                    vjps={op: wrapped(f) for op, f in target.vjps.items()},
@@ -230,9 +238,13 @@ def _load_target(spec: str, device: str | None) -> Target:
         module_spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[module_name] = module
+        folder = str(path.resolve().parent)
+        if folder not in sys.path:  # its own modules beside it import, as under `python file.py`: see the docstring
+            sys.path.append(folder)
         _importing(spec, lambda: module_spec.loader.exec_module(module))
         setup = (
-            "import importlib.util\n"
+            "import importlib.util, sys\n"
+            f"sys.path.append({folder!r})  # the modules beside the target\n"
             f"_spec = importlib.util.spec_from_file_location({path.stem!r}, {str(path.resolve())!r})\n"
             "target = importlib.util.module_from_spec(_spec); _spec.loader.exec_module(target)"
         )

@@ -189,6 +189,43 @@ def test_a_target_that_makes_numpy_raise_changes_only_its_own_code(tmp_path, cap
     assert "FloatingPointError" in ops["sigmoid"]["failure"]["reason"]
 
 
+def test_a_target_that_sets_numpy_print_options_still_gets_a_program_that_reproduces(tmp_path, capsys):
+    """numpy's print options are process-wide too: a target module's formatter with two decimals wrote the
+    reproducing program's arrays with two decimals, and the program no longer reproduced the failure. The
+    options the load leaves now apply to the target's code only."""
+    import numpy as np
+
+    ours = np.get_printoptions()
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "sets_printoptions.py", "--ops", "sigmoid", "--examples", 50,
+                       "--report", report)
+    assert np.get_printoptions() == ours  # the caller's options, untouched
+    assert code == 1, out
+    program = _by_op(_json(report))["sigmoid"]["failure"]["reproduction"]
+    completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert "elements differ" in completed.stdout, program + completed.stdout
+
+
+def test_a_file_target_imports_the_modules_beside_it(tmp_path, capsys):
+    """`python myconv.py` can import the modules beside it; `convspec check myconv.py` could not
+    (ModuleNotFoundError, exit 2). The file's folder goes at the end of sys.path, where it cannot hide a module
+    convspec imports later, and the reproducing program adds it too."""
+    (tmp_path / "kernel").mkdir()
+    (tmp_path / "kernel" / "myhelpers_for_convspec_test.py").write_text(
+        "import numpy as np\n\ndef relu(x):\n    return np.maximum(x, np.asarray(1, x.dtype))  # wrong: 1, not 0\n")
+    (tmp_path / "kernel" / "myrelu.py").write_text("from myhelpers_for_convspec_test import relu\n")
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, tmp_path / "kernel" / "myrelu.py", "--ops", "relu", "--examples", 5, "--report", report)
+    assert code == 1, out
+    assert sys.path.index(str(tmp_path / "kernel")) > sys.path.index(os.path.dirname(os.__file__))
+    program = _by_op(_json(report))["relu"]["failure"]["reproduction"]
+    completed = subprocess.run([sys.executable, "-c", program], cwd=tmp_path, capture_output=True, text=True,
+                               timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert "elements differ" in completed.stdout, program + completed.stdout
+
+
 def test_an_exception_in_supports_is_an_error_of_that_operation(tmp_path, capsys):
     report = tmp_path / "out.json"
     code, out = _check(capsys, FAULTY / "bad_supports.py", "--examples", 20, "--report", report)
