@@ -41,11 +41,13 @@ from .targets import ADAPTERS, DEVICES, load_target
 #: what each exit status of ``convspec check`` means (also in ``--help`` and the docs)
 EXIT_STATUSES = {
     0: "every operation checked passed, or was unsupported, not provided or an expected divergence",
-    1: "the target is at fault: an operation failed, raised in SUPPORTS (error), crashed or timed out",
+    1: "the target is at fault: an operation failed, raised in SUPPORTS (error), crashed or timed out, or code "
+       "the target left running ended the checker's own process",
     2: "usage error: a bad option, a target that does not load or provides none of the operations, "
        "an output file that cannot or must not be written; nothing was checked",
     3: "convspec's own internal error (please report it)",
-    130: "interrupted by Ctrl-C (SIGINT); 143 by SIGTERM. The reports hold the operations that finished",
+    130: "interrupted by Ctrl-C (SIGINT); 143 by SIGTERM; 128+N where signal N killed the checker's process "
+         "(137: SIGKILL, as the out-of-memory killer sends). The reports hold the operations that finished",
 }
 
 

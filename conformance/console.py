@@ -25,6 +25,19 @@ returned. Nothing convspec owns needs the interpreter's exit: the reports are wr
 the workers reaped and their process groups killed, their output files closed; a fork server and
 multiprocessing's resource tracker end when this process does. (It also skips libtorch's destructors, about
 0.1 s.) A command that loaded no target exits the ordinary way.
+
+**Even a target that ends the process cannot turn a check green.** What the target's module leaves running in
+the checker's process (a thread it started at import) may end that process itself, ``os._exit(0)`` from a
+watchdog thread, before convspec has decided anything: the shell saw exit status 0 and the report said
+``"state": "running"``. So on Linux ``convspec check`` and ``convspec matrix`` run in a child of the process the
+shell started (:func:`_supervised`): that first process, which never loads anything, waits for the child and
+ends with the status the child *told* it over a pipe just before it exited. A child that ended without telling
+(``os._exit`` from a thread, a signal such as the OOM killer's SIGKILL) makes it print what happened and exit
+with 1 (the target is at fault) where it exited with 0, its own status where it exited with another, and 128 + N
+where signal N ended it, as a shell reports it -- never 0. Signals sent to the
+first process (``kill``, ``timeout``'s SIGTERM, ``Popen.send_signal``) are passed on to the child; Ctrl-C at a
+terminal reaches both, and is not passed on twice. The child dies with the first process (``PR_SET_PDEATHSIG``),
+and its workers with it.
 """
 
 from __future__ import annotations
@@ -39,6 +52,7 @@ _collector_paused = False
 def main() -> None:
     """Run ``convspec`` with the arguments of this process, then exit with its status."""
     global _collector_paused
+    verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns from it
     if gc.isenabled():
         gc.disable()
         _collector_paused = True
@@ -48,11 +62,12 @@ def main() -> None:
         status = command_line()
     except SystemExit as leaving:
         if not _foreign_code_loaded():
+            _tell(verdicts, leaving.code)
             raise
         status = leaving.code
     except BaseException:
         if not _foreign_code_loaded():
-            raise
+            raise  # the interpreter prints it and exits 1: the first process passes that status on
         import traceback
 
         traceback.print_exc()  # what the interpreter would print, before the exit convspec owns
@@ -61,8 +76,107 @@ def main() -> None:
         start_up_over()  # a start-up that ended in an error: the collector back on for what follows
         gc.freeze()  # the exit's collection would walk every object once more, to no use
     if _foreign_code_loaded():
-        _exit_now(status)
+        _exit_now(status, verdicts)
+    _tell(verdicts, status)
     sys.exit(status)
+
+
+#: the commands that load code convspec does not own into their process, and so run under a first process
+_SUPERVISED_COMMANDS = ("check", "matrix")
+#: ``si_code`` of a signal the kernel sent (Linux): a terminal's Ctrl-C, sent to the whole foreground group
+_SI_KERNEL = 0x80
+
+
+def _supervised() -> int | None:
+    """Run the rest of the command in a child of this process, which waits for it (see the module's docstring).
+
+    Returns, in the child, the write end of the pipe the child tells its status through (:func:`_tell`); returns
+    None, in this process, where the command loads no target or the platform cannot watch its child's signals
+    (not Linux): the command then runs here, as before. The first process never returns."""
+    import signal
+
+    if (len(sys.argv) < 2 or sys.argv[1] not in _SUPERVISED_COMMANDS or not sys.platform.startswith("linux")
+            or not hasattr(signal, "sigwaitinfo")):
+        return None
+    watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
+    told, telling = os.pipe()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, watched)  # none is lost between the fork and the wait
+    first = os.getpid()
+    child = os.fork()
+    if child == 0:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        os.close(told)
+        _die_with(first)
+        return telling
+    os.close(telling)
+    _wait_for(child, told, watched)
+
+
+def _wait_for(child: int, told: int, watched: set) -> None:
+    """The first process: pass signals on to ``child`` until it ends, then exit with the status it told."""
+    import signal
+
+    while True:
+        received = signal.sigwaitinfo(watched)
+        if received.si_signo == signal.SIGCHLD:
+            ended, status = os.waitpid(child, os.WNOHANG)
+            if ended:
+                break
+        elif received.si_code != _SI_KERNEL:  # sent to this process; a terminal's reached the child too
+            try:
+                os.kill(child, received.si_signo)
+            except ProcessLookupError:
+                pass
+    os.set_blocking(told, False)
+    try:
+        verdict = os.read(told, 32).decode("ascii", "replace").strip()
+    except (BlockingIOError, OSError):
+        verdict = ""
+    if verdict.lstrip("-").isdigit():
+        os._exit(int(verdict) & 0xFF)
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        code, how = 128 + number, f"was killed by {signal.Signals(number).name}"
+    else:
+        exited = os.WEXITSTATUS(status)
+        code, how = (exited or 1), f"ended with status {exited}"
+    print(f"convspec {sys.argv[1]}: its process {how} before it decided the result: the code it checks "
+          "(a thread its module started?), or the system (out of memory?), ended it. The reports hold the "
+          f"operations that had finished. Exit status {code}.", file=sys.stderr, flush=True)
+    os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Linux: ask the kernel to end this process if ``parent`` ends (even by SIGKILL), then make sure it had not
+    already."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
+    except Exception:  # noqa: BLE001 - without it, the child merely outlives a first process that was killed
+        return
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _tell(verdicts: int | None, status) -> None:
+    """Tell the first process the command's exit status (see :func:`_supervised`)."""
+    if verdicts is None:
+        return
+    try:
+        os.write(verdicts, f"{_status_code(status)}\n".encode("ascii"))
+        os.close(verdicts)
+    except OSError:
+        pass
+
+
+def _status_code(status) -> int:
+    """``sys.exit(status)``'s exit status: None is 0, an int itself, anything else (a message) 1."""
+    if status is None:
+        return 0
+    return status if isinstance(status, int) else 1
 
 
 def _foreign_code_loaded() -> bool:
@@ -70,19 +184,20 @@ def _foreign_code_loaded() -> bool:
     return bool(getattr(targets, "loaded_foreign_code", False))
 
 
-def _exit_now(status) -> None:
+def _exit_now(status, verdicts: int | None = None) -> None:
     """Flush convspec's output and end the process with ``status``, skipping the interpreter's exit (see above)."""
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed stream or a reader gone: nothing more can reach it
             pass
-    if status is None:
-        status = 0
-    elif not isinstance(status, int):  # sys.exit("message"): printed, status 1, as the interpreter does
-        print(status, file=sys.stderr, flush=True)
-        status = 1
-    os._exit(status)
+    if status is not None and not isinstance(status, int):  # sys.exit("message"): printed, status 1, as Python does
+        try:
+            print(status, file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+    _tell(verdicts, status)
+    os._exit(_status_code(status))
 
 
 def start_up_over() -> None:

@@ -432,6 +432,25 @@ def test_what_a_target_does_to_the_process_cannot_take_the_report(tmp_path, targ
         assert "FAILED: relu" in completed.stdout
 
 
+@pytest.mark.parametrize("target, status, how", [
+    ("exits_from_a_thread.py", 1, "ended with status 0"),  # was exit status 0, no table: a green exit
+    ("kills_its_process.py", 128 + signal.SIGKILL, "was killed by SIGKILL"),
+])
+def test_a_target_that_ends_the_checkers_process_is_never_green(tmp_path, target, status, how):
+    """A thread the target's module started runs in the checker's process and may end it; the console script's
+    first process, which loads nothing, then says so and exits non-zero (convspec.conformance.console)."""
+    report = tmp_path / "out.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
+         "--examples", "100", "--report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == status, completed.stdout + completed.stderr
+    assert f"convspec check: its process {how} before it decided the result" in completed.stderr
+    assert _json(report)["state"] == "running"  # what had finished: nothing, here, but a whole report
+    time.sleep(0.5)
+    assert _workers_of(str(FAULTY / target)) == []
+
+
 # ----------------------------------------------------------------------------- interruption: nothing lost
 
 
