@@ -51,15 +51,16 @@ def users_interrupt(error: BaseException) -> bool:
     """Whether ``error``, raised inside a target's code, is the user's Ctrl-C, which stops the check, rather
     than the target's own fault, which is a result.
 
-    Only a ``KeyboardInterrupt`` can be the user's, and only where SIGINT reaches Python: a worker process ignores
-    SIGINT (the checker that forked it handles Ctrl-C), so there it came from the target (``raise
-    KeyboardInterrupt``, ``os.kill(os.getpid(), signal.SIGINT)`` under a handler of its own). Every other
-    ``BaseException`` a target raises (``GeneratorExit``, ``asyncio.CancelledError``, a library's own) is the
-    target's: caught where its code is called, it is a crash of the operation, never convspec's internal error.
+    Only a ``KeyboardInterrupt`` can be the user's, and only where Python turns SIGINT into one (its handler is
+    ``signal.default_int_handler``, as in an in-process run): a worker process leads a process group of its own,
+    which a terminal's Ctrl-C does not reach, and leaves SIGINT at the system's default (:mod:`.isolation`), so
+    there it came from the target (``raise KeyboardInterrupt``). Every other ``BaseException`` a target raises
+    (``GeneratorExit``, ``asyncio.CancelledError``, a library's own) is the target's: caught where its code is
+    called, it is a crash of the operation, never convspec's internal error.
     """
     import signal
 
-    return isinstance(error, KeyboardInterrupt) and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+    return isinstance(error, KeyboardInterrupt) and signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 class UserCodeError(CaseFailure):

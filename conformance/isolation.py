@@ -187,29 +187,34 @@ def run_isolated(
 
     stop = _Interrupt()
     running: list[_Task] = []
-    with stop.catching(), _children_reported():
-        while (waiting or running) and not stop.signal:
-            while waiting and len(running) < jobs:
-                if ahead is not None:  # the workers take the cores now; they draw what it did not
-                    ahead.stop_drawing()
-                task = waiting.pop(0)
-                _start(task, target, plan, progress, examples)
-                running.append(task)
-            _wait_for_news(running, timeout)
-            for task in list(running):
-                if _collect(task, timeout):
-                    running.remove(task)
-                    _publish(report, tasks, on_result)
-        if stop.signal:
-            for task in running + waiting:
-                _kill(task)
-                task.result = OperationResult(
-                    task.operation.name, "interrupted",
-                    detail=f"{stop.signal} arrived {'while this operation ran' if task in running else 'before it began'}",
-                )
-            report.state = f"interrupted ({stop.signal})"
-        else:
-            report.state = "complete"
+    try:
+        with stop.catching(), _children_reported():
+            while (waiting or running) and not stop.signal:
+                while waiting and len(running) < jobs:
+                    if ahead is not None:  # the workers take the cores now; they draw what it did not
+                        ahead.stop_drawing()
+                    task = waiting.pop(0)
+                    _start(task, target, plan, progress, examples)
+                    running.append(task)
+                _wait_for_news(running, timeout)
+                for task in list(running):
+                    if _collect(task, timeout):
+                        running.remove(task)
+                        _publish(report, tasks, on_result)
+            if stop.signal:
+                for task in running + waiting:
+                    _kill(task)
+                    task.result = OperationResult(
+                        task.operation.name, "interrupted",
+                        detail=f"{stop.signal} arrived {'while this operation ran' if task in running else 'before it began'}",
+                    )
+                report.state = f"interrupted ({stop.signal})"
+            else:
+                report.state = "complete"
+    except BaseException:  # convspec's own error: no worker outlives the run (they are not daemons, see _start)
+        for task in tasks:
+            _kill(task)
+        raise
     for task in tasks:
         _reap(task)
     _publish(report, tasks, on_result)
@@ -241,7 +246,9 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
         task.beacon = _Beacon(context)
         task.output, output = _scratch("convspec-worker-", ".log", forked=True)
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, target)
-    task.process = context.Process(target=_worker, args=arguments, daemon=True)
+    # not a daemon: multiprocessing forbids a daemon to start processes, and a target may use a Pool; run_isolated
+    # kills every worker when it ends, whatever ends it
+    task.process = context.Process(target=_worker, args=arguments, daemon=False)
     task.started = task.last_beat = time.monotonic()
     task.process.start()
     try:
@@ -557,14 +564,19 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
             target: Target | None) -> None:
     """In the worker process: run one search, announcing each case first (:class:`_Beacon`), and send the
     result back."""
-    # Ctrl-C, or a SIGTERM sent to the whole process group, is the parent's to handle: it kills its
-    # workers itself (SIGKILL) and reports them as interrupted, not as crashed
+    # Until this worker leads a process group of its own, Ctrl-C at the terminal or a SIGTERM sent to the checker's
+    # group reaches it too: those are the parent's to handle (it kills its workers itself, SIGKILL, and reports them
+    # as interrupted, not as crashed). From then on only the target signals it, and SIGINT and SIGTERM are back at
+    # their defaults, which every process the target starts inherits (a Pool's processes that ignored SIGTERM
+    # never ended when the Pool terminated them, and the check timed out)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if _target_sigchld is not None:  # the target's own SIGCHLD setting, which the checker set aside
         signal.signal(signal.SIGCHLD, _target_sigchld)
     _die_with_parent()
     _own_process_group()
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     command_state.release_in_child()  # the command's own output is the parent's to write
     log = open(output, "ab", buffering=0)
     os.dup2(log.fileno(), 1)

@@ -189,6 +189,16 @@ def test_a_target_that_makes_numpy_raise_changes_only_its_own_code(tmp_path, cap
     assert "FloatingPointError" in ops["sigmoid"]["failure"]["reason"]
 
 
+def test_a_target_may_start_processes_of_its_own(tmp_path, capsys):
+    """The workers were daemonic: a right target using a multiprocessing Pool failed with "daemonic processes are
+    not allowed to have children", a failure the checker made. They also ignored SIGTERM, and the Pool's processes
+    inherited that: the Pool could not terminate them, and the check timed out."""
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "uses_a_pool.py", "--ops", "relu", "--examples", 10, "--report", report)
+    assert code == 0, out
+    assert _by_op(_json(report))["relu"]["status"] == "passed"
+
+
 def test_a_target_that_sets_numpy_print_options_still_gets_a_program_that_reproduces(tmp_path, capsys):
     """numpy's print options are process-wide too: a target module's formatter with two decimals wrote the
     reproducing program's arrays with two decimals, and the program no longer reproduced the failure. The
@@ -396,14 +406,18 @@ def test_exceptions_that_are_not_exceptions_are_the_targets_fault(tmp_path, caps
 
 
 def test_a_keyboard_interrupt_where_sigint_can_reach_is_the_users():
-    """In-process (no worker), a KeyboardInterrupt inside the target's call may be the user's Ctrl-C: it stops the
-    check instead of becoming a result."""
+    """In-process (no worker), where Python turns SIGINT into KeyboardInterrupt, a KeyboardInterrupt inside the
+    target's call may be the user's Ctrl-C: it stops the check instead of becoming a result."""
     def relu(x):
         raise KeyboardInterrupt
 
     target = Target("interrupted", {"relu": relu}, "")
-    with pytest.raises(KeyboardInterrupt):
-        run_operation(catalog.get("relu"), target, examples=2)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Python's own, whatever pytest's worker has
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_operation(catalog.get("relu"), target, examples=2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.mark.parametrize("target, status, summary", [
