@@ -9,6 +9,9 @@ import may change process-wide state that convspec's own output depends on. Seen
   internal error (``I/O operation on closed file``) and no report at all;
 * **the umask**: ``os.umask(0o777)`` at import made every report a file of mode ``000``.
 
+A reader that goes away (``convspec check | head -3``) does not end the check either: what can no longer be
+delivered is dropped (:class:`_ReaderMayLeave`), the reports are written and the exit status is the check's.
+
 So a command takes hold of both before it loads anything (:func:`held`): the process's standard output and
 error are duplicated (``os.dup``) into streams of convspec's own (:func:`out`, :func:`err`), which the target
 can neither replace, close nor redirect, and the umask is read (:func:`umask`), for the files convspec writes
@@ -23,6 +26,7 @@ go where it sent them.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import sys
 from typing import TextIO
@@ -82,6 +86,29 @@ def release_in_child() -> None:
     _out = _err = None
 
 
+class _ReaderMayLeave(io.TextIOWrapper):
+    """A text stream whose reader may go away (``convspec check | head -3``): what it can no longer deliver is
+    dropped. The check goes on, writes its reports and exits with its own status; a broken pipe made rich end
+    the command with exit status 1, which says the target is at fault."""
+
+    reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                return super().write(text)
+            except BrokenPipeError:
+                self.reader_gone = True
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                super().flush()
+            except BrokenPipeError:
+                self.reader_gone = True
+
+
 def _hold(stream, descriptor: int):
     """A stream of convspec's own on a duplicate of ``descriptor``, if ``stream`` writes to it; else ``stream``."""
     try:
@@ -91,8 +118,10 @@ def _hold(stream, descriptor: int):
         duplicate = os.dup(descriptor)
     except (AttributeError, OSError, ValueError):  # no descriptor (io.StringIO, pytest's capsys), or a closed one
         return stream
-    own = open(duplicate, "w", encoding=getattr(stream, "encoding", None) or "utf-8",
-               errors=getattr(stream, "errors", None) or "strict", buffering=1)  # line-buffered, as a terminal's
+    own = _ReaderMayLeave(io.BufferedWriter(io.FileIO(duplicate, "w")),
+                          encoding=getattr(stream, "encoding", None) or "utf-8",
+                          errors=getattr(stream, "errors", None) or "strict",
+                          line_buffering=True)  # as a terminal's
     own._convspec_duplicate = True
     return own
 
