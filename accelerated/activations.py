@@ -42,8 +42,10 @@ def sigmoid(x):
     # Below _EXP_TAIL, sigmoid(x) = exp(x) / (1 + exp(x)) is exp(x) to within a rounding (exp(x) < 2^-57);
     # the minimum keeps exp finite in the branch torch.where discards (no inf * 0 = NaN in its gradient).
     # One read-only pass finds whether any element is that far out (or NaN, which amin propagates); the
-    # common case is then torch.sigmoid alone instead of four passes.
-    if x.numel() == 0 or bool(torch.amin(x) >= _EXP_TAIL):
+    # common case is then torch.sigmoid alone instead of four passes. float16 needs no pass: torch computes it
+    # in float32, where exp(-x) overflows only below -88.7, and there sigmoid(x) < 2^-127 is 0 in float16 anyway
+    # (the same bits as with the pass for every float16 value: tests/test_activations.py).
+    if x.dtype is torch.float16 or x.numel() == 0 or bool(torch.amin(x) >= _EXP_TAIL):
         return torch.sigmoid(x)
     tail = torch.exp(torch.clamp(x, max=_EXP_TAIL))
     return torch.where(x < _EXP_TAIL, tail, torch.sigmoid(x))

@@ -113,6 +113,24 @@ def test_sigmoid_where_exp_of_minus_x_overflows_is_a_tiny_positive_number_not_ze
         np.testing.assert_array_equal(t.grad.numpy(), np.array([2.2273639090442967e-39, 0.25, 0, 0, 0], np.float32))
 
 
+def test_float16_sigmoid_is_right_without_the_tail_pass():
+    """accelerated.sigmoid skips, on float16 input, the pass that looks for the far negative tail (where float32's
+    1 / (1 + exp(-x)) underflows early): torch computes half sigmoid in float32, and below -88.7 the answer is 0 in
+    float16 anyway. On every float16 value: the same bits as the tail-checked formula, and within one unit in the
+    last place of the reference (0 exactly where the reference is 0, NaN where it is NaN)."""
+    every = np.arange(-2**15, 2**15, dtype=np.int32).astype(np.int16).view(np.float16)
+    x = torch.from_numpy(every)
+    fast = accelerated.sigmoid(x)
+    tail = torch.where(x < -40, torch.exp(torch.clamp(x, max=-40)), torch.sigmoid(x))
+    assert torch.equal(torch.isnan(fast), torch.isnan(tail))
+    assert torch.equal(fast[~torch.isnan(fast)], tail[~torch.isnan(tail)])
+    got, want = fast.numpy(), reference.sigmoid(every)
+    finite = ~np.isnan(want)
+    assert np.array_equal(np.isnan(got), ~finite)
+    assert np.array_equal(got[finite] == 0, want[finite] == 0)
+    assert np.all(np.abs(got[finite].astype(np.float64) - want[finite]) <= np.spacing(want[finite]).astype(np.float64))
+
+
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS)
 def test_softmax_special_slices(implementation):
     x = np.array([[0, -np.inf, 0], [-np.inf, -np.inf, -np.inf], [np.nan, 0, 0], [np.inf, 0, 0]], dtype=np.float32)
