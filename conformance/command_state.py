@@ -9,14 +9,14 @@ import may change process-wide state that convspec's own output depends on. Seen
   internal error (``I/O operation on closed file``) and no report at all;
 * **the umask**: ``os.umask(0o777)`` at import made every report a file of mode ``000``.
 
-A reader that goes away (``convspec check | head -3``) does not end the check either: what can no longer be
-delivered is dropped (:class:`_ReaderMayLeave`), the reports are written and the exit status is the check's.
-
 So a command takes hold of both before it loads anything (:func:`held`): the process's standard output and
 error are duplicated (``os.dup``) into streams of convspec's own (:func:`out`, :func:`err`), which the target
 can neither replace, close nor redirect, and the umask is read (:func:`umask`), for the files convspec writes
 (:func:`.outputs.write_atomically`). A stream that is not the process's own descriptor 1 or 2 (pytest's
 ``capsys``, an ``io.StringIO`` a caller installed) is kept as the object it is.
+
+A reader that goes away (``convspec check | head -3``) does not end the check either: what can no longer be
+delivered is dropped (:class:`_ReaderMayLeave`), the reports are written and the exit status is the check's.
 
 Worked example: a target module that runs ``sys.stdout = open(os.devnull, "w")`` when imported, checked with
 ``convspec check silent.py``, still prints the table and exits with its status; the target's own prints

@@ -136,6 +136,8 @@ def _wait_for(child: int, told: int, watched: set) -> None:
         os._exit(int(verdict) & 0xFF)
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
+        if number in (signal.SIGINT, signal.SIGTERM):  # the user's interruption, before the check could note it
+            os._exit(128 + number)
         code, how = 128 + number, f"was killed by {signal.Signals(number).name}"
     else:
         exited = os.WEXITSTATUS(status)
