@@ -513,6 +513,20 @@ def test_verify_fails_on_missing_cases_and_on_no_results(small, tmp_path, capsys
     assert report.failed and report.count("passed") == 0
 
 
+def test_a_result_file_nested_too_deeply_fails_its_case(small, capsys):
+    """A result file of lists nested deeper than Python's JSON parser goes ([[[[...]]]]) was convspec's internal
+    error (exit 3, RecursionError); it is that case's failure, named, like any other unreadable result."""
+    out, results = small
+    entry = vectors.load_manifest(out)["cases"][0]
+    for file in (results / entry["path"]).iterdir():
+        file.unlink()
+    (results / entry["path"] / "output_0.json").write_text("[" * 100_000 + "]" * 100_000)
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 1
+    printed = capsys.readouterr().out
+    assert "output_0.json: not an array convspec can read (lists nested too deeply)" in " ".join(printed.split())
+    assert "1 failed" in printed
+
+
 def test_verify_refuses_results_in_the_export_folder(small, capsys):
     out, results = small
     assert _cli("vectors", "verify", str(out), "--results", str(out)) == 2

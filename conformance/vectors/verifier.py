@@ -135,8 +135,12 @@ def load_result(folder: Path, name: str) -> tuple[np.ndarray | None, str | None]
             data = json.loads(js.read_text())
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise ValueError(f"{js.name}: not valid JSON ({error})") from None
+        except RecursionError:  # [[[[...]]]] nested deeper than Python's parser goes: the file's fault, not ours
+            raise ValueError(f"{js.name}: not an array convspec can read (lists nested too deeply)") from None
         try:
             return array_from_json(data), js.name
+        except RecursionError:
+            raise ValueError(f"{js.name}: not an array convspec can read (lists nested too deeply)") from None
         except ValueError as error:
             raise ValueError(f"{js.name}: {error}") from None
     return None, None
