@@ -82,7 +82,7 @@ def is_convspec_report(path: Path, suffix: str) -> bool:
     if suffix == ".json":
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes: not a report
             return False
         return isinstance(data, dict) and (
             data.get("format") == REPORT_FORMAT or {"target", "operations", "summary", "versions"} <= set(data))

@@ -292,6 +292,8 @@ def layers_from_file(path) -> LayerStack:
             data = json.loads(text)
         except json.JSONDecodeError as error:
             raise ValueError(f"layers_from_file: {path} is not valid JSON: {error}") from None
+        except RecursionError:
+            raise ValueError(f"layers_from_file: {path} nests lists or mappings deeper than a parser goes") from None
     elif path.suffix in (".yaml", ".yml"):
         import yaml
 
@@ -299,6 +301,8 @@ def layers_from_file(path) -> LayerStack:
             data = yaml.safe_load(text)
         except yaml.YAMLError as error:
             raise ValueError(f"layers_from_file: {path} is not valid YAML: {error}") from None
+        except RecursionError:
+            raise ValueError(f"layers_from_file: {path} nests lists or mappings deeper than a parser goes") from None
     else:
         raise ValueError(f"layers_from_file: {path} must end in .json, .yaml or .yml, got {path.suffix or 'no suffix'!r}")
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list):

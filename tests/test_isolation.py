@@ -346,6 +346,17 @@ def test_the_same_file_for_both_reports_is_refused(tmp_path):
         check_output_paths({"--report": str(path), "--junit": str(tmp_path / "r.xml")})
 
 
+def test_a_file_nested_too_deeply_is_not_taken_for_a_report(tmp_path, capsys):
+    """Deciding whether an existing --report file is convspec's meant parsing it: lists nested deeper than the
+    parser goes were an internal error (exit 3, RecursionError). It is a file convspec did not write: refused."""
+    report = tmp_path / "out.json"
+    report.write_text("[" * 100_000 + "]" * 100_000)
+    code, out = _check(capsys, "reference", "--ops", "relu", "--examples", 2, "--report", report)
+    assert code == 2, out
+    assert "is not a convspec report" in out
+    assert report.read_text().startswith("[[[")
+
+
 def test_an_earlier_convspec_report_may_be_overwritten(tmp_path, capsys):
     report, junit = tmp_path / "out.json", tmp_path / "out.xml"
     for _ in range(2):

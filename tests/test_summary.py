@@ -563,6 +563,16 @@ def test_layer_file_suffix_and_missing_file(tmp_path):
         layers_from_file(tmp_path / "absent.json")
 
 
+@pytest.mark.parametrize("name, text", [("deep.json", "[" * 100_000 + "]" * 100_000), ("deep.yaml", "- " * 3000 + "x")])
+def test_a_layer_file_nested_too_deeply_is_a_usage_error(tmp_path, capsys, name, text):
+    """Lists nested deeper than the parser goes were convspec's internal error (exit 3, RecursionError)."""
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ValueError, match="nests lists or mappings deeper than a parser goes"):
+        layers_from_file(tmp_path / name)
+    assert _cli(str(tmp_path / name)) == 2
+    assert "deeper than a parser goes" in capsys.readouterr().err
+
+
 def test_parse_shape():
     n = L.size_symbol("n")
     assert parse_shape("1,28,28") == (1, 28, 28)

@@ -527,6 +527,26 @@ def test_a_result_file_nested_too_deeply_fails_its_case(small, capsys):
     assert "1 failed" in printed
 
 
+def test_files_nested_too_deeply_are_refused_in_one_line(small, tmp_path, capsys):
+    """A manifest.json, or an existing --report file, of lists nested deeper than Python's JSON parser goes was an
+    internal error (exit 3, RecursionError) in verify and in export --force. Each is a usage error (exit 2), and
+    nothing is written."""
+    out, results = small
+    deep = "[" * 100_000 + "]" * 100_000
+    report = tmp_path / "verify.json"
+    report.write_text(deep)
+    assert _cli("vectors", "verify", str(out), "--results", str(results), "--report", str(report)) == 2
+    assert "is not a convspec report: refusing to overwrite it" in capsys.readouterr().err
+    assert report.read_text() == deep
+    (out / "manifest.json").write_text(deep)
+    before = _tree(out)
+    assert _cli("vectors", "verify", str(out), "--results", str(results)) == 2
+    assert "manifest.json: not valid JSON (nested deeper than the parser goes)" in capsys.readouterr().err
+    assert _cli("vectors", "export", "--ops", "relu", "--examples", "2", "--out", str(out), "--force") == 2
+    assert "(manifest.json is not JSON); refusing to write there" in capsys.readouterr().err
+    assert _tree(out) == before
+
+
 def test_verify_refuses_results_in_the_export_folder(small, capsys):
     out, results = small
     assert _cli("vectors", "verify", str(out), "--results", str(out)) == 2

@@ -214,7 +214,7 @@ def _is_verify_report(path: Path) -> bool:
         return False
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False
     return isinstance(data, dict) and (data.get("format") == REPORT_FORMAT
                                        or {"vectors", "results", "summary", "operations"} <= set(data))

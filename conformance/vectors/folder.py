@@ -68,7 +68,7 @@ def earlier_export(path: Path, shown: str) -> dict:
         raise VectorsError(f"{refuse} (no {MANIFEST}); refusing to write there, even with --force")
     try:
         data = json.loads(manifest.read_bytes())
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         raise VectorsError(f"{refuse} ({MANIFEST} is not JSON); refusing to write there, even with --force") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise VectorsError(f"{refuse} ({MANIFEST} is not a {FORMAT} manifest); refusing to write there, even with --force")

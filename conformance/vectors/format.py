@@ -252,6 +252,8 @@ def load_manifest(directory: str | os.PathLike, *, versions: Iterable[int] = (FO
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as error:
         raise ManifestError(f"{path}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise ManifestError(f"{path}: not valid JSON (nested deeper than the parser goes)") from None
     try:
         return check_manifest(data, versions=versions)
     except ManifestError as error:
