@@ -292,12 +292,20 @@ def _importing(spec: str, execute: Callable[[], None]) -> None:
 
 def _module_target(name: str, module, setup: str) -> Target:
     functions = _collect(module)
-    versions = {**_base_versions(), **{str(k): str(v) for k, v in dict(getattr(module, "VERSIONS", None) or {}).items()}}
+    declared_versions = getattr(module, "VERSIONS", None) or {}
+    if not isinstance(declared_versions, dict):
+        raise ValueError(f"target {name!r}: VERSIONS must be a dict of name -> version (copied into the report), "
+                         f"got {type(declared_versions).__name__}")
+    versions = {**_base_versions(), **{str(k): str(v) for k, v in declared_versions.items()}}
     vjps = _collect_vjps(module)
     declared = getattr(module, "SUPPORTS", None) or {}
-    if not isinstance(declared, dict) or not all(callable(fn) for fn in declared.values()):
+    if not isinstance(declared, dict):
         raise ValueError(f"target {name!r}: SUPPORTS must be a dict of operation name -> function(case), "
                          f"got {type(declared).__name__}")
+    for op, predicate in declared.items():
+        if not callable(predicate):
+            raise ValueError(f"target {name!r}: SUPPORTS[{op!r}] must be a function(case), got "
+                             f"{type(predicate).__name__}")
     unknown = sorted(set(declared) - {op.name for op in CATALOG})
     if unknown:
         raise ValueError(f"target {name!r}: SUPPORTS names operations the catalog lacks: {', '.join(map(str, unknown))}")

@@ -157,6 +157,19 @@ def test_unknown_target_lists_the_adapters():
         assert repr(name) in str(raised.value)
 
 
+@pytest.mark.parametrize("declaration, words", [
+    ("VERSIONS = 5", "VERSIONS must be a dict of name -> version (copied into the report), got int"),  # was exit 3
+    ("SUPPORTS = [1]", "SUPPORTS must be a dict of operation name -> function(case), got list"),
+    ('SUPPORTS = {"relu": 5}', "SUPPORTS['relu'] must be a function(case), got int"),  # said "got dict"
+])
+def test_a_malformed_declaration_is_a_usage_error_that_names_it(tmp_path, declaration, words):
+    path = tmp_path / "declares.py"
+    path.write_text(f"from convspec.reference import relu\n{declaration}\n")
+    with pytest.raises(ValueError) as info:
+        load_target(str(path))
+    assert words in str(info.value)
+
+
 def test_a_module_declares_supports_and_versions(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text(textwrap.dedent("""\
