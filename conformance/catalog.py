@@ -40,3 +40,17 @@ def get(name: str) -> Operation:
         return BY_NAME[name]
     except KeyError:
         raise ValueError(f"unknown operation {name!r}; the catalog has {', '.join(BY_NAME)}") from None
+
+
+def named(option: str | None, flag: str = "--ops") -> list[Operation]:
+    """The operations a comma-separated option names (``"relu, max_pool"``), each once, in the order first named;
+    every operation of the catalog when the option is absent (None).
+
+    An option given but naming none (``""``, ``","``: an empty shell variable) is a ``ValueError``, not the whole
+    catalog: ``--ops "$OPS"`` must not widen a check to every operation. ``named("relu,relu")`` is ``[relu]``."""
+    if option is None:
+        return list(CATALOG)
+    names = [name.strip() for name in option.split(",") if name.strip()]
+    if not names:
+        raise ValueError(f"{flag} {option!r} names no operation (leave {flag} out to take every one)")
+    return [get(name) for name in dict.fromkeys(names)]

@@ -28,7 +28,7 @@ from convspec.conformance.commands import explain as explain_command
 from convspec.conformance.commands import summary as summary_command
 from convspec.conformance.commands import vectors as vectors_command
 from . import command_state
-from .catalog import CATALOG, get
+from .catalog import CATALOG, named
 from .console import start_up_over
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs
@@ -174,7 +174,7 @@ def _check(args: argparse.Namespace) -> int:
             raise ValueError(f"--max-failures must be a positive integer, got {args.max_failures}")
         if not args.timeout > 0:
             raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
-        operations = [get(name.strip()) for name in args.ops.split(",")] if args.ops else list(CATALOG)
+        operations = named(args.ops)
         seeds = parse_seeds(args.seeds) if args.seeds is not None else None
         if seeds is not None and args.seed is not None:
             raise ValueError("--seed and --seeds exclude each other: give the one seed in --seeds")

@@ -122,7 +122,7 @@ def pytest_collection_modifyitems(session, config, items):
     spec = config.getoption("convspec_target")
     if not spec:
         return
-    from .catalog import CATALOG, get
+    from .catalog import named
     from .cli import resolve_settings
     from .divergences import load
     from .targets import load_target
@@ -130,7 +130,7 @@ def pytest_collection_modifyitems(session, config, items):
     try:
         target = load_target(spec, config.getoption("convspec_device"))
         ops = config.getoption("convspec_ops")
-        operations = [get(name.strip()) for name in ops.split(",")] if ops else list(CATALOG)
+        operations = named(ops, "--convspec-ops")
         profile = config.getoption("convspec_profile") or os.environ.get("CONVSPEC_PROFILE") or "ci"
         settings = resolve_settings(profile, config.getoption("convspec_examples"), config.getoption("convspec_seed"))
         path = config.getoption("convspec_expected_divergences")
@@ -138,7 +138,7 @@ def pytest_collection_modifyitems(session, config, items):
         lacking = [op.name for op in operations if not target.provides(op.name)]
         if len(lacking) == len(operations):
             raise ValueError(f"the target defines none of {', '.join(lacking)}")
-        if not ops:  # all of the catalog: only what the target defines gets a test
+        if ops is None:  # all of the catalog: only what the target defines gets a test
             operations = [op for op in operations if target.provides(op.name)]
     except ValueError as error:
         raise pytest.UsageError(f"--convspec-target {spec}: {error}") from None

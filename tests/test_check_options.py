@@ -220,3 +220,21 @@ def test_when_matches_a_padding_however_it_is_spelled(spelling):
     assert not entry.matches(other, "differs")
     same = Case("correlate", {"x": x, "weight": w, "bias": None}, {"padding": "same", "stride": 2}, "floats")
     assert not entry.matches(same, "differs")
+
+
+def test_ops_names_each_operation_once_and_never_widens_to_every_one(tmp_path, capsys):
+    """`--ops ""` (an empty shell variable) checked the whole catalog, and `--ops relu,relu` checked relu twice.
+    The option now names each operation once, in the order first named; one that names none is a usage error."""
+    assert [op.name for op in catalog.named(" relu, max_pool ,relu,")] == ["relu", "max_pool"]
+    assert catalog.named(None) == list(catalog.CATALOG)
+    for empty in ("", ",", " , "):
+        with pytest.raises(ValueError, match="names no operation"):
+            catalog.named(empty)
+    assert cli.main(["check", "reference", "--ops", "", "--examples", "2"]) == 2
+    assert "--ops '' names no operation" in capsys.readouterr().out
+    report = tmp_path / "out.json"
+    assert cli.main(["check", "reference", "--ops", "relu,relu", "--examples", "2", "--report", str(report)]) == 0
+    assert [op["op"] for op in json.loads(report.read_text())["operations"]] == ["relu"]
+    assert cli.main(["vectors", "export", "--ops", ",", "--out", str(tmp_path / "vectors")]) == 2
+    assert "--ops ',' names no operation" in capsys.readouterr().err
+    assert not (tmp_path / "vectors").exists()

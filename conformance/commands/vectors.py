@@ -28,7 +28,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from convspec.conformance.catalog import CATALOG, get
+from convspec.conformance.catalog import CATALOG, named
 from convspec.conformance.internal_error import report_internal_error
 from convspec.conformance.runner import PROFILES
 
@@ -147,10 +147,8 @@ def run(args: argparse.Namespace) -> int:
 def _operations(option: str | None):
     from convspec.conformance.vectors.exporter import VectorsError
 
-    if not option:
-        return list(CATALOG)
     try:
-        return [get(name.strip()) for name in option.split(",") if name.strip()]
+        return named(option)
     except ValueError as error:
         raise VectorsError(str(error)) from None
 
@@ -180,7 +178,7 @@ def _verify(args: argparse.Namespace) -> int:
     from convspec.conformance.vectors.exporter import print_verify_report, verify, verify_json, verify_junit
 
     outputs = _report_paths(args.report, args.junit)
-    ops = [name.strip() for name in args.ops.split(",") if name.strip()] if args.ops else None
+    ops = None if args.ops is None else [op.name for op in _operations(args.ops)]
     report = verify(args.directory, args.results, ops=ops, allow_missing=args.allow_missing)
     console = Console() if sys.stdout.isatty() else Console(width=110)
     print_verify_report(report, console)
