@@ -53,3 +53,13 @@ def test_matrix_replaces_its_own_earlier_page(tmp_path):
     assert main(["matrix", "--targets", "numpy", "--examples", "2", "--out", str(out)]) == 0
     assert "an older run" not in out.read_text() and "`numpy`" in out.read_text()
     assert [p.name for p in tmp_path.iterdir()] == ["m.md"]  # no temporary file left beside it
+
+
+def test_targets_names_each_adapter_once_and_never_widens_to_every_one(tmp_path, capsys):
+    """`--targets ""` ran every adapter (minutes); it names none: a usage error. A name given twice runs once."""
+    assert main(["matrix", "--targets", " , ", "--examples", "2"]) == 2
+    assert "--targets ' , ' names no adapter" in capsys.readouterr().err
+    out = tmp_path / "matrix.md"
+    assert main(["matrix", "--targets", "numpy,numpy", "--examples", "2", "--out", str(out)]) == 0
+    page = out.read_text()
+    assert "| operation | `numpy` |" in page and "`numpy` | `numpy`" not in page  # one column

@@ -42,10 +42,13 @@ def add_parser(commands) -> None:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    names = [n.strip() for n in args.targets.split(",")] if args.targets else list(ADAPTERS)
+    # each adapter once, in the order first named; --targets "" (an empty shell variable) is not "every adapter"
+    names = list(ADAPTERS) if args.targets is None else list(dict.fromkeys(
+        n.strip() for n in args.targets.split(",") if n.strip()))
     unknown = [n for n in names if n not in ADAPTERS]
-    if unknown or args.examples < 1:
+    if unknown or not names or args.examples < 1:
         print(f"convspec matrix: unknown adapter(s) {', '.join(unknown)}" if unknown
+              else f"convspec matrix: --targets {args.targets!r} names no adapter" if not names
               else "convspec matrix: --examples must be positive", file=command_state.err())
         return 2
     try:  # before the run, which takes minutes: never over a file that is not an earlier page of this command
