@@ -2,8 +2,8 @@
 
 * ``convspec check [TARGET] [--ops a,b] [--examples N] [--seed S] [--profile dev|ci|thorough]
   [--device cpu|cuda] [--report FILE.json] [--junit FILE.xml] [--expected-divergences FILE] [--grad]
-  [--jobs N] [--timeout SECONDS]`` checks a target (default ``accelerated``; also ``reference``, the
-  library adapters ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage``, a module
+  [--jobs N] [--timeout SECONDS] [--load-timeout SECONDS]`` checks a target (default ``accelerated``; also
+  ``reference``, the library adapters ``torch``, ``numpy``, ``scipy``, ``jax``, ``onnxruntime``, ``skimage``, a module
   or a ``.py`` file) against the reference on hypothesis-drawn cases, each operation in a worker
   process (:mod:`.isolation`), and prints a report. ``--grad`` also checks the target's backward
   passes against the reference VJPs (:func:`.runner.run_gradient`). Exit status: :data:`EXIT_STATUSES`.
@@ -38,13 +38,17 @@ from .targets import ADAPTERS, DEVICES, load_target
 # rich's console and progress bar, the report writers and the merged table are imported where a check
 # runs (``_check``, ``_run``): ``convspec --help`` and the other commands start without them
 
+#: seconds a target may take to load (its module's import: torch, JAX or TensorFlow take seconds, a module that
+#: waits for something that never comes takes for ever) before ``convspec check`` stops
+DEFAULT_LOAD_TIMEOUT = 300.0
+
 #: what each exit status of ``convspec check`` means (also in ``--help`` and the docs)
 EXIT_STATUSES = {
     0: "every operation checked passed, or was unsupported, not provided or an expected divergence",
     1: "the target is at fault: an operation failed, raised in SUPPORTS (error), crashed or timed out, or code "
        "the target left running ended the checker's own process",
-    2: "usage error: a bad option, a target that does not load or provides none of the operations, "
-       "an output file that cannot or must not be written; nothing was checked",
+    2: "usage error: a bad option, a target that does not load (or not within --load-timeout) or provides none "
+       "of the operations, an output file that cannot or must not be written; nothing was checked",
     3: "convspec's own internal error (please report it)",
     130: "interrupted by Ctrl-C (SIGINT); 143 by SIGTERM; 128+N where signal N killed the checker's process "
          "(137: SIGKILL, as the out-of-memory killer sends). The reports hold the operations that finished",
@@ -98,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--timeout", type=float, metavar="SECONDS", default=DEFAULT_TIMEOUT,
                        help=f"the longest one example may run before its worker is killed and the operation reported "
                        f"as timed out (default {DEFAULT_TIMEOUT:g})")
+    check.add_argument("--load-timeout", type=float, metavar="SECONDS", default=DEFAULT_LOAD_TIMEOUT,
+                       help="the longest the target may take to load (its module's import) before the check stops "
+                       f"with exit status 2 (default {DEFAULT_LOAD_TIMEOUT:g}; the console script only)")
     check.add_argument("--coverage", action="store_true", help="also print, per operation, how many checked cases "
                        "fell in each of its named regions (the corners every run visits: padding forms, defaults "
                        "omitted, NaN/inf, ...); the JSON report always carries these counts")
@@ -174,6 +181,8 @@ def _check(args: argparse.Namespace) -> int:
             raise ValueError(f"--max-failures must be a positive integer, got {args.max_failures}")
         if not args.timeout > 0:
             raise ValueError(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+        if not args.load_timeout > 0:
+            raise ValueError(f"--load-timeout must be a positive number of seconds, got {args.load_timeout:g}")
         operations = named(args.ops)
         seeds = parse_seeds(args.seeds) if args.seeds is not None else None
         if seeds is not None and args.seed is not None:
@@ -196,6 +205,25 @@ def _check(args: argparse.Namespace) -> int:
             helper.stop()
 
 
+def _load_watchdog(args):
+    """A timer that ends the console script's process with exit status 2 if the target has not loaded within
+    ``--load-timeout`` seconds: a module whose import waits for what never comes (a lock, a peer process, a
+    prompt) hung the check for ever, with nothing printed. None in-process (``cli.main`` from Python: the
+    process is the caller's, and so is a stuck import)."""
+    import threading
+
+    from .console import end_now, owns_the_process
+
+    if not owns_the_process() or args.load_timeout == float("inf"):
+        return None
+    message = (f"convspec check: target {args.target!r} did not finish loading (importing its module) within "
+               f"{args.load_timeout:g} s; nothing was checked (--load-timeout SECONDS allows longer)")
+    watchdog = threading.Timer(args.load_timeout, end_now, args=(2, message))
+    watchdog.daemon = True
+    watchdog.start()
+    return watchdog
+
+
 def _draw_ahead(operations, settings):
     """Fork the helper that draws the cases ahead while the target loads (:mod:`.ahead`); None where it cannot."""
     from .ahead import start
@@ -214,10 +242,14 @@ def _check_loaded(args, console, outputs, operations, seeds, settings, divergenc
     # where a fork server's workers load the target from: a file's path made absolute before the target's module
     # runs, since it may change the working folder
     args.source = os.path.abspath(args.target) if os.path.isfile(args.target) else args.target
+    watchdog = _load_watchdog(args)
     try:
         target = load_target(args.target, args.device)
     except ValueError as error:
         return _usage_error(console, str(error))
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
     lacking = [op.name for op in operations
                if not (target.provides(op.name) or (args.grad and target.provides_vjp(op.name)))]
     if len(lacking) == len(operations):

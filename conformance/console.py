@@ -47,12 +47,17 @@ import os
 import sys
 
 _collector_paused = False
+#: the pipe the checker tells the first process its status through (:func:`_supervised`), None without one
+_verdicts: int | None = None
+#: whether this process runs the console script, whose exit is convspec's (:func:`end_now` may end it)
+_owns_the_process = False
 
 
 def main() -> None:
     """Run ``convspec`` with the arguments of this process, then exit with its status."""
-    global _collector_paused
-    verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns from it
+    global _collector_paused, _verdicts, _owns_the_process
+    verdicts = _verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns
+    _owns_the_process = True
     if gc.isenabled():
         gc.disable()
         _collector_paused = True
@@ -179,6 +184,25 @@ def _status_code(status) -> int:
     if status is None:
         return 0
     return status if isinstance(status, int) else 1
+
+
+def owns_the_process() -> bool:
+    """Whether this process runs the ``convspec`` console script (not ``cli.main`` called from Python, where the
+    process is the caller's): only then may a command end it from another thread (:func:`end_now`)."""
+    return _owns_the_process
+
+
+def end_now(status: int, message: str) -> None:
+    """End the console script's process at once, from any thread, with ``status``: ``message`` on convspec's
+    standard error, the status told to the first process, no interpreter exit (the main thread may be stuck in
+    a target's code). For what no exception can reach, such as a target whose import never returns."""
+    from . import command_state
+
+    try:
+        print(message, file=command_state.err(), flush=True)
+    except (OSError, ValueError):
+        pass
+    _exit_now(status, _verdicts)
 
 
 def _foreign_code_loaded() -> bool:

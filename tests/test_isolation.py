@@ -495,6 +495,22 @@ def test_a_reader_that_goes_away_changes_nothing_but_the_output(tmp_path, target
     assert data["state"] == "complete" and data["exit_status"] == status
 
 
+def test_a_target_that_never_finishes_importing_stops_the_check_at_the_load_timeout(tmp_path):
+    """A module whose import waits for what never comes hung `convspec check` for ever, with nothing printed."""
+    report = tmp_path / "out.json"
+    started = time.monotonic()
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / "hangs_at_import.py"), "--load-timeout",
+         "2", "--report", str(report)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert time.monotonic() - started < 60
+    assert "did not finish loading (importing its module) within 2 s; nothing was checked" in completed.stderr
+    assert not report.exists()  # nothing was checked, as with every usage error
+    time.sleep(0.5)
+    assert _workers_of(str(FAULTY / "hangs_at_import.py")) == []  # the draws-ahead helper went with it
+
+
 # ----------------------------------------------------------------------------- interruption: nothing lost
 
 
