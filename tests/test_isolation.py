@@ -40,6 +40,12 @@ def _by_op(report: dict) -> dict:
     return {entry["op"]: entry for entry in report["operations"]}
 
 
+def _console_check(tmp_path, target, *args) -> subprocess.CompletedProcess:
+    """``convspec check TARGET ARGS...`` as the console script runs it (its first process, its exit), in ``tmp_path``."""
+    return subprocess.run([sys.executable, "-m", "convspec.conformance", "check", str(target), *map(str, args)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+
 # ----------------------------------------------------------------------------- faults become results
 
 
@@ -171,24 +177,6 @@ def test_a_target_that_changes_folder_cannot_redirect_the_report(tmp_path, capsy
     assert (tmp_path / "out.json").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
-def test_a_target_that_makes_numpy_raise_changes_only_its_own_code(tmp_path, capsys):
-    """numpy's error handling is process-wide: a target module's np.seterr(all="raise") made convspec's own
-    computations raise on an underflow, an internal error (exit 3) before any operation ran. The setting now
-    applies to the target's code only: its sigmoid raises FloatingPointError, a failure of the target's."""
-    import numpy as np
-
-    ours = np.geterr()
-    report = tmp_path / "out.json"
-    code, out = _check(capsys, FAULTY / "numpy_raises.py", "--ops", "relu,sigmoid", "--examples", 20,
-                       "--report", report)
-    assert np.geterr() == ours  # the caller's setting, untouched
-    assert code == 1, out
-    ops = _by_op(_json(report))
-    assert ops["relu"]["status"] == "passed"
-    assert ops["sigmoid"]["status"] == "failed"
-    assert "FloatingPointError" in ops["sigmoid"]["failure"]["reason"]
-
-
 def test_a_target_may_start_processes_of_its_own(tmp_path, capsys):
     """The workers were daemonic: a right target using a multiprocessing Pool failed with "daemonic processes are
     not allowed to have children", a failure the checker made. They also ignored SIGTERM, and the Pool's processes
@@ -199,18 +187,28 @@ def test_a_target_may_start_processes_of_its_own(tmp_path, capsys):
     assert _by_op(_json(report))["relu"]["status"] == "passed"
 
 
-def test_a_target_that_sets_numpy_print_options_still_gets_a_program_that_reproduces(tmp_path, capsys):
-    """numpy's print options are process-wide too: a target module's formatter with two decimals wrote the
-    reproducing program's arrays with two decimals, and the program no longer reproduced the failure. The
-    options the load leaves now apply to the target's code only."""
+def test_a_targets_numpy_settings_apply_to_its_own_code_only(tmp_path, capsys):
+    """numpy's error handling and print options are process-wide. A target module's np.seterr(all="raise") made
+    convspec's own computations raise on an underflow, an internal error (exit 3) before any operation ran; a
+    formatter with two decimals wrote the reproducing program's arrays with two decimals, and the program no
+    longer reproduced the failure. What the load leaves now applies to the target's code only: its sigmoid
+    raises FloatingPointError, a failure of the target's, and the program writes every input in full."""
     import numpy as np
 
-    ours = np.get_printoptions()
+    ours = np.geterr(), np.get_printoptions()
     report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "numpy_raises.py", "--ops", "relu,sigmoid", "--examples", 20,
+                       "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed"
+    assert ops["sigmoid"]["status"] == "failed"
+    assert "FloatingPointError" in ops["sigmoid"]["failure"]["reason"]
+
     code, out = _check(capsys, FAULTY / "sets_printoptions.py", "--ops", "sigmoid", "--examples", 50,
                        "--report", report)
-    assert np.get_printoptions() == ours  # the caller's options, untouched
     assert code == 1, out
+    assert (np.geterr(), np.get_printoptions()) == ours  # the caller's settings, untouched
     program = _by_op(_json(report))["sigmoid"]["failure"]["reproduction"]
     completed = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
@@ -381,10 +379,7 @@ def test_help_documents_the_exit_statuses(capsys):
 def test_the_exit_and_its_status_are_convspecs_whatever_the_target_left(tmp_path, target, status, summary):
     """The console script ends the process itself once a target is loaded (convspec.conformance.console)."""
     report = tmp_path / "out.json"
-    completed = subprocess.run(
-        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
-         "--examples", "3", "--report", str(report)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    completed = _console_check(tmp_path, FAULTY / target, "--ops", "relu", "--examples", 3, "--report", report)
     assert completed.returncode == status, completed.stdout + completed.stderr
     assert summary in completed.stdout
     assert _json(report)["exit_status"] == status
@@ -441,10 +436,7 @@ def test_what_a_target_does_to_the_process_cannot_take_the_report(tmp_path, targ
     """convspec's own output and umask are held from before the target loads (convspec.conformance.command_state),
     and an alarm the load armed is stopped (convspec.conformance.targets.load_target)."""
     report = tmp_path / "out.json"
-    completed = subprocess.run(
-        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
-         "--examples", "60", "--report", str(report)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    completed = _console_check(tmp_path, FAULTY / target, "--ops", "relu", "--examples", 60, "--report", report)
     assert completed.returncode == status, completed.stdout + completed.stderr
     assert summary in completed.stdout
     assert f"JSON report: {report}" in completed.stdout
@@ -465,10 +457,7 @@ def test_a_target_that_ends_the_checkers_process_is_never_green(tmp_path, target
     """A thread the target's module started runs in the checker's process and may end it; the console script's
     first process, which loads nothing, then says so and exits non-zero (convspec.conformance.console)."""
     report = tmp_path / "out.json"
-    completed = subprocess.run(
-        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / target), "--ops", "relu",
-         "--examples", "100", "--report", str(report)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    completed = _console_check(tmp_path, FAULTY / target, "--ops", "relu", "--examples", 100, "--report", report)
     assert completed.returncode == status, completed.stdout + completed.stderr
     assert f"convspec check: its process {how} before it decided the result" in completed.stderr
     assert _json(report)["state"] == "running"  # what had finished: nothing, here, but a whole report
@@ -499,10 +488,7 @@ def test_a_target_that_never_finishes_importing_stops_the_check_at_the_load_time
     """A module whose import waits for what never comes hung `convspec check` for ever, with nothing printed."""
     report = tmp_path / "out.json"
     started = time.monotonic()
-    completed = subprocess.run(
-        [sys.executable, "-m", "convspec.conformance", "check", str(FAULTY / "hangs_at_import.py"), "--load-timeout",
-         "2", "--report", str(report)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    completed = _console_check(tmp_path, FAULTY / "hangs_at_import.py", "--load-timeout", 2, "--report", report)
     assert completed.returncode == 2, completed.stdout + completed.stderr
     assert time.monotonic() - started < 60
     assert "did not finish loading (importing its module) within 2 s; nothing was checked" in completed.stderr
