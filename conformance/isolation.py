@@ -169,7 +169,8 @@ def run_isolated(
         elif task.grad and not target.provides_vjp(task.operation.name):
             task.result = OperationResult(task.operation.name, "no backward")
         elif not task.grad and not target.provides(task.operation.name):
-            task.result = OperationResult(task.operation.name, "not provided")
+            task.result = OperationResult(task.operation.name, "not provided",
+                                          detail=target.not_functions.get(task.operation.name, ""))
     # the longest first, so that short ones fill the cores at the end (:mod:`.schedule`); results keep the catalog's order
     waiting = longest_first([t for t in tasks if t.result is None], lambda t: t.operation.name)
     _publish(report, tasks, on_result)

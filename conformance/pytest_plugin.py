@@ -69,7 +69,8 @@ class ConvspecItem(pytest.Item):
         (self.result,) = report.results
         result = self.result
         if result.status == "not provided":
-            pytest.skip(f"{self.target.name} does not define {self.operation.name}")
+            pytest.skip(f"{self.target.name} does not define {self.operation.name}"
+                        + (f" ({result.detail})" if result.detail else ""))
         if result.status == "unsupported":
             pytest.skip(f"{self.target.name} supports none of the drawn {self.operation.name} cases: "
                         + "; ".join(result.unsupported_reasons))

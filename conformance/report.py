@@ -52,7 +52,7 @@ def print_report(report: Report, target: Target, console: Console | None = None)
     table.add_column("failures", justify="right")
     table.add_column("worst err/tol", justify="right")
     table.add_column("result")
-    not_provided = [r.op for r in report.results if r.status == "not provided"]
+    not_provided = [f"{r.op} ({r.detail})" if r.detail else r.op for r in report.results if r.status == "not provided"]
     for result in report.results:
         provided = result.status != "not provided"
         if not provided:

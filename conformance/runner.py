@@ -348,7 +348,7 @@ def run_operation(
                                   random_seed=random_seed, on_example=on_example, divergences=divergences,
                                   derandomize=derandomize, drawn_ahead=drawn_ahead)
     if not target.provides(operation.name):
-        return OperationResult(operation.name, "not provided")
+        return OperationResult(operation.name, "not provided", detail=target.not_functions.get(operation.name, ""))
     result = OperationResult(operation.name, "passed")
     target_fn = _refusals_as_unsupported(target.functions[operation.name], result)
     entries = [d for d in divergences if d.applies_to(operation.name)]

@@ -105,6 +105,8 @@ class Target:
     # modules the workers' fork server may import once, before it forks them (imports that start no thread:
     # each worker then skips them); only for a target whose library cannot be forked (jax, tensorflow)
     preload: tuple[str, ...] = ()
+    # op -> why a name the module defines is not taken as the operation ("an int, not a function")
+    not_functions: dict[str, str] = field(default_factory=dict)
 
     def draw_limits(self, op: str) -> dict[str, tuple]:
         """The declared limits on ``op``'s draws (:mod:`.draws`); empty when there are none."""
@@ -311,7 +313,20 @@ def _module_target(name: str, module, setup: str) -> Target:
         raise ValueError(f"target {name!r}: SUPPORTS names operations the catalog lacks: {', '.join(map(str, unknown))}")
     supports = {op: fn for op, fn in declared.items() if op in functions or op in vjps}
     draws = check_declaration(name, getattr(module, "SUPPORTS_DRAWS", None) or {}, {op.name for op in CATALOG})
-    return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps, draws=draws)
+    return Target(name, functions, setup, supports=supports, versions=versions, vjps=vjps, draws=draws,
+                  not_functions=_not_functions(module))
+
+
+def _not_functions(module) -> dict[str, str]:
+    """The operations' names the module defines as something that cannot be called (``sigmoid = 5``, a submodule
+    named ``flatten``): not provided, and the report says why."""
+    found = {}
+    for op in CATALOG:
+        value = getattr(module, op.name, None)
+        if value is not None and not callable(value):
+            kind = type(value).__name__
+            found[op.name] = f"{'an' if kind[:1].lower() in 'aeiou' else 'a'} {kind}, not a function"
+    return found
 
 
 def namespace(name: str, device: str | None = None) -> SimpleNamespace:

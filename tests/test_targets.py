@@ -170,6 +170,19 @@ def test_a_malformed_declaration_is_a_usage_error_that_names_it(tmp_path, declar
     assert words in str(info.value)
 
 
+def test_a_name_that_is_not_a_function_is_not_provided_and_the_report_says_why(tmp_path, capsys):
+    """`sigmoid = 5` or a submodule named `flatten` was silently "not provided"; the report now says why."""
+    from convspec.conformance.cli import main
+
+    path = tmp_path / "names.py"
+    path.write_text("from convspec.reference import relu\nimport json as flatten\nsigmoid = 5\n")
+    target = load_target(str(path))
+    assert target.not_functions == {"sigmoid": "an int, not a function", "flatten": "a module, not a function"}
+    assert main(["check", str(path), "--ops", "relu,sigmoid,flatten", "--examples", "2"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"not provided by {path}: sigmoid (an int, not a function), flatten (a module, not a function)" in out
+
+
 def test_a_module_declares_supports_and_versions(tmp_path):
     path = tmp_path / "mine.py"
     path.write_text(textwrap.dedent("""\
