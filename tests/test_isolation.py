@@ -430,7 +430,7 @@ def test_a_keyboard_interrupt_where_sigint_can_reach_is_the_users():
     ("silences_output.py", 1, "0 passed, 1 failed"),  # replaced sys.stdout and sys.stderr: the table went with them
     ("closes_output.py", 0, "1 passed, 0 failed"),  # dup2 onto descriptors 1 and 2, sys.stdout closed: exit 3
     ("changes_umask.py", 0, "1 passed, 0 failed"),  # umask 0o777: a report of mode 000
-    ("arms_alarm.py", 0, "1 passed, 0 failed"),  # signal.alarm(1): SIGALRM ended the check (exit 142)
+    ("arms_alarm.py", 0, "1 passed, 0 failed"),  # signal.alarm(2): SIGALRM ended the check (exit 142)
 ])
 def test_what_a_target_does_to_the_process_cannot_take_the_report(tmp_path, target, status, summary):
     """convspec's own output and umask are held from before the target loads (convspec.conformance.command_state),
