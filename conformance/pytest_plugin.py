@@ -11,7 +11,8 @@ reproduction snippet; an operation none of whose drawn cases the target supports
 expected divergences (the target's own, and ``--convspec-expected-divergences FILE``) pass,
 listed in the output. As in ``convspec check``, each operation runs in a worker process
 (:mod:`.isolation`): a target that crashes, exits or hangs (``--convspec-timeout SECONDS`` per
-example) fails that test with the case that caused it, and the run goes on.
+example) fails that test with the case that caused it, and the run goes on; a target whose import never returns
+stops pytest with exit status 4 after ``--convspec-load-timeout SECONDS`` (default 300).
 
 Usage errors (pytest exits 4, before any test runs), as ``convspec check`` exits 2: a target
 that does not import or defines none of the operations; an unknown operation; a bad example
@@ -43,6 +44,9 @@ def pytest_addoption(parser):
     group.addoption("--convspec-expected-divergences", metavar="FILE", help="a YAML/JSON/TOML expected-divergences file")
     group.addoption("--convspec-timeout", type=float, metavar="SECONDS", help="the longest one example may run before "
                     "its worker is killed and the test fails as timed out (default: convspec check's)")
+    group.addoption("--convspec-load-timeout", type=float, metavar="SECONDS", help="the longest the target may take "
+                    "to load (its module's import) before pytest stops with exit status 4 (default: convspec "
+                    "check's)")
 
 
 class ConvspecFailure(AssertionError):
@@ -128,8 +132,12 @@ def pytest_collection_modifyitems(session, config, items):
     from .divergences import load
     from .targets import load_target
 
+    watchdog = _load_watchdog(spec, config.getoption("convspec_load_timeout"))
     try:
-        target = load_target(spec, config.getoption("convspec_device"))
+        try:
+            target = load_target(spec, config.getoption("convspec_device"))
+        finally:
+            watchdog.cancel()
         ops = config.getoption("convspec_ops")
         operations = named(ops, "--convspec-ops")
         profile = config.getoption("convspec_profile") or os.environ.get("CONVSPEC_PROFILE") or "ci"
@@ -147,3 +155,33 @@ def pytest_collection_modifyitems(session, config, items):
                                               operations=operations, settings=settings, divergences=divergences,
                                               source=(spec, config.getoption("convspec_device")))
     items.extend(collector.collect())
+
+
+def _load_watchdog(spec: str, seconds: float | None):
+    """A timer that ends pytest with exit status 4 (a usage error, before any test ran) if the target has not
+    loaded within ``seconds`` (default: ``convspec check``'s ``--load-timeout``): a module whose import waits
+    for what never comes hung the whole session during collection, where no per-test timeout reaches. The
+    process is ended outright (``os._exit``, after flushing): the main thread is stuck in the target's import."""
+    import sys
+    import threading
+
+    from .cli import DEFAULT_LOAD_TIMEOUT
+
+    seconds = DEFAULT_LOAD_TIMEOUT if seconds is None else seconds
+    if not seconds > 0:
+        raise pytest.UsageError(f"--convspec-load-timeout must be a positive number of seconds, got {seconds:g}")
+
+    def stop() -> None:
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001 - a closed or captured stream: the message below is what matters
+                pass
+        os.write(2, (f"ERROR: --convspec-target {spec}: the target did not finish loading (importing its module) "
+                     f"within {seconds:g} s (--convspec-load-timeout SECONDS allows longer)\n").encode())
+        os._exit(4)  # pytest's usage error: no test ran
+
+    watchdog = threading.Timer(min(seconds, threading.TIMEOUT_MAX), stop)
+    watchdog.daemon = True
+    watchdog.start()
+    return watchdog

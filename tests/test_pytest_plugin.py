@@ -69,6 +69,15 @@ def test_plugin_usage_errors_stop_before_any_test(tmp_path, module, args, messag
     assert "INTERNALERROR" not in result.stdout + result.stderr
 
 
+def test_plugin_a_target_that_never_finishes_importing_stops_pytest(tmp_path):
+    """Collection loads the target; a module whose import never returned hung the whole session."""
+    hangs = Path(__file__).parent / "faulty_targets" / "hangs_at_import.py"
+    (tmp_path / "hangs_at_import.py").write_text(hangs.read_text())
+    result = _pytest(tmp_path, "--convspec-target", "hangs_at_import.py", "--convspec-load-timeout", "2")
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert "the target did not finish loading (importing its module) within 2 s" in result.stderr
+
+
 def test_plugin_adds_nothing_without_a_target(tmp_path):
     (tmp_path / "test_own.py").write_text("def test_own():\n    assert True\n")
     result = _pytest(tmp_path)
