@@ -576,6 +576,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
         signal.signal(signal.SIGCHLD, _target_sigchld)
     _die_with_parent()
     _own_process_group()
+    _adopt_orphans()
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     command_state.release_in_child()  # the command's own output is the parent's to write
@@ -613,6 +614,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
             sys.stderr.flush()
         except Exception:
             pass
+        _end_descendants()
         connection.close()
         os._exit(0)  # no atexit handlers, no finalizers inherited from the parent
 
@@ -713,6 +715,56 @@ def _own_process_group() -> None:
         os.setpgid(0, 0)
     except (AttributeError, OSError):  # not on POSIX, or the parent already did it
         pass
+
+
+def _adopt_orphans() -> None:
+    """Linux: make this worker a child subreaper, so that a process the target starts and leaves behind (its parent
+    ended: a daemon's double fork) is re-parented to this worker instead of to init, where
+    :func:`_end_descendants` still finds it."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        PR_SET_CHILD_SUBREAPER = 36
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
+    except Exception:  # noqa: BLE001 - without it, only the process group is ended (_kill_group)
+        pass
+
+
+def _end_descendants() -> None:
+    """Linux: SIGKILL every process still descended from this worker as it ends -- what the target started,
+    including a process in a session or group of its own (``start_new_session=True``, ``setsid``), which the
+    group kill (:func:`_kill_group`) does not reach. Each is stopped (SIGSTOP) as it is found, so that none forks
+    a new one while the tree is read, then all are killed. Read from ``/proc/PID/task/TID/children``; where the
+    system does not have it, nothing is done here."""
+    found: list[int] = []
+    waiting = [os.getpid()]
+    while waiting:
+        parent = waiting.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children") as listing:
+                    children = [int(pid) for pid in listing.read().split()]
+            except (OSError, ValueError):
+                continue
+            for child in children:
+                if child not in found:
+                    try:
+                        os.kill(child, signal.SIGSTOP)
+                    except OSError:
+                        continue
+                    found.append(child)
+                    waiting.append(child)
+    for pid in found:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _kill_group(task: _Task) -> None:

@@ -187,6 +187,18 @@ def test_a_target_may_start_processes_of_its_own(tmp_path, capsys):
     assert _by_op(_json(report))["relu"]["status"] == "passed"
 
 
+def test_processes_a_target_detaches_end_with_its_operation(tmp_path, capsys):
+    """A process started in a session of its own, or daemonized (fork, setsid, fork), left the worker's process
+    group, and the group kill did not reach it: it outlived the check. The worker now adopts such orphans (a
+    child subreaper) and ends every process still descended from it when its operation ends."""
+    code, out = _check(capsys, FAULTY / "detaches.py", "--ops", "relu,sigmoid", "--examples", 5)
+    assert code == 0, out
+    deadline = time.monotonic() + 10
+    while (_workers_of("4321.25") or _workers_of("4321.5")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _workers_of("4321.25") == [] and _workers_of("4321.5") == []
+
+
 def test_a_targets_numpy_settings_apply_to_its_own_code_only(tmp_path, capsys):
     """numpy's error handling and print options are process-wide. A target module's np.seterr(all="raise") made
     convspec's own computations raise on an underflow, an internal error (exit 3) before any operation ran; a
