@@ -185,11 +185,11 @@ def _helper(store: Store, searches: list[tuple[str, str, int]]) -> None:
     import signal
 
     from .catalog import get
-    from .isolation import _die_with_parent
+    from .linux import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this helper
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _die_with_parent()  # a checker killed outright takes its helper with it
+    die_with_parent()  # a checker killed outright takes its helper with it
     gc.freeze()  # a collection here skips what the parent loaded (and copies none of its pages)
     gc.enable()  # the parent turns it off during its start-up (see .console)
     try:

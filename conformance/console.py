@@ -111,7 +111,9 @@ def _supervised() -> int | None:
     if child == 0:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
         os.close(told)
-        _die_with(first)
+        from .linux import die_with_parent
+
+        die_with_parent(first)
         return telling
     os.close(telling)
     _wait_for(child, told, watched)
@@ -151,21 +153,6 @@ def _wait_for(child: int, told: int, watched: set) -> None:
           "(a thread its module started?), or the system (out of memory?), ended it. The reports hold the "
           f"operations that had finished. Exit status {code}.", file=sys.stderr, flush=True)
     os._exit(code)
-
-
-def _die_with(parent: int) -> None:
-    """Linux: ask the kernel to end this process if ``parent`` ends (even by SIGKILL), then make sure it had not
-    already."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, 9)  # SIGKILL
-    except Exception:  # noqa: BLE001 - without it, the child merely outlives a first process that was killed
-        return
-    if os.getppid() != parent:
-        os._exit(1)
 
 
 def _tell(verdicts: int | None, status) -> None:

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Callable, Iterable
 
-from . import command_state
+from . import command_state, linux
 from .ahead import Store
 from .case import Case, TargetCrash
 from .catalog import Operation
@@ -574,9 +574,9 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if _target_sigchld is not None:  # the target's own SIGCHLD setting, which the checker set aside
         signal.signal(signal.SIGCHLD, _target_sigchld)
-    _die_with_parent()
+    linux.die_with_parent()
     _own_process_group()
-    _adopt_orphans()
+    linux.adopt_orphans()  # what the target leaves behind is re-parented here, where _end_descendants finds it
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     command_state.release_in_child()  # the command's own output is the parent's to write
@@ -717,27 +717,13 @@ def _own_process_group() -> None:
         pass
 
 
-def _adopt_orphans() -> None:
-    """Linux: make this worker a child subreaper, so that a process the target starts and leaves behind (its parent
-    ended: a daemon's double fork) is re-parented to this worker instead of to init, where
-    :func:`_end_descendants` still finds it."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        PR_SET_CHILD_SUBREAPER = 36
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
-    except Exception:  # noqa: BLE001 - without it, only the process group is ended (_kill_group)
-        pass
-
-
 def _end_descendants() -> None:
     """Linux: SIGKILL every process still descended from this worker as it ends -- what the target started,
     including a process in a session or group of its own (``start_new_session=True``, ``setsid``), which the
-    group kill (:func:`_kill_group`) does not reach. Each is stopped (SIGSTOP) as it is found, so that none forks
-    a new one while the tree is read, then all are killed. Read from ``/proc/PID/task/TID/children``; where the
-    system does not have it, nothing is done here."""
+    group kill (:func:`_kill_group`) does not reach, and the orphans the worker adopted
+    (:func:`.linux.adopt_orphans`). Each is stopped (SIGSTOP) as it is found, so that none forks a new one while
+    the tree is read, then all are killed. Read from ``/proc/PID/task/TID/children``; where the system does not
+    have it, nothing is done here."""
     found: list[int] = []
     waiting = [os.getpid()]
     while waiting:
@@ -780,18 +766,4 @@ def _kill_group(task: _Task) -> None:
     try:
         os.killpg(task.process.pid, signal.SIGKILL)
     except OSError:  # no such group left (the common case), or not ours to signal
-        pass
-
-
-def _die_with_parent() -> None:
-    """Linux: ask the kernel to end this worker if the checker dies (even by SIGKILL)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except Exception:
         pass

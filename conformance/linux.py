@@ -1,0 +1,45 @@
+"""The Linux process controls the checker relies on (``prctl``); elsewhere each does nothing.
+
+* :func:`die_with_parent`: a process the checker forks (the command's own child, its workers, the helper that
+  draws ahead) is killed by the kernel when the process that forked it ends, even by SIGKILL, so that nothing
+  runs on for a check that is over;
+* :func:`adopt_orphans`: a worker becomes a child subreaper, so that a process the target started and left
+  behind (its parent ended: a daemon's double fork) is re-parented to the worker, which ends it, instead of to
+  init, where it would outlive the check.
+
+Worked example: ``die_with_parent(first)`` in the child of process ``first`` asks for SIGKILL when ``first``
+ends, and ends the child at once if ``first`` had already ended before the request took effect.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+_SIGKILL = 9
+
+
+def prctl(option: int, value: int) -> bool:
+    """``prctl(option, value)`` of this process; False where it failed or the system has none (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(option, value) == 0
+    except Exception:  # noqa: BLE001 - no libc or no prctl: the caller goes on without
+        return False
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Ask the kernel to SIGKILL this process when its parent ends. With ``parent``, the pid this process was
+    forked from, a parent that ended before the request took effect ends this process now."""
+    if prctl(PR_SET_PDEATHSIG, _SIGKILL) and parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def adopt_orphans() -> bool:
+    """Make this process a child subreaper: orphaned descendants are re-parented to it, not to init."""
+    return prctl(PR_SET_CHILD_SUBREAPER, 1)
