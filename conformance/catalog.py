@@ -50,7 +50,14 @@ def named(option: str | None, flag: str = "--ops") -> list[Operation]:
     catalog: ``--ops "$OPS"`` must not widen a check to every operation. ``named("relu,relu")`` is ``[relu]``."""
     if option is None:
         return list(CATALOG)
-    names = [name.strip() for name in option.split(",") if name.strip()]
+    return [get(name) for name in comma_names(option, flag, "operation")]
+
+
+def comma_names(option: str, flag: str, kind: str) -> list[str]:
+    """The names a comma-separated option gives (``" relu, max_pool,relu"``: ``["relu", "max_pool"]``), each once,
+    in the order first named; a ``ValueError`` where it gives none (``""``, ``","``), which never means "every
+    ``kind``" (the caller takes every one only where the option is absent)."""
+    names = list(dict.fromkeys(name.strip() for name in option.split(",") if name.strip()))
     if not names:
-        raise ValueError(f"{flag} {option!r} names no operation (leave {flag} out to take every one)")
-    return [get(name) for name in dict.fromkeys(names)]
+        raise ValueError(f"{flag} {option!r} names no {kind} (leave {flag} out to take every one)")
+    return names

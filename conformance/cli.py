@@ -154,25 +154,16 @@ def _keep_hypothesis_out_of_the_working_folder() -> None:
     set_hypothesis_home_dir(cache / "convspec" / "hypothesis")
 
 
-def _console(Console):
-    """rich's console on convspec's own standard output (:mod:`.command_state`): a log file or pipe gets a
-    fixed, wide layout; a terminal keeps its own width."""
-    out = command_state.out()
-    return Console(file=out) if out.isatty() else Console(file=out, width=110)
-
-
 def _usage_error(console, message: str) -> int:
     console.print(f"[bold red]convspec check:[/] {message}", highlight=False)
     return 2
 
 
 def _check(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from .merged import parse_seeds
     from .outputs import OutputError, check_output_paths
 
-    console = _console(Console)
+    console = command_state.console()
     try:
         outputs = check_output_paths({"--report": args.report, "--junit": args.junit})
         if args.jobs is not None and args.jobs < 1:

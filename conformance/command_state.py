@@ -51,7 +51,7 @@ def held():
         yield
     finally:
         for stream in (_out, _err):
-            if getattr(stream, "_convspec_duplicate", False):
+            if isinstance(stream, _ReaderMayLeave):  # a duplicate of ours, not the caller's stream
                 with contextlib.suppress(OSError, ValueError):
                     stream.close()
         _out, _err, _umask = previous
@@ -67,6 +67,15 @@ def err() -> TextIO:
     return _err if _err is not None and not _err.closed else sys.stderr
 
 
+def console():
+    """rich's console on convspec's standard output (:func:`out`): a log file or pipe gets a fixed, wide layout;
+    a terminal keeps its own width."""
+    from rich.console import Console
+
+    stream = out()
+    return Console(file=stream) if stream.isatty() else Console(file=stream, width=110)
+
+
 def umask() -> int:
     """The umask when the command started (the process's own where no command is running)."""
     return _umask if _umask is not None else _read_umask()
@@ -79,7 +88,7 @@ def release_in_child() -> None:
     are then the worker's ``sys.stdout`` and ``sys.stderr``."""
     global _out, _err
     for stream in (_out, _err):
-        if getattr(stream, "_convspec_duplicate", False):
+        if isinstance(stream, _ReaderMayLeave):
             with contextlib.suppress(OSError, ValueError):
                 os.close(stream.fileno())
             _released.append(stream)
@@ -118,12 +127,10 @@ def _hold(stream, descriptor: int):
         duplicate = os.dup(descriptor)
     except (AttributeError, OSError, ValueError):  # no descriptor (io.StringIO, pytest's capsys), or a closed one
         return stream
-    own = _ReaderMayLeave(io.BufferedWriter(io.FileIO(duplicate, "w")),
-                          encoding=getattr(stream, "encoding", None) or "utf-8",
-                          errors=getattr(stream, "errors", None) or "strict",
-                          line_buffering=True)  # as a terminal's
-    own._convspec_duplicate = True
-    return own
+    return _ReaderMayLeave(io.BufferedWriter(io.FileIO(duplicate, "w")),
+                           encoding=getattr(stream, "encoding", None) or "utf-8",
+                           errors=getattr(stream, "errors", None) or "strict",
+                           line_buffering=True)  # as a terminal's
 
 
 def _read_umask() -> int:

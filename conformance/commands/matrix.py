@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from convspec.conformance import command_state
-from convspec.conformance.catalog import CATALOG
+from convspec.conformance.catalog import CATALOG, comma_names
 from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
 from convspec.conformance.runner import OperationResult, run_operation
 from convspec.conformance.targets import ADAPTERS, load_target
@@ -42,13 +42,14 @@ def add_parser(commands) -> None:
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    # each adapter once, in the order first named; --targets "" (an empty shell variable) is not "every adapter"
-    names = list(ADAPTERS) if args.targets is None else list(dict.fromkeys(
-        n.strip() for n in args.targets.split(",") if n.strip()))
+    try:  # each adapter once, in the order first named; --targets "" (an empty shell variable) is not "every adapter"
+        names = list(ADAPTERS) if args.targets is None else comma_names(args.targets, "--targets", "adapter")
+    except ValueError as error:
+        print(f"convspec matrix: {error}", file=command_state.err())
+        return 2
     unknown = [n for n in names if n not in ADAPTERS]
-    if unknown or not names or args.examples < 1:
+    if unknown or args.examples < 1:
         print(f"convspec matrix: unknown adapter(s) {', '.join(unknown)}" if unknown
-              else f"convspec matrix: --targets {args.targets!r} names no adapter" if not names
               else "convspec matrix: --examples must be positive", file=command_state.err())
         return 2
     try:  # before the run, which takes minutes: never over a file that is not an earlier page of this command

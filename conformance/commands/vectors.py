@@ -172,15 +172,14 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
+    from convspec.conformance import command_state
     from convspec.conformance.outputs import write_atomically
     from convspec.conformance.vectors.exporter import print_verify_report, verify, verify_json, verify_junit
 
     outputs = _report_paths(args.report, args.junit)
     ops = None if args.ops is None else [op.name for op in _operations(args.ops)]
     report = verify(args.directory, args.results, ops=ops, allow_missing=args.allow_missing)
-    console = Console() if sys.stdout.isatty() else Console(width=110)
+    console = command_state.console()
     print_verify_report(report, console)
     if "--report" in outputs:
         text = json.dumps(verify_json(report), indent=2, allow_nan=False) + "\n"
