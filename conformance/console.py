@@ -88,89 +88,27 @@ def main() -> None:
 
 #: the commands that load code convspec does not own into their process, and so run under a first process
 _SUPERVISED_COMMANDS = ("check", "matrix")
-#: ``si_code`` of a signal the kernel sent (Linux): a terminal's Ctrl-C, sent to the whole foreground group
-_SI_KERNEL = 0x80
 
 
 def _supervised() -> int | None:
-    """Run the rest of the command in a child of this process, which waits for it (see the module's docstring).
+    """Run the rest of the command in a child of this process, which waits for it (:mod:`.first_process`).
 
     Returns, in the child, the write end of the pipe the child tells its status through (:func:`_tell`); returns
     None, in this process, where the command loads no target or the platform cannot watch its child's signals
     (not Linux): the command then runs here, as before. The first process never returns."""
-    import signal
+    from . import first_process
 
-    if (len(sys.argv) < 2 or sys.argv[1] not in _SUPERVISED_COMMANDS or not sys.platform.startswith("linux")
-            or not hasattr(signal, "sigwaitinfo")):
+    if len(sys.argv) < 2 or sys.argv[1] not in _SUPERVISED_COMMANDS or not first_process.can_supervise():
         return None
-    watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
-    told, telling = os.pipe()
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, watched)  # none is lost between the fork and the wait
-    first = os.getpid()
-    child = os.fork()
-    if child == 0:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
-        os.close(told)
-        from .linux import die_with_parent
-
-        die_with_parent(first)
-        return telling
-    os.close(telling)
-    _wait_for(child, told, watched)
-
-
-def _wait_for(child: int, told: int, watched: set) -> None:
-    """The first process: pass signals on to ``child`` until it ends, then exit with the status it told."""
-    import signal
-
-    while True:
-        received = signal.sigwaitinfo(watched)
-        if received.si_signo == signal.SIGCHLD:
-            ended, status = os.waitpid(child, os.WNOHANG)
-            if ended:
-                break
-        elif received.si_code != _SI_KERNEL:  # sent to this process; a terminal's reached the child too
-            try:
-                os.kill(child, received.si_signo)
-            except ProcessLookupError:
-                pass
-    os.set_blocking(told, False)
-    try:
-        verdict = os.read(told, 32).decode("ascii", "replace").strip()
-    except (BlockingIOError, OSError):
-        verdict = ""
-    if verdict.lstrip("-").isdigit():
-        os._exit(int(verdict) & 0xFF)
-    if os.WIFSIGNALED(status):
-        number = os.WTERMSIG(status)
-        if number in (signal.SIGINT, signal.SIGTERM):  # the user's interruption, before the check could note it
-            os._exit(128 + number)
-        code, how = 128 + number, f"was killed by {signal.Signals(number).name}"
-    else:
-        exited = os.WEXITSTATUS(status)
-        code, how = (exited or 1), f"ended with status {exited}"
-    print(f"convspec {sys.argv[1]}: its process {how} before it decided the result: the code it checks "
-          "(a thread its module started?), or the system (out of memory?), ended it. The reports hold the "
-          f"operations that had finished. Exit status {code}.", file=sys.stderr, flush=True)
-    os._exit(code)
+    return first_process.supervise(f"convspec {sys.argv[1]}", lost="The reports hold the operations that had "
+                                   "finished.")
 
 
 def _tell(verdicts: int | None, status) -> None:
     """Tell the first process the command's exit status (see :func:`_supervised`)."""
-    if verdicts is None:
-        return
-    try:
-        os.write(verdicts, f"{_status_code(status)}\n".encode("ascii"))
-        os.close(verdicts)
-    except OSError:
-        pass
+    from .first_process import tell
 
-
-def _status_code(status) -> int:
-    """``sys.exit(status)``'s exit status: None is 0, an int itself, anything else (a message) 1."""
-    if status is None:
-        return 0
-    return status if isinstance(status, int) else 1
+    tell(verdicts, status)
 
 
 def owns_the_process() -> bool:
@@ -210,7 +148,9 @@ def _exit_now(status, verdicts: int | None = None) -> None:
         except (OSError, ValueError):
             pass
     _tell(verdicts, status)
-    os._exit(_status_code(status))
+    from .first_process import status_code
+
+    os._exit(status_code(status))
 
 
 def start_up_over() -> None:

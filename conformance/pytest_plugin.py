@@ -26,7 +26,9 @@ else ``ci``: derandomized, so a CI run draws the same cases every time), ``--con
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 
 import pytest
 
@@ -47,6 +49,72 @@ def pytest_addoption(parser):
     group.addoption("--convspec-load-timeout", type=float, metavar="SECONDS", help="the longest the target may take "
                     "to load (its module's import) before pytest stops with exit status 4 (default: convspec "
                     "check's)")
+    group.addoption("--convspec-exit-grace", type=float, metavar="SECONDS", default=EXIT_GRACE,
+                    help="the longest pytest's process may run on after its result is decided (the interpreter's "
+                    "exit waits for every thread the target started) before it is ended (default: %(default)s)")
+
+
+#: seconds pytest's process may run on after the session's result is decided (its exit: threads, exit handlers)
+EXIT_GRACE = 30.0
+#: the write end of the pipe this process tells pytest's exit status through (:mod:`.first_process`), or None
+_telling: int | None = None
+#: the session whose exit status is told
+_session = None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    """With ``--convspec-target``, run the rest of pytest in a child of this process (:mod:`.first_process`): code
+    the target's module leaves running (a thread, an exit handler) may end the process with status 0 after a
+    failed check, or before any result; the first process, which never loads the target, exits with the status
+    pytest decided, or says what ended its child."""
+    global _telling
+    spec = config.getoption("convspec_target")
+    if not spec or _telling is not None or not _owns_the_process(config):
+        return
+    from .first_process import can_supervise, supervise
+
+    grace = config.getoption("convspec_exit_grace")
+    if not grace > 0:
+        raise pytest.UsageError(f"--convspec-exit-grace must be a positive number of seconds, got {grace:g}")
+    if not can_supervise():
+        return
+    capture = config.pluginmanager.getplugin("capturemanager")
+    # the first process's messages go to the terminal, not to a capture of pytest's (none runs here, as a rule)
+    with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+        _telling = supervise(f"pytest --convspec-target {spec}", grace=grace)
+
+
+def _owns_the_process(config) -> bool:
+    """Whether pytest runs as its own command (``pytest``, ``python -m pytest``) with this configuration, in a
+    process with no other thread: not ``pytest.main()`` called from someone's program (or an in-process
+    ``pytester`` run), whose process is the caller's; not an xdist worker, whose controller already reports a
+    worker that ended; not a process whose threads a fork would leave behind."""
+    program = sys.argv[0] if sys.argv else ""
+    started_as_pytest = (os.path.basename(program) in ("pytest", "py.test")
+                         or program.endswith(os.path.join("pytest", "__main__.py")))
+    try:
+        threads = len(os.listdir("/proc/self/task"))
+    except OSError:
+        threads = 0  # no /proc: not Linux, where no first process runs
+    return (started_as_pytest and tuple(config.invocation_params.args) == tuple(sys.argv[1:])
+            and not hasattr(config, "workerinput") and threads == 1)
+
+
+def pytest_sessionstart(session):
+    global _session
+    _session = session
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Tell the first process pytest's exit status, now decided (:func:`pytest_configure`)."""
+    global _telling
+    if _telling is not None and _session is not None:
+        from .first_process import tell
+
+        tell(_telling, int(_session.exitstatus))
+        _telling = None
 
 
 class ConvspecFailure(AssertionError):
@@ -162,10 +230,10 @@ def _load_watchdog(spec: str, seconds: float | None):
     loaded within ``seconds`` (default: ``convspec check``'s ``--load-timeout``): a module whose import waits
     for what never comes hung the whole session during collection, where no per-test timeout reaches. The
     process is ended outright (``os._exit``, after flushing): the main thread is stuck in the target's import."""
-    import sys
     import threading
 
     from .cli import DEFAULT_LOAD_TIMEOUT
+    from .first_process import tell
 
     seconds = DEFAULT_LOAD_TIMEOUT if seconds is None else seconds
     if not seconds > 0:
@@ -179,6 +247,7 @@ def _load_watchdog(spec: str, seconds: float | None):
                 pass
         os.write(2, (f"ERROR: --convspec-target {spec}: the target did not finish loading (importing its module) "
                      f"within {seconds:g} s (--convspec-load-timeout SECONDS allows longer)\n").encode())
+        tell(_telling, 4)
         os._exit(4)  # pytest's usage error: no test ran
 
     watchdog = threading.Timer(min(seconds, threading.TIMEOUT_MAX), stop)

@@ -87,3 +87,38 @@ def test_plugin_adds_nothing_without_a_target(tmp_path):
 def test_plugin_usage_error(tmp_path):
     result = _pytest(tmp_path, "--convspec-target", "no_such_module_xyz")
     assert result.returncode == 4 and "no_such_module_xyz" in result.stderr, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("module, status, said", [
+    # the target's exit handler calls os._exit(0): "1 failed", then exit status 0 -- a green run
+    ("exits_at_exit.py", 1, ""),
+    # a thread of the target's calls os._exit(0) mid-run: exit status 0, no summary -- a green run
+    ("exits_from_a_thread.py", 1, "its process ended with status 0 before it decided the result"),
+    # a thread of the target's never ends: the interpreter's exit waited for it for ever
+    ("never_ending_thread.py", 0, "its process was still running 2 s after it decided the result (exit status 0)"),
+])
+def test_plugin_what_the_target_leaves_running_cannot_turn_the_run_green_or_hang_it(tmp_path, module, status, said):
+    """pytest runs in a child of the process the shell started (convspec.conformance.first_process), which
+    exits with the status pytest decided, or says what ended its child."""
+    faulty = Path(__file__).parent / "faulty_targets" / module
+    (tmp_path / module).write_text(faulty.read_text())
+    result = _pytest(tmp_path, "--convspec-target", module, "--convspec-ops", "relu", "--convspec-examples", "100",
+                     "--convspec-exit-grace", "2")
+    assert result.returncode == status, result.stdout + result.stderr
+    assert said in result.stderr
+    if module == "exits_at_exit.py":
+        assert "1 failed" in result.stdout and result.stderr == ""
+
+
+def test_plugin_leaves_the_process_of_a_program_that_calls_pytest_main_to_it(tmp_path):
+    """pytest.main() from someone's program returns to it: no first process takes the program's exit."""
+    (tmp_path / "mine.py").write_text("from convspec.reference import relu\n")
+    (tmp_path / "program.py").write_text(textwrap.dedent(f"""\
+        import os, pytest
+        status = pytest.main({[*_LOAD, "-p", "no:cacheprovider", "-q", "--convspec-target", "mine.py",
+                               "--convspec-examples", "5"]!r})
+        print("back in the program with", int(status), "as", os.getpid())
+    """))
+    result = subprocess.run([sys.executable, "program.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout and "back in the program with 0 as" in result.stdout
