@@ -20,7 +20,9 @@ standard output and error go to a file (in memory where Linux allows, else a tem
 in the result's ``detail``. Past :data:`OUTPUT_CAP` (16 MiB) all but its last lines are freed, so a target
 that prints without end costs neither the machine's memory nor its disk. Each worker leads a
 process group of its own, killed when its operation is over: a helper process the target started, or
-a child it forked, ends with the check instead of outliving it.
+a child it forked, ends with the check instead of outliving it. A process the target detached (a session of its
+own) is ended by the worker as it ends (:func:`_end_descendants`), or, where the worker was killed or crashed, by
+the checker, which adopts it (:class:`_Strays`).
 
 SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
 finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
@@ -188,8 +190,9 @@ def run_isolated(
 
     stop = _Interrupt()
     running: list[_Task] = []
+    strays = _Strays(tasks)
     try:
-        with stop.catching(), _children_reported():
+        with stop.catching(), _children_reported(), strays.adopted():
             while (waiting or running) and not stop.signal:
                 while waiting and len(running) < jobs:
                     if ahead is not None:  # the workers take the cores now; they draw what it did not
@@ -201,6 +204,7 @@ def run_isolated(
                 for task in list(running):
                     if _collect(task, timeout):
                         running.remove(task)
+                        strays.end()  # what a killed or crashed worker left behind, now re-parented here
                         _publish(report, tasks, on_result)
             if stop.signal:
                 for task in running + waiting:
@@ -215,9 +219,11 @@ def run_isolated(
     except BaseException:  # convspec's own error: no worker outlives the run (they are not daemons, see _start)
         for task in tasks:
             _kill(task)
+        strays.end()
         raise
     for task in tasks:
         _reap(task)
+    strays.end()
     _publish(report, tasks, on_result)
     return report
 
@@ -721,36 +727,104 @@ def _end_descendants() -> None:
     """Linux: SIGKILL every process still descended from this worker as it ends -- what the target started,
     including a process in a session or group of its own (``start_new_session=True``, ``setsid``), which the
     group kill (:func:`_kill_group`) does not reach, and the orphans the worker adopted
-    (:func:`.linux.adopt_orphans`). Each is stopped (SIGSTOP) as it is found, so that none forks a new one while
-    the tree is read, then all are killed. Read from ``/proc/PID/task/TID/children``; where the system does not
-    have it, nothing is done here."""
+    (:func:`.linux.adopt_orphans`). Where the system has no ``/proc/PID/task/TID/children``, nothing is done."""
+    _kill_trees([os.getpid()])
+
+
+def _kill_trees(roots: list[int]) -> None:
+    """SIGKILL every process descended from ``roots`` (not the roots themselves). Each is stopped (SIGSTOP) as it
+    is found, so that none forks a new one while the tree is read, then all are killed."""
     found: list[int] = []
-    waiting = [os.getpid()]
+    waiting = list(roots)
     while waiting:
-        parent = waiting.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{parent}/task/{task}/children") as listing:
-                    children = [int(pid) for pid in listing.read().split()]
-            except (OSError, ValueError):
-                continue
-            for child in children:
-                if child not in found:
-                    try:
-                        os.kill(child, signal.SIGSTOP)
-                    except OSError:
-                        continue
-                    found.append(child)
-                    waiting.append(child)
+        for child in _children(waiting.pop()):
+            if child not in found:
+                try:
+                    os.kill(child, signal.SIGSTOP)
+                except OSError:
+                    continue
+                found.append(child)
+                waiting.append(child)
     for pid in found:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+
+
+def _children(parent: int) -> list[int]:
+    """The pids of ``parent``'s children, from ``/proc/PID/task/TID/children`` (none where it does not exist)."""
+    try:
+        tasks = os.listdir(f"/proc/{parent}/task")
+    except OSError:
+        return []
+    children: list[int] = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{parent}/task/{task}/children") as listing:
+                children += [int(pid) for pid in listing.read().split()]
+        except (OSError, ValueError):
+            continue
+    return children
+
+
+class _Strays:
+    """What a worker leaves behind when it is killed (a timeout) or crashes, ended by the checker (Linux).
+
+    A worker ends every process descended from it as it ends (:func:`_end_descendants`); one that is killed or
+    crashes cannot. So during :func:`run_isolated` the checker is a child subreaper too: when a worker dies, what
+    it had started and adopted is re-parented to the checker instead of to init, and :meth:`end` ends it. A stray
+    is a child of the checker that it did not have when the run began, is no worker, and is outside the checker's
+    process group or session: a worker's forked child (the worker's group) or a process the target detached
+    (``start_new_session=True``, a daemon's ``setsid``). The checker's own helpers (a fork server, multiprocessing's
+    resource tracker) share its group and session; a process the target's module started in the checker's
+    process before the run is spared as one the run found there."""
+
+    def __init__(self, tasks: list[_Task]):
+        self.tasks = tasks
+        self.found_there = set(_children(os.getpid()))
+
+    @contextlib.contextmanager
+    def adopted(self):
+        """The run's extent: the checker adopts orphans, and afterwards adopts them only if it did before."""
+        adopting = linux.adopts_orphans()
+        if not adopting:
+            linux.adopt_orphans()
+        try:
+            yield
+        finally:
+            if not adopting:
+                linux.adopt_orphans(False)
+
+    def end(self) -> None:
+        """Kill every stray, its descendants with it, and reap it; repeat for what their deaths re-parented here."""
+        ours = (os.getpgid(0), os.getsid(0))
+        for _ in range(100):  # each round ends a generation; a tree is rarely more than a few deep
+            workers = {t.process.pid for t in self.tasks if t.process is not None}
+            strays = [pid for pid in _children(os.getpid())
+                      if pid not in self.found_there and pid not in workers and _outside(pid, ours)]
+            if not strays:
+                return
+            for pid in strays:
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except OSError:
+                    pass
+            _kill_trees(strays)
+            for pid in strays:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                except (OSError, ChildProcessError):
+                    pass
+
+
+def _outside(pid: int, ours: tuple[int, int]) -> bool:
+    """Whether process ``pid`` is outside the process group or session ``ours`` (a zombie still tells both)."""
+    try:
+        return (os.getpgid(pid), os.getsid(pid)) != ours
+    except OSError:  # gone already
+        return False
 
 
 def _kill_group(task: _Task) -> None:

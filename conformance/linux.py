@@ -18,6 +18,7 @@ import sys
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
+PR_GET_CHILD_SUBREAPER = 37
 _SIGKILL = 9
 
 
@@ -40,6 +41,22 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-def adopt_orphans() -> bool:
-    """Make this process a child subreaper: orphaned descendants are re-parented to it, not to init."""
-    return prctl(PR_SET_CHILD_SUBREAPER, 1)
+def adopt_orphans(adopt: bool = True) -> bool:
+    """Make this process a child subreaper (``adopt=False``: no longer one): orphaned descendants are re-parented to
+    it, not to init."""
+    return prctl(PR_SET_CHILD_SUBREAPER, int(adopt))
+
+
+def adopts_orphans() -> bool:
+    """Whether this process is a child subreaper (False where the system cannot tell)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        value = ctypes.c_int(0)
+        if ctypes.CDLL(None, use_errno=True).prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(value)) != 0:
+            return False
+        return bool(value.value)
+    except Exception:  # noqa: BLE001 - no libc or no prctl
+        return False

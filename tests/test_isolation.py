@@ -199,6 +199,23 @@ def test_processes_a_target_detaches_end_with_its_operation(tmp_path, capsys):
     assert _workers_of("4321.25") == [] and _workers_of("4321.5") == []
 
 
+def test_processes_a_killed_or_crashed_worker_detached_end_with_the_check(tmp_path, capsys):
+    """A worker killed at its timeout, or one that crashed, cannot end what it started: a process in a session of
+    its own outlived the check. The checker adopts what such a worker leaves (a child subreaper during the run)
+    and ends it; and it no longer adopts anything once the run is over."""
+    from convspec.conformance import linux
+
+    adopting = linux.adopts_orphans()
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / "detaches.py", "--ops", "softmax,flatten", "--examples", 5,
+                       "--timeout", 3, "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["softmax"]["status"] == "timed out" and ops["flatten"]["status"] == "crashed", out
+    assert _workers_of("4321.75") == [] and _workers_of("4321.875") == []  # ended before the check returned
+    assert linux.adopts_orphans() == adopting
+
+
 def test_a_targets_numpy_settings_apply_to_its_own_code_only(tmp_path, capsys):
     """numpy's error handling and print options are process-wide. A target module's np.seterr(all="raise") made
     convspec's own computations raise on an underflow, an internal error (exit 3) before any operation ran; a
