@@ -32,7 +32,6 @@ treat it like code. An expression that raises makes the operation's status "erro
 from __future__ import annotations
 
 import json
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -41,6 +40,7 @@ import numpy as np
 
 from .case import Case, UserCodeError
 from .catalog import BY_NAME
+from .target_text import error_text
 
 _KEYS = {"op", "when", "dtype", "data", "failure_contains", "expression", "reason", "description"}
 
@@ -89,7 +89,7 @@ class Divergence:
                 if not eval(self.expression, scope):  # noqa: S307 (the user's own file)
                     return False
             except Exception as error:  # a fault of the file, reported with the case it met, not a crash of the run
-                detail = "".join(traceback.format_exception_only(type(error), error)).strip()
+                detail = error_text(error)
                 raise UserCodeError(case, f"error in the expected divergence of {self.op} "
                                           f"(expression {self.expression!r}): {detail}") from None
         return True

@@ -39,6 +39,7 @@ from .case import Case
 from .gradient_bounds import U64, Bound, magnitudes, reference_vjp  # noqa: F401
 from .families.style.tolerances import style_magnitudes  # noqa: F401
 from .strategies import random_array
+from .target_text import value_text
 from .tolerance import Comparison, compare
 
 #: the differentiable operations of the catalog: those with a reference VJP
@@ -205,7 +206,7 @@ def compare_gradients(op, case: Case, grad_out: np.ndarray, expected: Sequence, 
         if want is None or got is None:
             if (want is None) != (got is None):
                 return GradientMismatch(
-                    name, f"gradient of {name}: expected {'None' if want is None else 'an array'}, got {got!r}"), comparisons
+                    name, f"gradient of {name}: expected {'None' if want is None else 'an array'}, got {value_text(got)}"), comparisons
             continue
         if not isinstance(got, np.ndarray):
             return GradientMismatch(name, f"gradient of {name}: {type(got).__name__}, not a numpy.ndarray"), comparisons

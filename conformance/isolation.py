@@ -60,6 +60,7 @@ from .catalog import Operation
 from .regions import region_cases
 from .runner import OperationResult, Report, run_gradient, run_operation
 from .schedule import longest_first
+from .target_text import value_text
 from .targets import Target
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
@@ -611,7 +612,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
         result = _search(plan, op, grad, _announcing(target, beacon.announce), beacon.count)
         send("result", _portable(result))
     except SystemExit as error:  # sys.exit where check_case cannot see it (a strategy, a target's module code)
-        send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({error.code!r})"))
+        send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({value_text(error.code)})"))
     except BaseException:  # convspec's own fault
         send("internal", traceback.format_exc())
     finally:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -46,6 +45,7 @@ from .draws import narrowed
 from .operation import keyword_defaults
 from .regions import Coverage, region_cases
 from .search import search, seed_text
+from .target_text import error_text, message_text, value_text
 from .targets import Target
 from .tolerance import Comparison, compare
 
@@ -169,7 +169,7 @@ def _refusals_as_unsupported(function: Callable, result: OperationResult) -> Cal
         try:
             return function(*args, **kwargs)
         except NotImplementedError as error:
-            reason = str(error).strip() or f"the target raised {type(error).__name__}"
+            reason = message_text(error) or f"the target raised {type(error).__name__}"
             result.examples -= 1
             result.unsupported += 1
             result.unsupported_reasons[reason] += 1
@@ -192,8 +192,7 @@ def _unchanged(before: np.ndarray, after: np.ndarray) -> bool:
 def _not_an_exception(error: BaseException) -> str:
     """``error`` in one line, said to be a ``BaseException`` that is not an ``Exception`` (what
     ``except Exception`` in the caller's code would not catch)."""
-    detail = "".join(traceback.format_exception_only(type(error), error)).strip() or type(error).__name__
-    return f"{detail} (a BaseException, not an Exception)"
+    return f"{error_text(error)} (a BaseException, not an Exception)"
 
 
 def check_case(operation: Operation, target_fn: Callable, case: Case) -> Comparison:
@@ -205,10 +204,9 @@ def check_case(operation: Operation, target_fn: Callable, case: Case) -> Compari
     except _Refused:
         raise
     except SystemExit as error:  # sys.exit() inside the target: a crash, not a green exit
-        raise TargetCrash(case, f"the target called sys.exit({error.code!r}) on a valid call") from None
+        raise TargetCrash(case, f"the target called sys.exit({value_text(error.code)}) on a valid call") from None
     except Exception as error:  # the target must accept every valid case
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-        raise CaseFailure(case, f"the target raised on a valid call: {detail}") from error
+        raise CaseFailure(case, f"the target raised on a valid call: {error_text(error)}") from error
     except BaseException as error:  # KeyboardInterrupt, GeneratorExit, a library's own: the target's, unless Ctrl-C
         if users_interrupt(error):
             raise
@@ -378,10 +376,9 @@ def check_gradient_case(operation: Operation, vjp: Callable, case: Case, grad_ou
     except _Refused:
         raise
     except SystemExit as error:
-        raise GradientCrash(case, grad_out, f"the target's VJP called sys.exit({error.code!r}) on a valid call") from None
+        raise GradientCrash(case, grad_out, f"the target's VJP called sys.exit({value_text(error.code)}) on a valid call") from None
     except Exception as error:  # the target must differentiate every valid case it supports
-        detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-        raise GradientFailure(case, grad_out, f"the target's VJP raised on a valid call: {detail}") from error
+        raise GradientFailure(case, grad_out, f"the target's VJP raised on a valid call: {error_text(error)}") from error
     except BaseException as error:  # as in check_case
         if users_interrupt(error):
             raise

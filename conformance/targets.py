@@ -54,7 +54,6 @@ import importlib
 import importlib.util
 import signal
 import sys
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -65,6 +64,7 @@ import numpy as np
 from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
+from .target_text import bounded, error_text, plain_text, value_text
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
 ADAPTERS = {
@@ -133,11 +133,10 @@ class Target:
         except BaseException as error:  # the target's own code: its fault is a result, not a crash of ours
             if users_interrupt(error):
                 raise
-            detail = "".join(traceback.format_exception_only(type(error), error)).strip() or type(error).__name__
-            raise UserCodeError(case, f"error in SUPPORTS[{op!r}]: {detail}") from None
+            raise UserCodeError(case, f"error in SUPPORTS[{op!r}]: {error_text(error)}") from None
         if verdict is True:
             return None
-        return verdict if isinstance(verdict, str) and verdict else "not supported by the target"
+        return bounded(verdict) if isinstance(verdict, str) and verdict else "not supported by the target"
 
 
 #: whether :func:`load_target` has run in this process: from then on, code convspec does not own (a user's module,
@@ -278,8 +277,8 @@ def _findable(name: str) -> bool:
 
 def _one_line(error: BaseException) -> str:
     if isinstance(error, SystemExit):
-        return f"it called sys.exit({error.code!r})"
-    return "".join(traceback.format_exception_only(type(error), error)).strip().replace("\n", " ")
+        return f"it called sys.exit({value_text(error.code)})"
+    return error_text(error).replace("\n", " ")
 
 
 def _importing(spec: str, execute: Callable[[], None]) -> None:
@@ -298,7 +297,7 @@ def _module_target(name: str, module, setup: str) -> Target:
     if not isinstance(declared_versions, dict):
         raise ValueError(f"target {name!r}: VERSIONS must be a dict of name -> version (copied into the report), "
                          f"got {type(declared_versions).__name__}")
-    versions = {**_base_versions(), **{str(k): str(v) for k, v in declared_versions.items()}}
+    versions = {**_base_versions(), **{plain_text(k): plain_text(v) for k, v in declared_versions.items()}}
     vjps = _collect_vjps(module)
     declared = getattr(module, "SUPPORTS", None) or {}
     if not isinstance(declared, dict):

@@ -608,3 +608,30 @@ def test_the_default_check_runs_every_operation_in_workers(capsys):
     code, out = _check(capsys, "reference", "--ops", "correlate,max_pool,relu", "--examples", 5, "--jobs", 2)
     assert code == 0 and "3 passed, 0 failed" in out, out
 
+
+
+def test_what_the_target_raises_is_reported_in_bounded_words(tmp_path, capsys):
+    """An exception whose message is 50 MB made the table's panel take minutes to lay out (the check hung at its
+    end); one whose __str__ raises, a sys.exit code whose __repr__ raises, a 5 MB refusal reason: each is now a
+    result whose text is cut to convspec.conformance.target_text.LIMIT characters, and the check ends at once."""
+    import doctest
+
+    from convspec.conformance import target_text
+
+    assert doctest.testmod(target_text).failed == 0
+    report = tmp_path / "out.json"
+    started = time.monotonic()
+    code, out = _check(capsys, FAULTY / "raises_oddly.py", "--ops", "relu,sigmoid,softmax,flatten", "--examples", 5,
+                       "--report", report)
+    assert code == 1, out
+    assert time.monotonic() - started < 60
+    assert report.stat().st_size < 200_000
+    ops = _by_op(_json(report))
+    assert "raises_oddly.Mute: <exception str() failed>" in ops["relu"]["failure"]["reason"]
+    sigmoid = ops["sigmoid"]["failure"]["reason"]
+    assert "ValueError: 0.5 0.5" in sigmoid and "characters left out" in sigmoid and len(sigmoid) < 2 * target_text.LIMIT
+    assert ops["softmax"]["status"] == "unsupported", ops["softmax"]
+    assert "whose repr() raised" in ops["flatten"]["failure"]["reason"]
+    versions = _json(report)["versions"]
+    assert "characters left out" in versions["kernels"] and versions["build"] == "<a Mute whose str() raised>"
+    assert len(out) < 100_000
