@@ -203,7 +203,8 @@ def pytest_collection_modifyitems(session, config, items):
     watchdog = _load_watchdog(spec, config.getoption("convspec_load_timeout"))
     try:
         try:
-            target = load_target(spec, config.getoption("convspec_device"))
+            with _output_kept():
+                target = load_target(spec, config.getoption("convspec_device"))
         finally:
             watchdog.cancel()
         ops = config.getoption("convspec_ops")
@@ -223,6 +224,57 @@ def pytest_collection_modifyitems(session, config, items):
                                               operations=operations, settings=settings, divergences=divergences,
                                               source=(spec, config.getoption("convspec_device")))
     items.extend(collector.collect())
+
+
+@contextlib.contextmanager
+def _output_kept():
+    """Keep pytest's output through the target's load: a module that closed ``sys.stdout`` when imported closed
+    the stream pytest's terminal writes to (an internal error, exit 3, the session's report lost), and one that
+    pointed descriptor 1 or 2 at ``os.devnull`` silenced pytest's report. While the module loads, ``sys.stdout``
+    and ``sys.stderr`` are stand-ins whose ``close`` closes nothing; afterwards a descriptor the load redirected
+    or closed is given back what it was (the target's code that runs later runs in the workers, whose output
+    goes to files of their own), and a stand-in the target left in place is replaced by pytest's stream. A
+    stream the target put in their place (``sys.stdout = open(os.devnull, "w")``) is left: pytest keeps its own."""
+    streams = sys.stdout, sys.stderr
+    descriptors = {}
+    for number in (1, 2):
+        with contextlib.suppress(OSError):
+            descriptors[number] = os.dup(number), os.fstat(number)
+    sys.stdout, sys.stderr = _Unclosable(streams[0]), _Unclosable(streams[1])
+    try:
+        yield
+    finally:
+        if isinstance(sys.stdout, _Unclosable):
+            sys.stdout = streams[0]
+        if isinstance(sys.stderr, _Unclosable):
+            sys.stderr = streams[1]
+        for number, (copy, before) in descriptors.items():
+            try:
+                now = os.fstat(number)
+                moved = (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino)
+            except OSError:  # closed
+                moved = True
+            with contextlib.suppress(OSError):
+                if moved:
+                    os.dup2(copy, number)
+                os.close(copy)
+
+
+class _Unclosable:
+    """A stand-in for a stream that delegates everything to it but ``close`` (see :func:`_output_kept`)."""
+
+    def __init__(self, stream):
+        self._stream, self._closed = stream, False
+
+    def close(self) -> None:
+        self._closed = True
+
+    @property
+    def closed(self) -> bool:
+        return self._closed or self._stream.closed
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _load_watchdog(spec: str, seconds: float | None):

@@ -122,3 +122,18 @@ def test_plugin_leaves_the_process_of_a_program_that_calls_pytest_main_to_it(tmp
     result = subprocess.run([sys.executable, "program.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout and "back in the program with 0 as" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["closes_output.py", "silences_output.py"])
+def test_plugin_keeps_pytests_output_whatever_the_target_does_to_its_own(tmp_path, module):
+    """A module that closed sys.stdout when imported closed the stream pytest's terminal writes to: an internal
+    error (exit 3) and no summary; one that pointed descriptor 1 at os.devnull silenced pytest's report."""
+    faulty = Path(__file__).parent / "faulty_targets" / module
+    (tmp_path / module).write_text(faulty.read_text())
+    result = _pytest(tmp_path, "--convspec-target", module, "--convspec-ops", "relu", "--convspec-examples", "10")
+    out = result.stdout + result.stderr
+    if module == "closes_output.py":  # its relu is right
+        assert result.returncode == 0 and "1 passed" in result.stdout, out
+    else:  # its relu is off by one
+        assert result.returncode == 1 and "1 failed" in result.stdout and "FAILED" in result.stdout, out
+    assert "INTERNALERROR" not in out and "Traceback" not in out, out
