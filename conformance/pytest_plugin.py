@@ -106,6 +106,21 @@ def pytest_sessionstart(session):
     _session = session
 
 
+#: the umask from before the target loaded (:func:`pytest_collection_modifyitems`), given back at the session's end
+_umask_before_load: int | None = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """Give back the umask from before the target loaded, before the files of the session's end are written (the
+    JUnit XML, the cache): a module that set ``os.umask(0o777)`` made ``--junitxml`` a file of mode 000. The
+    target's own code, in the workers, ran with the umask it chose."""
+    global _umask_before_load
+    if _umask_before_load is not None:
+        os.umask(_umask_before_load)
+        _umask_before_load = None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_unconfigure(config):
     """Tell the first process pytest's exit status, now decided (:func:`pytest_configure`)."""
@@ -200,7 +215,10 @@ def pytest_collection_modifyitems(session, config, items):
     from .divergences import load
     from .targets import load_target
 
+    global _umask_before_load
     watchdog = _load_watchdog(spec, config.getoption("convspec_load_timeout"))
+    _umask_before_load = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(_umask_before_load)
     try:
         try:
             with _output_kept():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import subprocess
 import sys
 import textwrap
@@ -137,3 +138,15 @@ def test_plugin_keeps_pytests_output_whatever_the_target_does_to_its_own(tmp_pat
     else:  # its relu is off by one
         assert result.returncode == 1 and "1 failed" in result.stdout and "FAILED" in result.stdout, out
     assert "INTERNALERROR" not in out and "Traceback" not in out, out
+
+
+def test_plugin_writes_the_sessions_files_with_the_users_umask(tmp_path):
+    """A module that set os.umask(0o777) when imported made pytest's --junitxml a file of mode 000."""
+    faulty = Path(__file__).parent / "faulty_targets" / "changes_umask.py"
+    (tmp_path / "changes_umask.py").write_text(faulty.read_text())
+    result = _pytest(tmp_path, "--convspec-target", "changes_umask.py", "--convspec-ops", "relu",
+                     "--convspec-examples", "10", "--junitxml", "out.xml")
+    assert result.returncode == 0, result.stdout + result.stderr
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "out.xml").stat().st_mode & 0o777 == 0o666 & ~umask
