@@ -12,7 +12,11 @@ expected divergences (the target's own, and ``--convspec-expected-divergences FI
 listed in the output. As in ``convspec check``, each operation runs in a worker process
 (:mod:`.isolation`): a target that crashes, exits or hangs (``--convspec-timeout SECONDS`` per
 example) fails that test with the case that caused it, and the run goes on; a target whose import never returns
-stops pytest with exit status 4 after ``--convspec-load-timeout SECONDS`` (default 300).
+stops pytest with exit status 4 after ``--convspec-load-timeout SECONDS`` (default 300). On Linux, ``pytest``
+run as its own command runs the session in a child of the process the shell started (:mod:`.first_process`), so
+that what the target's module leaves running (a thread, an exit handler) can neither turn the session's status
+green nor hang its exit: the first process exits with the status pytest decided, and ends a child still running
+``--convspec-exit-grace SECONDS`` (default 30) after it.
 
 Usage errors (pytest exits 4, before any test runs), as ``convspec check`` exits 2: a target
 that does not import or defines none of the operations; an unknown operation; a bad example
