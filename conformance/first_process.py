@@ -104,8 +104,8 @@ class _Verdict:
                 self.written += os.read(self.told, 32)
             except (BlockingIOError, OSError):
                 pass
-            line = self.written.decode("ascii", "replace")
-            if line.endswith("\n") and line.strip().lstrip("-").isdigit():
+            line, ended, _ = self.written.decode("ascii", "replace").partition("\n")
+            if ended and line.strip().lstrip("-").isdigit():  # the first line: the status
                 self.status = int(line) & 0xFF
         return self.status
 

@@ -50,8 +50,10 @@ Internally a :class:`Target` carries them in ``vjps`` (op name -> numpy VJP).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
+import os
 import signal
 import sys
 from dataclasses import dataclass, field, replace
@@ -282,13 +284,30 @@ def _one_line(error: BaseException) -> str:
 
 
 def _importing(spec: str, execute: Callable[[], None]) -> None:
-    """Run a target module's code; anything it raises (or ``sys.exit``) becomes a usage error naming the target."""
+    """Run a target module's code; anything it raises (or ``sys.exit``) becomes a usage error naming the target.
+
+    A module may fork while it is imported (to start a server of its own) and let the copy fall through, back
+    into the import and into convspec: the copy then ran a second check beside the first, which wrote the
+    same reports and told the first process a second status. A copy that comes back is ended here."""
+    process = os.getpid()
     try:
         execute()
     except BaseException as error:
+        _end_a_copy(spec, process)
         if users_interrupt(error):
             raise
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
+    _end_a_copy(spec, process)
+
+
+def _end_a_copy(spec: str, process: int) -> None:
+    """End this process, quietly but for one line, if it is not ``process`` but a copy the target's module forked."""
+    if os.getpid() != process:
+        with contextlib.suppress(OSError):
+            os.write(2, f"convspec: target {spec!r}: its module forked the process importing it, and the copy (pid "
+                        f"{os.getpid()}) came back from the import; it was ended, so that only one check runs\n"
+                        .encode())
+        os._exit(0)
 
 
 def _module_target(name: str, module, setup: str) -> Target:

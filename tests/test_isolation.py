@@ -635,3 +635,16 @@ def test_what_the_target_raises_is_reported_in_bounded_words(tmp_path, capsys):
     versions = _json(report)["versions"]
     assert "characters left out" in versions["kernels"] and versions["build"] == "<a Mute whose str() raised>"
     assert len(out) < 100_000
+
+
+def test_a_copy_the_targets_module_forks_at_import_runs_no_second_check(tmp_path):
+    """A module that forked while imported and let the copy fall through ran two checks at once: the copy's
+    ended in an internal error and told the first process a second status, and a check that passed exited 1."""
+    report = tmp_path / "out.json"
+    completed = _console_check(tmp_path, FAULTY / "forks_at_import.py", "--ops", "relu", "--examples", 20,
+                               "--report", report)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.count("Checking ") == 1 and "1 passed, 0 failed" in completed.stdout
+    assert "its module forked the process importing it, and the copy" in completed.stderr
+    assert "internal error" not in completed.stdout + completed.stderr
+    assert _json(report)["state"] == "complete"
