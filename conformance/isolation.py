@@ -364,6 +364,9 @@ def _crashed(task: _Task) -> OperationResult:
         except ValueError:
             name = "unknown signal"
         what = f"crashed (signal {-code}, {name})"
+        if -code == signal.SIGKILL:  # the checker kills a worker only at a timeout or an interruption
+            what += (": sent by the code under test itself, or by the system's out-of-memory killer, whose first "
+                     "choice a worker is")
     else:
         what = f"crashed: the worker process exited with status {code} before it reported (os._exit or similar)"
     return _fault(task, "crashed", what)
@@ -582,6 +585,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
     if _target_sigchld is not None:  # the target's own SIGCHLD setting, which the checker set aside
         signal.signal(signal.SIGCHLD, _target_sigchld)
     linux.die_with_parent()
+    linux.first_to_go()  # a target that allocates without end is ended, not the checker or the user's programs
     _own_process_group()
     linux.adopt_orphans()  # what the target leaves behind is re-parented here, where _end_descendants finds it
     signal.signal(signal.SIGINT, signal.SIG_DFL)

@@ -3,6 +3,9 @@
 * :func:`die_with_parent`: a process the checker forks (the command's own child, its workers, the helper that
   draws ahead) is killed by the kernel when the process that forked it ends, even by SIGKILL, so that nothing
   runs on for a check that is over;
+* :func:`first_to_go`: a worker is the process the out-of-memory killer ends first (``oom_score_adj`` 1000), so
+  that a target that allocates without end costs its own operation (a crash, SIGKILL), not the checker, the
+  user's shell or editor;
 * :func:`adopt_orphans`: a worker becomes a child subreaper, so that a process the target started and left
   behind (its parent ended: a daemon's double fork) is re-parented to the worker, which ends it, instead of to
   init, where it would outlive the check.
@@ -59,4 +62,15 @@ def adopts_orphans() -> bool:
             return False
         return bool(value.value)
     except Exception:  # noqa: BLE001 - no libc or no prctl
+        return False
+
+
+def first_to_go() -> bool:
+    """Make this process the out-of-memory killer's first choice (``/proc/self/oom_score_adj`` = 1000, which any
+    process may raise for itself); False where the system has no such setting."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as setting:
+            setting.write("1000")
+        return True
+    except OSError:
         return False

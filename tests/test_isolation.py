@@ -648,3 +648,24 @@ def test_a_copy_the_targets_module_forks_at_import_runs_no_second_check(tmp_path
     assert "its module forked the process importing it, and the copy" in completed.stderr
     assert "internal error" not in completed.stdout + completed.stderr
     assert _json(report)["state"] == "complete"
+
+
+def test_a_worker_is_the_out_of_memory_killers_first_choice(tmp_path, capsys):
+    """A target that allocates without end must cost its own operation, not the checker or the user's programs:
+    each worker raises its oom_score_adj to 1000, and a worker ended by SIGKILL is reported with that cause."""
+    (tmp_path / "greedy.py").write_text(textwrap.dedent("""\
+        import os, signal
+        from convspec import reference
+
+        def relu(x):  # right only where the worker is the OOM killer's first choice
+            with open("/proc/self/oom_score_adj") as setting:
+                return reference.relu(x) + (int(setting.read()) != 1000)
+
+        def sigmoid(x):  # what the OOM killer does to it
+            os.kill(os.getpid(), signal.SIGKILL)
+    """))
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, tmp_path / "greedy.py", "--ops", "relu,sigmoid", "--examples", 5, "--report", report)
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed", out
+    assert ops["sigmoid"]["status"] == "crashed" and "out-of-memory killer" in ops["sigmoid"]["detail"], out
