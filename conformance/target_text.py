@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import traceback
+from typing import Callable
 
 #: the most characters of one text from the target that a result keeps (its start and its end, around a count)
 LIMIT = 2000
@@ -62,17 +63,17 @@ def message_text(error: BaseException) -> str:
 
 def plain_text(value) -> str:
     """``str(value)``, bounded; where it raises, a line naming the value's type."""
-    try:
-        text = str(value)
-    except Exception:  # noqa: BLE001
-        return f"<a {type(value).__name__} whose str() raised>"
-    return bounded(text) if isinstance(text, str) else f"<a {type(value).__name__}>"
+    return _converted(value, str)
 
 
 def value_text(value) -> str:
     """``repr(value)``, bounded; where the repr raises, a line naming the value's type."""
+    return _converted(value, repr)
+
+
+def _converted(value, convert: Callable[[object], str]) -> str:
     try:
-        text = repr(value)
+        text = convert(value)
     except Exception:  # noqa: BLE001
-        return f"<a {type(value).__name__} whose repr() raised>"
+        return f"<a {type(value).__name__} whose {convert.__name__}() raised>"
     return bounded(text) if isinstance(text, str) else f"<a {type(value).__name__}>"
