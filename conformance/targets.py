@@ -170,12 +170,15 @@ def load_target(spec: str, device: str | None = None) -> Target:
     module's own) would signal this process, convspec's, in the middle of a check: ``SIGALRM`` ends a process
     and took the report with it. So a timer that was not running before the load and is after it is stopped
     (a forked worker does not inherit timers either); one that was already running (a caller's own,
-    ``pytest-timeout``'s) is left as it is.
+    ``pytest-timeout``'s) is left as it is. Signals the load blocked (``signal.pthread_sigmask(SIG_BLOCK,
+    {SIGINT, SIGTERM})``, which a library may do before it starts its threads) are unblocked: blocked in this
+    thread they made Ctrl-C do nothing for the rest of the check, and every worker inherited them.
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
     before = np.geterr(), np.get_printoptions()
     timers = _idle_timers()
+    blocked = _blocked_signals()
     try:
         target = _load_target(spec, device)
     finally:
@@ -185,6 +188,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
         for timer in timers:
             if signal.getitimer(timer) != (0.0, 0.0):
                 signal.setitimer(timer, 0)
+        if blocked is not None and _blocked_signals() != blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return target if left == before else _under_numpy_settings(target, *left)
 
 
@@ -281,6 +286,13 @@ def _one_line(error: BaseException) -> str:
     if isinstance(error, SystemExit):
         return f"it called sys.exit({value_text(error.code)})"
     return error_text(error).replace("\n", " ")
+
+
+def _blocked_signals() -> set | None:
+    """The signals this thread blocks (None where the platform cannot tell)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, ())
 
 
 def _importing(spec: str, execute: Callable[[], None]) -> None:

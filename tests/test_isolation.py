@@ -560,11 +560,12 @@ def _workers_of(path: str) -> list[int]:
     return found
 
 
+@pytest.mark.parametrize("faulty", ["hangs.py", "blocks_signals.py"])  # the second blocked both signals at import
 @pytest.mark.parametrize("number, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_an_interrupt_stops_cleanly_and_writes_what_ran(tmp_path, number, code):
+def test_an_interrupt_stops_cleanly_and_writes_what_ran(tmp_path, number, code, faulty):
     report, junit = tmp_path / "out.json", tmp_path / "out.xml"
     target = tmp_path / "hangs_here.py"
-    target.write_text((FAULTY / "hangs.py").read_text())
+    target.write_text((FAULTY / faulty).read_text())
     process = _start(tmp_path, target, "--examples", 10, "--timeout", 600, "--jobs", 2, "--report", report,
                      "--junit", junit)
     _wait_for(report, "relu")
