@@ -61,7 +61,7 @@ from .regions import region_cases
 from .runner import OperationResult, Report, run_gradient, run_operation
 from .schedule import longest_first
 from .target_text import value_text
-from .targets import Target
+from .targets import Target, give_back_signals
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
 DEFAULT_TIMEOUT = 30.0
@@ -610,6 +610,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
 
             target = load_target(*plan.source)
             beacon.loaded()  # the timeout bounds each example: the first one's clock starts now, not at the fork
+        give_back_signals(target)  # what the module set at import (SIGPIPE, SIGHUP), which the checker set back
         if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
             sys.modules["torch"].set_num_threads(1)
         beacon.open()

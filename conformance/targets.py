@@ -109,6 +109,9 @@ class Target:
     preload: tuple[str, ...] = ()
     # op -> why a name the module defines is not taken as the operation ("an int, not a function")
     not_functions: dict[str, str] = field(default_factory=dict)
+    # signal number -> the disposition the module set at import, which the checker's process set back
+    # (:func:`load_target`); each worker, the target's process, gets it again
+    signals: dict[int, object] = field(default_factory=dict)
 
     def draw_limits(self, op: str) -> dict[str, tuple]:
         """The declared limits on ``op``'s draws (:mod:`.draws`); empty when there are none."""
@@ -179,9 +182,11 @@ def load_target(spec: str, device: str | None = None) -> Target:
     before = np.geterr(), np.get_printoptions()
     timers = _idle_timers()
     blocked = _blocked_signals()
+    dispositions = _dispositions()
     try:
         target = _load_target(spec, device)
     finally:
+        changed = _set_back(dispositions)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
@@ -190,7 +195,51 @@ def load_target(spec: str, device: str | None = None) -> Target:
                 signal.setitimer(timer, 0)
         if blocked is not None and _blocked_signals() != blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    if changed:
+        target = replace(target, signals={**target.signals, **changed})
     return target if left == before else _under_numpy_settings(target, *left)
+
+
+#: the signals whose handling the checker's own process relies on: Ctrl-C and ``kill`` stop the check
+#: (:mod:`.isolation`), a reader that goes away does not end it (:mod:`.command_state`)
+_CHECKERS_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE")
+
+
+def _dispositions() -> dict[int, object]:
+    """How this process handles :data:`_CHECKERS_SIGNALS` (those the platform has and Python can read back)."""
+    found = {}
+    for name in _CHECKERS_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not None:
+            found[number] = signal.getsignal(number)
+    return found
+
+
+def _set_back(dispositions: dict[int, object]) -> dict[int, object]:
+    """Give this process back ``dispositions`` where a load changed them; return what the load had set.
+
+    A module that sets ``SIGPIPE`` to its default (as command-line tools do, so that ``tool | head`` ends quietly)
+    made ``convspec check | head -1`` die of SIGPIPE (exit 141, blamed on the target) instead of finishing the
+    check; one that catches SIGINT with ``sys.exit(0)`` made a Ctrl-C before the run a green exit."""
+    changed = {}
+    for number, disposition in dispositions.items():
+        now = signal.getsignal(number)
+        if now != disposition:
+            try:
+                signal.signal(number, disposition)
+            except (ValueError, OSError):  # not the main thread: nothing can be set back here
+                continue
+            changed[number] = now
+    return changed
+
+
+def give_back_signals(target: Target) -> None:
+    """In a worker, the target's process: the dispositions its module set at import, but SIGINT and SIGTERM (a
+    worker keeps them at their defaults, so that every process the target starts can be ended)."""
+    for number, disposition in target.signals.items():
+        if number not in (signal.SIGINT, signal.SIGTERM) and disposition is not None:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, disposition)
 
 
 def _idle_timers() -> list[int]:
