@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Callable, Iterable
 
-from . import command_state, linux
+from . import command_state, linux, oracle_guard
 from .ahead import Store
 from .case import Case, TargetCrash
 from .catalog import Operation
@@ -614,7 +614,11 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
         if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
             sys.modules["torch"].set_num_threads(1)
         beacon.open()
+        numpy_names = oracle_guard.snapshot()
         result = _search(plan, op, grad, _announcing(target, beacon.announce), beacon.count)
+        replaced = numpy_names.replaced()
+        if replaced:  # the reference computed with the target's functions: nothing this run found can stand
+            result = OperationResult(op, "error", detail=oracle_guard.replaced_message(replaced, "while it ran"))
         send("result", _portable(result))
     except SystemExit as error:  # sys.exit where check_case cannot see it (a strategy, a target's module code)
         send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({value_text(error.code)})"))

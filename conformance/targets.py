@@ -66,6 +66,7 @@ import numpy as np
 from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
+from . import oracle_guard
 from .target_text import bounded, error_text, plain_text, value_text
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -175,7 +176,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
     (a forked worker does not inherit timers either); one that was already running (a caller's own,
     ``pytest-timeout``'s) is left as it is. Signals the load blocked (``signal.pthread_sigmask(SIG_BLOCK,
     {SIGINT, SIGTERM})``, which a library may do before it starts its threads) are unblocked: blocked in this
-    thread they made Ctrl-C do nothing for the rest of the check, and every worker inherited them.
+    thread they made Ctrl-C do nothing for the rest of the check, and every worker inherited them. A module that
+    replaces a numpy function (``np.maximum = ...``) is refused (:mod:`.oracle_guard`).
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
@@ -183,9 +185,14 @@ def load_target(spec: str, device: str | None = None) -> Target:
     timers = _idle_timers()
     blocked = _blocked_signals()
     dispositions = _dispositions()
+    numpy_names = oracle_guard.snapshot()
     try:
         target = _load_target(spec, device)
+        replaced = numpy_names.replaced()
+        if replaced:
+            raise ValueError(f"target {spec!r}: {oracle_guard.replaced_message(replaced, 'when imported')}")
     finally:
+        numpy_names.restore()
         changed = _set_back(dispositions)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])

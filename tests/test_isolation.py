@@ -674,3 +674,34 @@ def test_a_worker_is_the_out_of_memory_killers_first_choice(tmp_path, capsys):
     ops = _by_op(_json(report))
     assert ops["relu"]["status"] == "passed", out
     assert ops["sigmoid"]["status"] == "crashed" and "out-of-memory killer" in ops["sigmoid"]["detail"], out
+
+
+def test_a_target_may_not_replace_the_oracles_numpy(tmp_path, capsys):
+    """The reference computes with numpy in the target's own process: a module that replaced np.maximum when
+    imported made convspec's case drawing fail (an internal error, exit 3); one that replaces a numpy function
+    while it runs would make the reference compute with it. The first is refused (exit 2, numpy given back),
+    the second makes that operation an error; the other operations are checked as usual."""
+    import numpy as np
+
+    maximum = np.maximum
+    completed = _console_check(tmp_path, FAULTY / "replaces_numpy.py", "--ops", "relu", "--examples", 5)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "the target replaced numpy.maximum when imported" in " ".join(completed.stdout.split())
+    (tmp_path / "replaces_late.py").write_text(textwrap.dedent("""\
+        import numpy as np
+        from convspec import reference
+
+        def relu(x):
+            np.exp = np.expm1  # on its first call; its own answer is right
+            return reference.relu(x)
+
+        sigmoid = reference.sigmoid
+    """))
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, tmp_path / "replaces_late.py", "--ops", "relu,sigmoid", "--examples", 5,
+                       "--report", report)
+    assert code == 1, out
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "error" and "replaced numpy.exp while it ran" in ops["relu"]["detail"]
+    assert ops["sigmoid"]["status"] == "passed"
+    assert np.maximum is maximum and isinstance(np.exp, np.ufunc)  # this process untouched (the worker's was)
