@@ -63,3 +63,18 @@ def test_targets_names_each_adapter_once_and_never_widens_to_every_one(tmp_path,
     assert main(["matrix", "--targets", "numpy,numpy", "--examples", "2", "--out", str(out)]) == 0
     page = out.read_text()
     assert "| operation | `numpy` |" in page and "`numpy` | `numpy`" not in page  # one column
+
+
+def test_a_library_that_crashes_or_hangs_gets_its_cell_and_the_matrix_goes_on():
+    """The matrix ran each operation in its own process: a library that segfaulted on one operation took the
+    whole command, and the page, with it; one that hung hung it. Each operation now runs in a worker, as under
+    `convspec check` (here a faulty module stands in for a library: correlate segfaults, max_pool exits, relu is
+    right)."""
+    from convspec.conformance.commands.matrix import _cell, run_matrix
+
+    faulty = str(Path(__file__).parent / "faulty_targets" / "crashes.py")
+    target, missing, by_op = run_matrix([faulty], examples=5, seed=0)[faulty]
+    assert target is not None and missing is None
+    assert _cell(by_op["correlate"]) == "**CRASHES**" and _cell(by_op["max_pool"]) == "**CRASHES**"
+    assert "crashed (signal 11, SIGSEGV)" in by_op["correlate"].detail
+    assert _cell(by_op["relu"]).startswith("agrees (")

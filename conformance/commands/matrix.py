@@ -7,7 +7,9 @@ Each (library, operation) cell says whether the library agrees with the specific
 the cases it supports, differs as its adapter documents (a known divergence: the finding,
 which of the two is the odd one out, and the library's docs), or fails; below the table,
 each library's section lists what it cannot express and the smallest counterexample of
-every disagreement. The adapters' mappings are in ``conformance/adapters/<library>.py``.
+every disagreement. The adapters' mappings are in ``conformance/adapters/<library>.py``. Each operation runs
+in a worker process (:mod:`convspec.conformance.isolation`): a library that crashes or hangs gets a **CRASHES** or **HANGS** cell,
+and the page is written all the same.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import sys
 from convspec.conformance import command_state
 from convspec.conformance.catalog import CATALOG, comma_names
 from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
-from convspec.conformance.runner import OperationResult, run_operation
+from convspec.conformance.isolation import run_isolated
+from convspec.conformance.runner import OperationResult
 from convspec.conformance.targets import ADAPTERS, load_target
 
 DEFAULT_EXAMPLES = 60
@@ -70,7 +73,11 @@ def _matrix(args: argparse.Namespace) -> int:
 
 
 def run_matrix(names, *, examples: int, seed: int, progress=None):
-    """{adapter: (target or None, the reason it is missing, {op: OperationResult})}."""
+    """{adapter: (target or None, the reason it is missing, {op: OperationResult})}.
+
+    Each operation runs in a worker process, as under ``convspec check`` (:func:`.isolation.run_isolated`), so a
+    library that crashes or hangs on an operation gets that cell (**CRASHES**, **HANGS**) and the page is still
+    written (run in this process, such a crash took the command and the page with it)."""
     results = {}
     for name in names:
         try:
@@ -78,15 +85,16 @@ def run_matrix(names, *, examples: int, seed: int, progress=None):
         except ValueError as error:
             results[name] = (None, str(error), {})
             continue
-        by_op = {}
-        for operation in CATALOG:
-            if not target.provides(operation.name):
-                continue
+        operations = [operation for operation in CATALOG if target.provides(operation.name)]
+
+        def announce(label: str, total: int, name=name):
             if progress:
-                progress(f"{name}: {operation.name}")
-            by_op[operation.name] = run_operation(operation, target, examples=examples, random_seed=seed,
-                                                  divergences=target.known_divergences)
-        results[name] = (target, None, by_op)
+                progress(f"{name}: {label}")
+            return None
+
+        report = run_isolated(target, operations, examples=examples, random_seed=seed, source=(name, None),
+                              progress=announce)
+        results[name] = (target, None, {result.op: result for result in report.results})
     return results
 
 
@@ -99,7 +107,12 @@ def _cell(result: OperationResult | None) -> str:
         return f"**differs** ({result.expected_count} of {result.examples}; known)"
     if result.status == "failed":
         return "**FAILS**"
-    return "unsupported"
+    return _FAULT_CELLS.get(result.status, "unsupported")
+
+
+#: the cells of what is neither an answer nor a refusal: the library's process died, hung, or code beside it raised
+_FAULT_CELLS = {"crashed": "**CRASHES**", "timed out": "**HANGS**", "error": "**error**",
+                "internal error": "internal error"}
 
 
 def _md(text: str) -> str:
@@ -130,6 +143,7 @@ def build_page(names, *, examples: int, seed: int, command: str, progress=None) 
         "* **differs (known)**: some cases differ as the adapter documents; the finding below says which "
         "side is the odd one out, with the library's documentation;",
         "* **FAILS**: an undocumented disagreement (the smallest counterexample is below);",
+        "* **CRASHES**, **HANGS**: the library's process died, or one case ran past the timeout (the case is below);",
         "* **unsupported**: the library cannot express any drawn case; **·**: the library has no such operation.",
         "",
         "| operation | " + " | ".join(f"`{n}`" for n in available) + " |",
@@ -166,7 +180,10 @@ def build_page(names, *, examples: int, seed: int, command: str, progress=None) 
                 lines += ["", f"**Finding:** {_md(smallest.entry.reason)}", "",
                           "Smallest counterexample drawn:", "", "```text", smallest.case.describe(),
                           smallest.reason, "```"]
-            if result.failed and result.failure is not None:
+            if result.status in _FAULT_CELLS:  # the detail names the case and holds the worker's last output
+                lines += ["", f"**{result.status.capitalize()}:**", "", "```text", result.detail or result.status,
+                          "```"]
+            elif result.failed and result.failure is not None:
                 failure = result.failure
                 lines += ["", "**Undocumented disagreement** (shrunk):", "", "```text", failure.case.describe(),
                           failure.reason, "```"]
