@@ -73,8 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Check TARGET against the reference on hypothesis-drawn valid calls. TARGET is 'accelerated' "
             "(convspec's torch implementation, the default), 'reference', a library adapter "
-            f"({', '.join(ADAPTERS)}), an importable module, or a path "
-            "to a .py file exposing functions with the reference's names and signatures on numpy arrays."
+            f"({', '.join(ADAPTERS)}), an importable module (also one in the working folder), a package "
+            "folder's path, or a path to a .py file, exposing functions with the reference's names and signatures "
+            "on numpy arrays."
         ),
     )
     check.add_argument("target", nargs="?", default="accelerated")

@@ -314,21 +314,57 @@ def _load_target(spec: str, device: str | None) -> Target:
         )
         _cpu_only(spec, device)
         return _module_target(str(path), module, setup)
+    name, folder, package = _module_name(spec)
+    if folder is not None and folder not in sys.path:
+        sys.path.append(folder)
+    process = os.getpid()
     try:
-        module = importlib.import_module(spec)
+        module = importlib.import_module(name)
     except ImportError as error:
-        if _findable(spec.partition(".")[0]) and getattr(error, "name", None) != spec:
+        _end_a_copy(spec, process)
+        if _findable(name.partition(".")[0]) and getattr(error, "name", None) != name:
             raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
-        known = ", ".join(repr(name) for name in ("accelerated", "reference", *ADAPTERS))
+        known = ", ".join(repr(adapter) for adapter in ("accelerated", "reference", *ADAPTERS))
         raise ValueError(
-            f"target {spec!r} is not one of {known}, an importable module or a .py file ({error})"
+            f"target {spec!r} is not one of {known}, an importable module, a package folder or a .py file ({error})"
         ) from None
     except BaseException as error:  # the module's own code raised or exited while it was imported
+        _end_a_copy(spec, process)
         if users_interrupt(error):
             raise
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
+    _end_a_copy(spec, process)
+    if package is not None and package not in {Path(place).resolve() for place in getattr(module, "__path__", ())}:
+        raise ValueError(f"target {spec!r}: the name {name!r} is taken by {getattr(module, '__file__', None) or name}, "
+                         "which Python finds first; rename the folder, or give its __init__.py as the target")
     _cpu_only(spec, device)
-    return _module_target(spec, module, f"import {spec} as target")
+    setup = f"import {name} as target"
+    if folder is not None:
+        setup = f"import sys\nsys.path.append({folder!r})  # where the target was found\n{setup}"
+    return _module_target(spec, module, setup)
+
+
+def _module_name(spec: str) -> tuple[str, str | None, Path | None]:
+    """The module to import for ``spec``, the folder to add to the end of ``sys.path`` for it (None: none), and
+    the package folder ``spec`` names, if it is a path to one (None otherwise).
+
+    ``convspec check mypkg`` run in the folder that holds ``mypkg/`` (or ``mypkg.py``) found nothing: the console
+    script's ``sys.path`` does not hold the working folder, as ``python -c "import mypkg"`` run there does. A name
+    Python cannot find otherwise is looked for in the working folder; a path to a package folder (``./mypkg``,
+    ``src/mypkg``) is imported by its name from the folder above it. Either folder goes to the end of
+    ``sys.path``, as a ``.py`` file's does (see :func:`load_target`)."""
+    is_name = all(part.isidentifier() for part in spec.split("."))
+    if not is_name and Path(spec).is_dir():
+        package = Path(spec).resolve()
+        if not package.name.isidentifier():
+            raise ValueError(f"target {spec!r}: a folder whose name {package.name!r} cannot be a module's")
+        return package.name, str(package.parent), package
+    top = spec.partition(".")[0]
+    if is_name and not _findable(top):
+        here = Path.cwd()
+        if (here / top).is_dir() or (here / f"{top}.py").is_file():
+            return spec, str(here), None
+    return spec, None, None
 
 
 def _findable(name: str) -> bool:

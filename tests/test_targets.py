@@ -195,3 +195,29 @@ def test_a_module_declares_supports_and_versions(tmp_path):
     assert target.versions["mylib"] == "1.2" and "numpy" in target.versions
     result = run_operation(CORRELATE, target, examples=8)
     assert result.status == "passed" and set(result.unsupported_reasons) == {"no bias here"}
+
+
+def test_a_package_in_the_working_folder_or_named_by_its_path_loads(tmp_path, monkeypatch):
+    """`convspec check mypkg` run in the folder holding mypkg/ said "No module named 'mypkg'" (the console
+    script's sys.path does not hold the working folder, as `python -c "import mypkg"` there does), and
+    `convspec check ./mypkg` failed on a relative import. Both now load it, the folder going to the end of
+    sys.path, and the reproducing program adds it too."""
+    import sys
+
+    monkeypatch.setattr(sys, "path", list(sys.path))  # what the loads append is undone after the test
+    for name in ("kernels_here", "kernels_by_path"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("from .ops import relu\n")
+        (tmp_path / name / "ops.py").write_text("from convspec.reference import relu\n")
+    monkeypatch.chdir(tmp_path)
+    here = load_target("kernels_here")
+    assert here.provides("relu") and f"sys.path.append({str(tmp_path)!r})" in here.snippet_setup
+    dotted = load_target("kernels_here.ops")
+    assert dotted.provides("relu") and "import kernels_here.ops as target" in dotted.snippet_setup
+    monkeypatch.chdir(tmp_path.parent)
+    by_path = load_target(str(tmp_path / "kernels_by_path"))
+    assert by_path.provides("relu") and "import kernels_by_path as target" in by_path.snippet_setup
+    (tmp_path / "json").mkdir()  # named like a module Python finds first
+    (tmp_path / "json" / "__init__.py").write_text("from convspec.reference import relu\n")
+    with pytest.raises(ValueError, match="the name 'json' is taken by .*json/__init__.py, which Python finds first"):
+        load_target(str(tmp_path / "json"))
