@@ -33,7 +33,7 @@ from .console import start_up_over
 from .internal_error import report_internal_error
 from .isolation import DEFAULT_TIMEOUT, default_jobs
 from .runner import PROFILES
-from .targets import ADAPTERS, DEVICES, load_target
+from .targets import ADAPTERS, DEVICES, is_path, load_target
 
 # rich's console and progress bar, the report writers and the merged table are imported where a check
 # runs (``_check``, ``_run``): ``convspec --help`` and the other commands start without them
@@ -231,9 +231,9 @@ def _check_loaded(args, console, outputs, operations, seeds, settings, divergenc
     from .outputs import write_atomically
     from .report import exit_status, print_coverage, print_report
 
-    # where a fork server's workers load the target from: a file's path made absolute before the target's module
-    # runs, since it may change the working folder
-    args.source = os.path.abspath(args.target) if os.path.isfile(args.target) else args.target
+    # where a fork server's workers load the target from: a file's or a package folder's path made absolute before
+    # the target's module runs, since it may change the working folder
+    args.source = os.path.abspath(args.target) if is_path(args.target) else args.target
     watchdog = _load_watchdog(args)
     try:
         target = load_target(args.target, args.device)

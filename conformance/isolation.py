@@ -61,7 +61,7 @@ from .regions import region_cases
 from .runner import OperationResult, Report, run_gradient, run_operation
 from .schedule import longest_first
 from .target_text import value_text
-from .targets import Target, give_back_signals
+from .targets import Target, give_back_signals, is_path
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
 DEFAULT_TIMEOUT = 30.0
@@ -159,7 +159,7 @@ def run_isolated(
     tasks = [_Task(i, op, False) for i, op in enumerate(operations)]
     if grad:
         tasks += [_Task(len(operations) + i, op, True) for i, op in enumerate(operations)]
-    if source is not None and os.path.isfile(source[0]):  # a fork server's workers may start in another folder
+    if source is not None and is_path(source[0]):  # a fork server's workers may start in another folder
         source = (os.path.abspath(source[0]), source[1])
     plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
                  list(divergences),

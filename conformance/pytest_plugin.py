@@ -217,9 +217,11 @@ def pytest_collection_modifyitems(session, config, items):
     from .catalog import named
     from .cli import resolve_settings
     from .divergences import load
-    from .targets import load_target
+    from .targets import is_path, load_target
 
     global _umask_before_load
+    # where a fork server's workers load the target from, made absolute before its module may change the folder
+    source = (os.path.abspath(spec) if is_path(spec) else spec, config.getoption("convspec_device"))
     watchdog = _load_watchdog(spec, config.getoption("convspec_load_timeout"))
     _umask_before_load = os.umask(0o022)  # reading the umask means setting it: put it straight back
     os.umask(_umask_before_load)
@@ -244,7 +246,7 @@ def pytest_collection_modifyitems(session, config, items):
         raise pytest.UsageError(f"--convspec-target {spec}: {error}") from None
     collector = ConvspecCollector.from_parent(session, name=f"convspec[{spec}]", target=target,
                                               operations=operations, settings=settings, divergences=divergences,
-                                              source=(spec, config.getoption("convspec_device")))
+                                              source=source)
     items.extend(collector.collect())
 
 

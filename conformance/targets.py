@@ -344,6 +344,19 @@ def _load_target(spec: str, device: str | None) -> Target:
     return _module_target(spec, module, setup)
 
 
+def is_path(spec: str) -> bool:
+    """Whether :func:`load_target` reads ``spec`` as a file or folder here (not as a name it knows, which comes
+    first): what must be made absolute for a process that may start in another folder."""
+    if spec in ("reference", "accelerated", *ADAPTERS):
+        return False
+    return os.path.isfile(spec) or (os.path.isdir(spec) and not _is_module_name(spec))
+
+
+def _is_module_name(spec: str) -> bool:
+    """Whether ``spec`` reads as a dotted module name (``mypkg.conv``), not as a path (``./mypkg``, ``src/mypkg``)."""
+    return all(part.isidentifier() for part in spec.split("."))
+
+
 def _module_name(spec: str) -> tuple[str, str | None, Path | None]:
     """The module to import for ``spec``, the folder to add to the end of ``sys.path`` for it (None: none), and
     the package folder ``spec`` names, if it is a path to one (None otherwise).
@@ -353,7 +366,7 @@ def _module_name(spec: str) -> tuple[str, str | None, Path | None]:
     Python cannot find otherwise is looked for in the working folder; a path to a package folder (``./mypkg``,
     ``src/mypkg``) is imported by its name from the folder above it. Either folder goes to the end of
     ``sys.path``, as a ``.py`` file's does (see :func:`load_target`)."""
-    is_name = all(part.isidentifier() for part in spec.split("."))
+    is_name = _is_module_name(spec)
     if not is_name and Path(spec).is_dir():
         package = Path(spec).resolve()
         if not package.name.isidentifier():

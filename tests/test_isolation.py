@@ -705,3 +705,17 @@ def test_a_target_may_not_replace_the_oracles_numpy(tmp_path, capsys):
     assert ops["relu"]["status"] == "error" and "replaced numpy.exp while it ran" in ops["relu"]["detail"]
     assert ops["sigmoid"]["status"] == "passed"
     assert np.maximum is maximum and isinstance(np.exp, np.ufunc)  # this process untouched (the worker's was)
+
+
+def test_a_package_folder_loads_in_fork_server_workers_wherever_its_module_moves(tmp_path):
+    """A target that imports JAX runs in workers that a fork server starts, which load the target again by what
+    the command was given: `./kernels`, relative, after the module had moved to another folder at import, failed
+    in every worker ("a relative import"); it is now made absolute before the load, as a .py file's path was."""
+    pytest.importorskip("jax")
+    (tmp_path / "kernels").mkdir()
+    (tmp_path / "kernels" / "__init__.py").write_text(
+        "import os\nimport jax  # noqa: F401 (its threads: the workers come from a fork server)\n"
+        "from convspec.reference import relu\nos.chdir(os.path.dirname(os.path.dirname(__file__)) + '/..')\n")
+    completed = _console_check(tmp_path, "./kernels", "--ops", "relu", "--examples", 3)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "1 passed, 0 failed" in completed.stdout
