@@ -45,6 +45,7 @@ def held():
     (the duplicated streams flushed and closed) when it ends. Nested calls hold their own."""
     global _out, _err, _umask
     previous = _out, _err, _umask
+    fill_closed_descriptors()
     _out, _err = _hold(sys.stdout, 1), _hold(sys.stderr, 2)
     _umask = _read_umask()
     try:
@@ -118,12 +119,33 @@ class _ReaderMayLeave(io.TextIOWrapper):
                 self.reader_gone = True
 
 
+def fill_closed_descriptors() -> None:
+    """Point each of the descriptors 0, 1 and 2 that is closed (``convspec check >&-``, a daemon's child) at
+    ``os.devnull``, and give Python the stream it then lacks. A closed descriptor left Python without
+    ``sys.stdout`` (None: an internal error where rich asked it for a terminal), and the next file opened took its
+    number: the pipe to the first process became descriptor 2 (an exit status 1 for a check that passed), and a
+    report file on descriptor 1 would have received every ``printf`` of the target's native code."""
+    for descriptor, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != descriptor:
+                os.dup2(null, descriptor)
+                os.close(null)
+        if getattr(sys, name) is None:  # and the stream Python did not make, on it
+            setattr(sys, name, open(descriptor, "r" if descriptor == 0 else "w", closefd=False,
+                                    **({} if descriptor == 0 else {"buffering": 1})))
+
+
 def _hold(stream, descriptor: int):
-    """A stream of convspec's own on a duplicate of ``descriptor``, if ``stream`` writes to it; else ``stream``."""
+    """A stream of convspec's own on a duplicate of ``descriptor``, if ``stream`` writes to it or there is no
+    ``stream`` (the descriptor was closed when Python started); else ``stream``."""
     try:
-        if stream is None or stream.fileno() != descriptor:
+        if stream is not None and stream.fileno() != descriptor:
             return stream
-        stream.flush()
+        if stream is not None:
+            stream.flush()
         duplicate = os.dup(descriptor)
     except (AttributeError, OSError, ValueError):  # no descriptor (io.StringIO, pytest's capsys), or a closed one
         return stream

@@ -56,6 +56,9 @@ _owns_the_process = False
 def main() -> None:
     """Run ``convspec`` with the arguments of this process, then exit with its status."""
     global _collector_paused, _verdicts, _owns_the_process
+    from .command_state import fill_closed_descriptors
+
+    fill_closed_descriptors()  # first: the pipe to the first process must not take descriptor 1 or 2
     verdicts = _verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns
     _owns_the_process = True
     if gc.isenabled():

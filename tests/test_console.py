@@ -104,3 +104,25 @@ def test_the_console_turns_the_collector_off_then_back_on():
     result = _run(code=probe)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["[False,", "True]", "0", "True"], result.stdout
+
+
+@pytest.mark.parametrize("closed", [(1,), (2,), (0, 1, 2)])
+@pytest.mark.parametrize("target, status", [("reference", 0), ("adds_one.py", 1)])
+def test_a_closed_standard_descriptor_changes_nothing_but_the_output(tmp_path, closed, target, status):
+    """`convspec check >&-` (or a daemon's child, started without descriptors 0-2): with descriptor 1 closed,
+    Python had no sys.stdout and the command ended in an internal error (exit 3) with no report; with 2 closed,
+    the pipe to the first process took descriptor 2 and a check that passed exited 1. The closed descriptors now
+    point at os.devnull: the report is written and the status is the check's."""
+    import os
+    from pathlib import Path
+
+    if target.endswith(".py"):
+        target = str(Path(__file__).parent / "faulty_targets" / target)
+    report = tmp_path / "out.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", target, "--ops", "correlate,relu", "--examples", "2",
+         "--report", str(report)],
+        cwd=tmp_path, preexec_fn=lambda: [os.close(descriptor) for descriptor in closed], timeout=120)
+    assert completed.returncode == status
+    data = json.loads(report.read_text())
+    assert data["state"] == "complete" and data["exit_status"] == status
