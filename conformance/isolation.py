@@ -825,7 +825,7 @@ class _Strays:
                 try:
                     os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
-                except (OSError, ChildProcessError):
+                except OSError:  # gone, or reaped already (ChildProcessError)
                     pass
 
 

@@ -25,8 +25,9 @@ PR_GET_CHILD_SUBREAPER = 37
 _SIGKILL = 9
 
 
-def prctl(option: int, value: int) -> bool:
-    """``prctl(option, value)`` of this process; False where it failed or the system has none (not Linux)."""
+def prctl(option: int, value) -> bool:
+    """``prctl(option, value)`` of this process (``value``: an int, or a ctypes pointer the call writes to); False
+    where it failed or the system has none (not Linux)."""
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -52,17 +53,10 @@ def adopt_orphans(adopt: bool = True) -> bool:
 
 def adopts_orphans() -> bool:
     """Whether this process is a child subreaper (False where the system cannot tell)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
+    import ctypes
 
-        value = ctypes.c_int(0)
-        if ctypes.CDLL(None, use_errno=True).prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(value)) != 0:
-            return False
-        return bool(value.value)
-    except Exception:  # noqa: BLE001 - no libc or no prctl
-        return False
+    value = ctypes.c_int(0)
+    return prctl(PR_GET_CHILD_SUBREAPER, ctypes.byref(value)) and bool(value.value)
 
 
 def first_to_go() -> bool:

@@ -214,6 +214,7 @@ def pytest_collection_modifyitems(session, config, items):
     spec = config.getoption("convspec_target")
     if not spec:
         return
+    from . import command_state
     from .catalog import named
     from .cli import resolve_settings
     from .divergences import load
@@ -223,8 +224,7 @@ def pytest_collection_modifyitems(session, config, items):
     # where a fork server's workers load the target from, made absolute before its module may change the folder
     source = (os.path.abspath(spec) if is_path(spec) else spec, config.getoption("convspec_device"))
     watchdog = _load_watchdog(spec, config.getoption("convspec_load_timeout"))
-    _umask_before_load = os.umask(0o022)  # reading the umask means setting it: put it straight back
-    os.umask(_umask_before_load)
+    _umask_before_load = command_state.umask()
     try:
         try:
             with _output_kept():

@@ -317,23 +317,15 @@ def _load_target(spec: str, device: str | None) -> Target:
     name, folder, package = _module_name(spec)
     if folder is not None and folder not in sys.path:
         sys.path.append(folder)
-    process = os.getpid()
-    try:
-        module = importlib.import_module(name)
-    except ImportError as error:
-        _end_a_copy(spec, process)
-        if _findable(name.partition(".")[0]) and getattr(error, "name", None) != name:
-            raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
+
+    def not_found(error: ImportError) -> ValueError:
+        if _findable(name.partition(".")[0]) and getattr(error, "name", None) != name:  # found; an import in it failed
+            return ValueError(f"target {spec!r} failed to import: {_one_line(error)}")
         known = ", ".join(repr(adapter) for adapter in ("accelerated", "reference", *ADAPTERS))
-        raise ValueError(
-            f"target {spec!r} is not one of {known}, an importable module, a package folder or a .py file ({error})"
-        ) from None
-    except BaseException as error:  # the module's own code raised or exited while it was imported
-        _end_a_copy(spec, process)
-        if users_interrupt(error):
-            raise
-        raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
-    _end_a_copy(spec, process)
+        return ValueError(
+            f"target {spec!r} is not one of {known}, an importable module, a package folder or a .py file ({error})")
+
+    module = _importing(spec, lambda: importlib.import_module(name), not_found)
     if package is not None and package not in {Path(place).resolve() for place in getattr(module, "__path__", ())}:
         raise ValueError(f"target {spec!r}: the name {name!r} is taken by {getattr(module, '__file__', None) or name}, "
                          "which Python finds first; rename the folder, or give its __init__.py as the target")
@@ -400,21 +392,26 @@ def _blocked_signals() -> set | None:
     return signal.pthread_sigmask(signal.SIG_BLOCK, ())
 
 
-def _importing(spec: str, execute: Callable[[], None]) -> None:
-    """Run a target module's code; anything it raises (or ``sys.exit``) becomes a usage error naming the target.
+def _importing(spec: str, execute: Callable[[], object],
+               not_found: Callable[[ImportError], ValueError] | None = None):
+    """Run a target module's code and return what ``execute`` returns; anything it raises (or ``sys.exit``)
+    becomes a usage error naming the target (an ImportError the one ``not_found`` makes of it, where given).
 
     A module may fork while it is imported (to start a server of its own) and let the copy fall through, back
     into the import and into convspec: the copy then ran a second check beside the first, which wrote the
     same reports and told the first process a second status. A copy that comes back is ended here."""
     process = os.getpid()
     try:
-        execute()
+        result = execute()
     except BaseException as error:
         _end_a_copy(spec, process)
         if users_interrupt(error):
             raise
+        if not_found is not None and isinstance(error, ImportError):
+            raise not_found(error) from None
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
     _end_a_copy(spec, process)
+    return result
 
 
 def _end_a_copy(spec: str, process: int) -> None:
