@@ -102,7 +102,7 @@ class _Verdict:
         if self.status is None:
             try:
                 self.written += os.read(self.told, 32)
-            except (BlockingIOError, OSError):
+            except OSError:  # nothing written yet (BlockingIOError), or the pipe gone
                 pass
             line, ended, _ = self.written.decode("ascii", "replace").partition("\n")
             if ended and line.strip().lstrip("-").isdigit():  # the first line: the status
