@@ -22,7 +22,7 @@ def relu(x):
 
     Args:
         x: floating array of any shape (or ``dtype=object`` of comparable numbers: ints,
-            ``Fraction``\ s, sympy numbers; a free symbol has no decidable sign: TypeError).
+            ``Fraction`` values, sympy numbers; a free symbol has no decidable sign: TypeError).
 
     Returns:
         An array of ``x``'s shape and dtype.
