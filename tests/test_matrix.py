@@ -78,3 +78,32 @@ def test_a_library_that_crashes_or_hangs_gets_its_cell_and_the_matrix_goes_on():
     assert _cell(by_op["correlate"]) == "**CRASHES**" and _cell(by_op["max_pool"]) == "**CRASHES**"
     assert "crashed (signal 11, SIGSEGV)" in by_op["correlate"].detail
     assert _cell(by_op["relu"]).startswith("agrees (")
+
+
+def test_a_library_whose_import_crashes_hangs_or_exits_is_listed_as_not_run(tmp_path, capsys):
+    """The libraries were imported in the command's own process: one whose import segfaulted took `convspec
+    matrix` and its page with it (exit 139, nothing written), one whose import never ended hung it with nothing
+    printed. Each import is now tried first in an interpreter of its own; the page is written, the others run."""
+    segfaults = tmp_path / "segfaults_at_import.py"
+    segfaults.write_text("import ctypes\nctypes.string_at(0)\n")
+    exits = tmp_path / "exits_at_import.py"
+    exits.write_text("import os\nos._exit(3)\n")
+    hangs = str(Path(__file__).parent / "faulty_targets" / "hangs_at_import.py")
+    from convspec.conformance.commands.matrix import build_page
+
+    page = build_page([str(segfaults), hangs, str(exits), "numpy"], examples=2, seed=0, command="convspec matrix",
+                      load_timeout=3)
+    assert "| operation | `numpy` |" in page
+    assert f"`{segfaults}` (its import crashed the interpreter (signal 11, SIGSEGV))" in page
+    assert f"`{hangs}` (its import did not end within 3 s" in page
+    assert f"`{exits}` (its import ended the interpreter (exit status 3) before it finished)" in page
+    assert main(["matrix", "--targets", "numpy", "--load-timeout", "0"]) == 2
+    assert "--load-timeout must be a positive number of seconds, got 0" in capsys.readouterr().err
+
+
+def test_a_library_that_loads_or_raises_is_no_load_fault(tmp_path):
+    from convspec.conformance.commands.matrix import load_fault
+
+    assert load_fault("numpy", 60) is None
+    assert load_fault(str(Path(__file__).parent / "faulty_targets" / "fails_to_import.py"), 60) is None
+    assert load_fault(str(Path(__file__).parent / "faulty_targets" / "closes_output.py"), 60) is None

@@ -9,13 +9,19 @@ which of the two is the odd one out, and the library's docs), or fails; below th
 each library's section lists what it cannot express and the smallest counterexample of
 every disagreement. The adapters' mappings are in ``conformance/adapters/<library>.py``. Each operation runs
 in a worker process (:mod:`convspec.conformance.isolation`): a library that crashes or hangs gets a **CRASHES** or **HANGS** cell,
-and the page is written all the same.
+and the page is written all the same. Each library is first imported in an interpreter of its own: one whose import
+crashes, or does not end within ``--load-timeout`` seconds, is listed as not run, with that reason.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import select
+import signal
+import subprocess
 import sys
+import time
 
 from convspec.conformance import command_state
 from convspec.conformance.catalog import CATALOG, comma_names
@@ -26,6 +32,7 @@ from convspec.conformance.targets import ADAPTERS, load_target
 
 DEFAULT_EXAMPLES = 60
 DEFAULT_SEED = 0
+DEFAULT_LOAD_TIMEOUT = 300.0
 
 
 def add_parser(commands) -> None:
@@ -41,6 +48,9 @@ def add_parser(commands) -> None:
     parser.add_argument("--targets", help=f"comma-separated adapters (default: all of {', '.join(ADAPTERS)})")
     parser.add_argument("--examples", type=int, default=DEFAULT_EXAMPLES, help=f"examples per operation (default {DEFAULT_EXAMPLES})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    parser.add_argument("--load-timeout", type=float, metavar="SECONDS", default=DEFAULT_LOAD_TIMEOUT,
+                        help="a library whose import has not ended after this long is listed as not run "
+                             f"(default {DEFAULT_LOAD_TIMEOUT:g})")
     parser.set_defaults(handler=_matrix)
 
 
@@ -51,9 +61,11 @@ def _matrix(args: argparse.Namespace) -> int:
         print(f"convspec matrix: {error}", file=command_state.err())
         return 2
     unknown = [n for n in names if n not in ADAPTERS]
-    if unknown or args.examples < 1:
+    if unknown or args.examples < 1 or not args.load_timeout > 0:
         print(f"convspec matrix: unknown adapter(s) {', '.join(unknown)}" if unknown
-              else "convspec matrix: --examples must be positive", file=command_state.err())
+              else "convspec matrix: --examples must be positive" if args.examples < 1
+              else f"convspec matrix: --load-timeout must be a positive number of seconds, got {args.load_timeout:g}",
+              file=command_state.err())
         return 2
     try:  # before the run, which takes minutes: never over a file that is not an earlier page of this command
         out = check_output_paths({"--out": args.out}).get("--out")
@@ -63,7 +75,7 @@ def _matrix(args: argparse.Namespace) -> int:
     command = "convspec matrix" + (f" --out {args.out}" if args.out else "") + (
         f" --targets {args.targets}" if args.targets else "") + f" --examples {args.examples} --seed {args.seed}"
     page = build_page(names, examples=args.examples, seed=args.seed, command=command,
-                      progress=lambda text: print(text, file=command_state.err()))
+                      progress=lambda text: print(text, file=command_state.err()), load_timeout=args.load_timeout)
     if out is not None:
         write_atomically(out, lambda handle: handle.write(page.encode("utf-8")))
         print(f"wrote {args.out}", file=command_state.err())
@@ -72,14 +84,19 @@ def _matrix(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_matrix(names, *, examples: int, seed: int, progress=None):
+def run_matrix(names, *, examples: int, seed: int, progress=None, load_timeout: float = DEFAULT_LOAD_TIMEOUT):
     """{adapter: (target or None, the reason it is missing, {op: OperationResult})}.
 
     Each operation runs in a worker process, as under ``convspec check`` (:func:`.isolation.run_isolated`), so a
     library that crashes or hangs on an operation gets that cell (**CRASHES**, **HANGS**) and the page is still
-    written (run in this process, such a crash took the command and the page with it)."""
+    written (run in this process, such a crash took the command and the page with it). The adapters are loaded
+    in this process (the workers are its copies), each after :func:`load_fault` found that its import ends."""
     results = {}
     for name in names:
+        fault = load_fault(name, load_timeout)
+        if fault is not None:
+            results[name] = (None, fault, {})
+            continue
         try:
             target = load_target(name)
         except ValueError as error:
@@ -96,6 +113,96 @@ def run_matrix(names, *, examples: int, seed: int, progress=None):
                               progress=announce)
         results[name] = (target, None, {result.op: result for result in report.results})
     return results
+
+
+#: what the interpreter of :func:`load_fault` runs: the load, as this command does it, then one word on the
+#: descriptor it is given ("loaded", or "raised" for an exception, whose message this process reports itself); a
+#: module that closed the descriptor leaves only the exit status: 0 once loaded
+_LOAD = """import os, sys
+from convspec.conformance.targets import load_target
+
+def say(word):
+    try:
+        os.write(int(sys.argv[2]), word)
+    except OSError:
+        pass
+
+try:
+    load_target(sys.argv[1])
+except BaseException:
+    say(b"raised")
+    raise
+say(b"loaded")
+os._exit(0)
+"""
+
+
+def load_fault(name: str, timeout: float) -> str | None:
+    """Why loading adapter (or target) ``name`` in this process would end or hang the command, or None.
+
+    The load is tried first in a new interpreter, in a session of its own: where the library's import crashed
+    (a segfault in an extension module), ended the interpreter (``os._exit``) or never ended (a lock, a license
+    server), it took ``convspec matrix`` and its page with it, or hung it with nothing printed. A load that
+    raises is not a fault here: this process loads it next and reports the exception's own message."""
+    read_end, write_end = os.pipe()
+    try:
+        probe = subprocess.Popen([sys.executable, "-c", _LOAD, name, str(write_end)], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
+                                 start_new_session=True)
+    finally:
+        os.close(write_end)
+    word = _word_from(probe, read_end, timeout)
+    try:  # whatever the import started in its session goes with it
+        os.killpg(probe.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    code = probe.wait()
+    if word in (b"loaded", b"raised") or (word == b"" and code == 0):
+        return None
+    if word is None:
+        return f"its import did not end within {timeout:g} s (--load-timeout SECONDS allows longer)"
+    if code < 0:
+        try:
+            name_of_signal = signal.Signals(-code).name
+        except ValueError:
+            name_of_signal = "unknown signal"
+        return f"its import crashed the interpreter (signal {-code}, {name_of_signal})"
+    return f"its import ended the interpreter (exit status {code}) before it finished"
+
+
+def _word_from(probe: subprocess.Popen, read_end: int, timeout: float) -> bytes | None:
+    """What the probe wrote on its descriptor by the time it wrote a word or exited (b"" for nothing), or None if
+    it did neither within ``timeout`` seconds. It never waits on the descriptor alone: a process the import
+    detached may hold the write end open after the probe is gone."""
+    deadline = time.monotonic() + timeout
+    os.set_blocking(read_end, False)
+    word = b""
+    try:
+        while True:
+            ready, _, _ = select.select([read_end], [], [], max(0.0, min(0.05, deadline - time.monotonic())))
+            if ready:
+                try:
+                    chunk = os.read(read_end, 16)
+                except BlockingIOError:
+                    chunk = None
+                word += chunk or b""
+                if word in (b"loaded", b"raised"):
+                    return word
+                if chunk == b"":  # no one holds the write end any more: the probe's exit is what is left to see
+                    try:
+                        probe.wait(max(0.0, deadline - time.monotonic()))
+                    except subprocess.TimeoutExpired:
+                        return None
+                    return word
+            if probe.poll() is not None:
+                try:
+                    return word + os.read(read_end, 16)
+                except BlockingIOError:
+                    return word
+            if time.monotonic() >= deadline:
+                return None
+    finally:
+        os.close(read_end)
 
 
 def _cell(result: OperationResult | None) -> str:
@@ -119,8 +226,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def build_page(names, *, examples: int, seed: int, command: str, progress=None) -> str:
-    results = run_matrix(names, examples=examples, seed=seed, progress=progress)
+def build_page(names, *, examples: int, seed: int, command: str, progress=None,
+               load_timeout: float = DEFAULT_LOAD_TIMEOUT) -> str:
+    results = run_matrix(names, examples=examples, seed=seed, progress=progress, load_timeout=load_timeout)
     available = [n for n in names if results[n][0] is not None]
     ops = [op.name for op in CATALOG if any(op.name in results[n][2] for n in available)]
     lines = [
@@ -153,7 +261,7 @@ def build_page(names, *, examples: int, seed: int, command: str, progress=None) 
         lines.append(f"| `{op}` | " + " | ".join(_cell(results[n][2].get(op)) for n in available) + " |")
     missing = [n for n in names if results[n][0] is None]
     if missing:
-        lines += ["", "Not run (library not installed here): "
+        lines += ["", "Not run (library not installed here, or its import failed): "
                   + "; ".join(f"`{n}` ({_md(results[n][1])})" for n in missing) + "."]
     lines += ["", "## Versions", "", "| library | version |", "|---|---|"]
     versions = {}
