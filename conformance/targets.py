@@ -66,7 +66,7 @@ import numpy as np
 from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
-from . import oracle_guard
+from . import fp_environment, oracle_guard
 from .target_text import bounded, error_text, plain_text, value_text
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -163,7 +163,10 @@ def load_target(spec: str, device: str | None = None) -> Target:
     two decimals: debugging habits) would set them for convspec's own code too, which then stopped on an
     underflow as an internal error, or wrote the reproducing program's arrays with two decimals, so that it no
     longer reproduced. So whatever the load left is given to the target's own code only (its functions, VJPs
-    and ``SUPPORTS`` predicates run under it), and convspec goes on with the settings it had.
+    and ``SUPPORTS`` predicates run under it), and convspec goes on with the settings it had. The same holds for
+    the thread's floating-point environment (:mod:`.fp_environment`: rounding, traps, flush-to-zero), which a
+    target may also change inside a call: ``torch.set_flush_denormal(True)`` made the reference flush
+    subnormals too, and a target that flushes them passed.
 
     A ``.py`` file may import the modules beside it (``from myhelpers import im2col``), as it could when run with
     ``python file.py``: its folder is added to the *end* of ``sys.path``, so that a file there named like a
@@ -182,6 +185,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
     before = np.geterr(), np.get_printoptions()
+    environment = fp_environment.current()
     timers = _idle_timers()
     blocked = _blocked_signals()
     dispositions = _dispositions()
@@ -197,6 +201,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
+        environment_left = fp_environment.current()
+        fp_environment.set_to(environment)
         for timer in timers:
             if signal.getitimer(timer) != (0.0, 0.0):
                 signal.setitimer(timer, 0)
@@ -204,7 +210,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     if changed:
         target = replace(target, signals={**target.signals, **changed})
-    return target if left == before else _under_numpy_settings(target, *left)
+    return _under_targets_settings(target, *left, fp_environment.Kept(environment_left), numpy_changed=left != before)
 
 
 #: the signals whose handling the checker's own process relies on: Ctrl-C and ``kill`` stop the check
@@ -256,18 +262,25 @@ def _idle_timers() -> list[int]:
             if hasattr(signal, name) and signal.getitimer(getattr(signal, name)) == (0.0, 0.0)]
 
 
-def _under_numpy_settings(target: Target, errstate: dict, printoptions: dict) -> Target:
-    """``target`` with each of its own callables run under numpy's error handling ``errstate`` and print options
-    ``printoptions``."""
+def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, environment: fp_environment.Kept,
+                            *, numpy_changed: bool) -> Target:
+    """``target`` with each of its own callables run under the floating-point environment ``environment`` keeps
+    (always: a call may change it) and, where its load changed them, numpy's error handling ``errstate`` and
+    print options ``printoptions``."""
     import functools
 
     def wrapped(function):
-        @functools.wraps(function)
-        def under_numpy_settings(*args, **kwargs):
-            with np.errstate(**errstate), np.printoptions(**printoptions):
-                return function(*args, **kwargs)
+        if numpy_changed:
+            @functools.wraps(function)
+            def under_targets_settings(*args, **kwargs):
+                with np.errstate(**errstate), np.printoptions(**printoptions):
+                    return environment.call(function, *args, **kwargs)
+        else:
+            @functools.wraps(function)
+            def under_targets_settings(*args, **kwargs):
+                return environment.call(function, *args, **kwargs)
 
-        return under_numpy_settings
+        return under_targets_settings
 
     return replace(target, functions={op: wrapped(f) for op, f in target.functions.items()},
                    vjps={op: wrapped(f) for op, f in target.vjps.items()},

@@ -244,6 +244,23 @@ def test_a_targets_numpy_settings_apply_to_its_own_code_only(tmp_path, capsys):
     assert "elements differ" in completed.stdout, program + completed.stdout
 
 
+@pytest.mark.parametrize("faulty", ["flushes_subnormals.py", "flushes_in_a_call.py"])
+def test_the_target_s_floating_point_environment_is_its_own(tmp_path, capsys, faulty):
+    """A target that sets flush-to-zero, at import or inside a call, set it for the reference too, on the same
+    thread: relu(1e-40) was 0 on both sides and the check passed (both targets, without the fix). The target's
+    code now runs under the environment it last left, convspec's under its own; the caller's is untouched."""
+    import numpy as np
+
+    tiny = np.array([1e-40], dtype=np.float32)
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / faulty, "--ops", "relu", "--examples", 30, "--report", report)
+    assert code == 1, out
+    relu = _by_op(_json(report))["relu"]
+    assert relu["status"] == "failed", relu
+    assert "expected 9.99994610111476e-41, got 0.0" in relu["failure"]["reason"]
+    assert tiny[0] * np.float32(1) == tiny[0]  # this process does not flush
+
+
 def test_a_file_target_imports_the_modules_beside_it(tmp_path, capsys):
     """`python myconv.py` can import the modules beside it; `convspec check myconv.py` could not
     (ModuleNotFoundError, exit 2). The file's folder goes at the end of sys.path, where it cannot hide a module
