@@ -186,6 +186,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
     before = np.geterr(), np.get_printoptions()
     environment = fp_environment.current()
+    depth = sys.getrecursionlimit()
     timers = _idle_timers()
     blocked = _blocked_signals()
     dispositions = _dispositions()
@@ -203,6 +204,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
         np.set_printoptions(**before[1])
         environment_left = fp_environment.current()
         fp_environment.set_to(environment)
+        _keep_depth(depth)
         for timer in timers:
             if signal.getitimer(timer) != (0.0, 0.0):
                 signal.setitimer(timer, 0)
@@ -210,7 +212,16 @@ def load_target(spec: str, device: str | None = None) -> Target:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     if changed:
         target = replace(target, signals={**target.signals, **changed})
-    return _under_targets_settings(target, *left, fp_environment.Kept(environment_left), numpy_changed=left != before)
+    return _under_targets_settings(target, *left, fp_environment.Kept(environment_left), depth,
+                                   numpy_changed=left != before)
+
+
+def _keep_depth(depth: int) -> None:
+    """Give Python's recursion limit back where target code lowered it below ``depth`` (a raised one stays: tinygrad
+    sets 10,000 at import, for its own recursion). ``sys.setrecursionlimit(30)`` at import made convspec's own
+    code raise RecursionError: an internal error (exit 3, "please report it") for a fault of the target's."""
+    if sys.getrecursionlimit() < depth:
+        sys.setrecursionlimit(depth)
 
 
 #: the signals whose handling the checker's own process relies on: Ctrl-C and ``kill`` stop the check
@@ -263,22 +274,28 @@ def _idle_timers() -> list[int]:
 
 
 def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, environment: fp_environment.Kept,
-                            *, numpy_changed: bool) -> Target:
+                            depth: int, *, numpy_changed: bool) -> Target:
     """``target`` with each of its own callables run under the floating-point environment ``environment`` keeps
-    (always: a call may change it) and, where its load changed them, numpy's error handling ``errstate`` and
-    print options ``printoptions``."""
+    (always: a call may change it), followed by :func:`_keep_depth` (``depth``), and, where its load changed
+    them, under numpy's error handling ``errstate`` and print options ``printoptions``."""
     import functools
 
     def wrapped(function):
         if numpy_changed:
             @functools.wraps(function)
             def under_targets_settings(*args, **kwargs):
-                with np.errstate(**errstate), np.printoptions(**printoptions):
-                    return environment.call(function, *args, **kwargs)
+                try:
+                    with np.errstate(**errstate), np.printoptions(**printoptions):
+                        return environment.call(function, *args, **kwargs)
+                finally:
+                    _keep_depth(depth)
         else:
             @functools.wraps(function)
             def under_targets_settings(*args, **kwargs):
-                return environment.call(function, *args, **kwargs)
+                try:
+                    return environment.call(function, *args, **kwargs)
+                finally:
+                    _keep_depth(depth)
 
         return under_targets_settings
 
@@ -412,18 +429,22 @@ def _importing(spec: str, execute: Callable[[], object],
 
     A module may fork while it is imported (to start a server of its own) and let the copy fall through, back
     into the import and into convspec: the copy then ran a second check beside the first, which wrote the
-    same reports and told the first process a second status. A copy that comes back is ended here."""
+    same reports and told the first process a second status. A copy that comes back is ended here, and a
+    recursion limit the module lowered is raised again before convspec's code goes on (:func:`_keep_depth`)."""
     process = os.getpid()
+    depth = sys.getrecursionlimit()
     try:
         result = execute()
     except BaseException as error:
         _end_a_copy(spec, process)
+        _keep_depth(depth)
         if users_interrupt(error):
             raise
         if not_found is not None and isinstance(error, ImportError):
             raise not_found(error) from None
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
     _end_a_copy(spec, process)
+    _keep_depth(depth)
     return result
 
 

@@ -261,6 +261,19 @@ def test_the_target_s_floating_point_environment_is_its_own(tmp_path, capsys, fa
     assert tiny[0] * np.float32(1) == tiny[0]  # this process does not flush
 
 
+@pytest.mark.parametrize("faulty", ["lowers_recursion_limit.py", "lowers_recursion_limit_in_a_call.py"])
+def test_a_target_that_lowers_the_recursion_limit_is_checked(tmp_path, capsys, faulty):
+    """Python's recursion limit is the process's: a target that lowered it, at import or in a call, made convspec's
+    own code raise RecursionError, an internal error (exit 3) blamed on convspec. The limit the checker had is
+    given back after the load and after each of the target's calls; a raised one stays (tinygrad's 10,000)."""
+    limit = sys.getrecursionlimit()
+    report = tmp_path / "out.json"
+    code, out = _check(capsys, FAULTY / faulty, "--ops", "relu", "--examples", 20, "--report", report)
+    assert code == 0, out
+    assert _by_op(_json(report))["relu"]["status"] == "passed"
+    assert sys.getrecursionlimit() == limit
+
+
 def test_a_file_target_imports_the_modules_beside_it(tmp_path, capsys):
     """`python myconv.py` can import the modules beside it; `convspec check myconv.py` could not
     (ModuleNotFoundError, exit 2). The file's folder goes at the end of sys.path, where it cannot hide a module
