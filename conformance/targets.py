@@ -179,8 +179,12 @@ def load_target(spec: str, device: str | None = None) -> Target:
     (a forked worker does not inherit timers either); one that was already running (a caller's own,
     ``pytest-timeout``'s) is left as it is. Signals the load blocked (``signal.pthread_sigmask(SIG_BLOCK,
     {SIGINT, SIGTERM})``, which a library may do before it starts its threads) are unblocked: blocked in this
-    thread they made Ctrl-C do nothing for the rest of the check, and every worker inherited them. A module that
-    replaces a numpy function (``np.maximum = ...``) is refused (:mod:`.oracle_guard`).
+    thread they made Ctrl-C do nothing for the rest of the check, and every worker inherited them. Resource
+    limits the load lowered (``resource.setrlimit``: open files, file size, CPU time, memory) are raised back to
+    what they were, as far as the hard limits it left allow: 24 open files made the checker's next pipe an
+    internal error (exit 3), a file size of 0 killed it with SIGXFSZ as it wrote the report. The workers, which
+    run the reference too, get the checker's limits. A module that replaces a numpy function (``np.maximum =
+    ...``) is refused (:mod:`.oracle_guard`).
     """
     global loaded_foreign_code
     loaded_foreign_code = True  # first: a module that fails to import may have started something already
@@ -190,6 +194,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     timers = _idle_timers()
     blocked = _blocked_signals()
     dispositions = _dispositions()
+    limits = _resource_limits()
     numpy_names = oracle_guard.snapshot()
     try:
         target = _load_target(spec, device)
@@ -199,6 +204,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     finally:
         numpy_names.restore()
         changed = _set_back(dispositions)
+        _raise_limits_back(limits)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
@@ -255,6 +261,36 @@ def _set_back(dispositions: dict[int, object]) -> dict[int, object]:
                 continue
             changed[number] = now
     return changed
+
+
+def _resource_limits() -> dict[int, tuple[int, int]]:
+    """This process's resource limits, ``{RLIMIT_*: (soft, hard)}`` (none where the platform has no ``resource``)."""
+    try:
+        import resource
+    except ImportError:
+        return {}
+    found = {}
+    for name in dir(resource):
+        if name.startswith("RLIMIT_"):
+            with contextlib.suppress(ValueError, OSError):
+                found[getattr(resource, name)] = resource.getrlimit(getattr(resource, name))
+    return found
+
+
+def _raise_limits_back(limits: dict[int, tuple[int, int]]) -> None:
+    """Raise each soft limit now lower than in ``limits`` back to it, or to the hard limit where that is lower now."""
+    if not limits:
+        return
+    import resource
+
+    def lower(a: int, b: int) -> bool:  # a < b, where RLIM_INFINITY is above every number
+        return b == resource.RLIM_INFINITY and a != b or a != resource.RLIM_INFINITY and b != resource.RLIM_INFINITY and a < b
+
+    for number, (soft, _) in limits.items():
+        with contextlib.suppress(ValueError, OSError):
+            now_soft, now_hard = resource.getrlimit(number)
+            if lower(now_soft, soft):
+                resource.setrlimit(number, (now_hard if lower(now_hard, soft) else soft, now_hard))
 
 
 def give_back_signals(target: Target) -> None:

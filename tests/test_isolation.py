@@ -274,6 +274,18 @@ def test_a_target_that_lowers_the_recursion_limit_is_checked(tmp_path, capsys, f
     assert sys.getrecursionlimit() == limit
 
 
+def test_a_target_that_lowers_resource_limits_is_checked(tmp_path):
+    """A module that lowered the process's resource limits at import (24 open files, a file size of 0) lowered
+    the checker's: its next pipe failed (an internal error, exit 3). The limits it lowered are raised back after
+    the load; the report is written and the status is the check's."""
+    report, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    completed = _console_check(tmp_path, FAULTY / "lowers_resource_limits.py", "--ops", "relu", "--examples", 50,
+                               "--report", report, "--junit", junit)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert _by_op(_json(report))["relu"]["status"] == "passed"
+    assert "<testsuite" in junit.read_text()
+
+
 def test_a_file_target_imports_the_modules_beside_it(tmp_path, capsys):
     """`python myconv.py` can import the modules beside it; `convspec check myconv.py` could not
     (ModuleNotFoundError, exit 2). The file's folder goes at the end of sys.path, where it cannot hide a module
