@@ -90,10 +90,11 @@ def run_matrix(names, *, examples: int, seed: int, progress=None, load_timeout: 
     Each operation runs in a worker process, as under ``convspec check`` (:func:`.isolation.run_isolated`), so a
     library that crashes or hangs on an operation gets that cell (**CRASHES**, **HANGS**) and the page is still
     written (run in this process, such a crash took the command and the page with it). The adapters are loaded
-    in this process (the workers are its copies), each after :func:`load_fault` found that its import ends."""
+    in this process (the workers are its copies), each after :func:`load_faults` found that its import ends."""
     results = {}
+    faults = load_faults(names, load_timeout)
     for name in names:
-        fault = load_fault(name, load_timeout)
+        fault = faults[name]
         if fault is not None:
             results[name] = (None, fault, {})
             continue
@@ -144,14 +145,28 @@ def load_fault(name: str, timeout: float) -> str | None:
     (a segfault in an extension module), ended the interpreter (``os._exit``) or never ended (a lock, a license
     server), it took ``convspec matrix`` and its page with it, or hung it with nothing printed. A load that
     raises is not a fault here: this process loads it next and reports the exception's own message."""
-    read_end, write_end = os.pipe()
-    try:
-        probe = subprocess.Popen([sys.executable, "-c", _LOAD, name, str(write_end)], stdin=subprocess.DEVNULL,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,),
-                                 start_new_session=True)
-    finally:
-        os.close(write_end)
-    word = _word_from(probe, read_end, timeout)
+    return load_faults([name], timeout)[name]
+
+
+def load_faults(names, timeout: float) -> dict[str, str | None]:
+    """:func:`load_fault` of each of ``names``, the interpreters run side by side (``timeout`` counts from the
+    start of all of them): the probes add the slowest import to the command's time, not the sum of them."""
+    started = time.monotonic()
+    probes = {}
+    for name in dict.fromkeys(names):
+        read_end, write_end = os.pipe()
+        try:
+            probes[name] = read_end, subprocess.Popen(
+                [sys.executable, "-c", _LOAD, name, str(write_end)], stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,), start_new_session=True)
+        finally:
+            os.close(write_end)
+    return {name: _fault(probe, _word_from(probe, read_end, started + timeout), timeout)
+            for name, (read_end, probe) in probes.items()}
+
+
+def _fault(probe: subprocess.Popen, word: bytes | None, timeout: float) -> str | None:
+    """What :func:`load_fault` says of a probe that wrote ``word`` (see :func:`_word_from`); the probe is ended."""
     try:  # whatever the import started in its session goes with it
         os.killpg(probe.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
@@ -170,11 +185,10 @@ def load_fault(name: str, timeout: float) -> str | None:
     return f"its import ended the interpreter (exit status {code}) before it finished"
 
 
-def _word_from(probe: subprocess.Popen, read_end: int, timeout: float) -> bytes | None:
+def _word_from(probe: subprocess.Popen, read_end: int, deadline: float) -> bytes | None:
     """What the probe wrote on its descriptor by the time it wrote a word or exited (b"" for nothing), or None if
-    it did neither within ``timeout`` seconds. It never waits on the descriptor alone: a process the import
-    detached may hold the write end open after the probe is gone."""
-    deadline = time.monotonic() + timeout
+    it did neither by ``deadline`` (``time.monotonic()``). It never waits on the descriptor alone: a process the
+    import detached may hold the write end open after the probe is gone."""
     os.set_blocking(read_end, False)
     word = b""
     try:
