@@ -8,10 +8,10 @@ so the reference itself flushed subnormals to zero, agreed with a target that fl
 ``convspec check`` passed a target that breaks IEEE gradual underflow. A rounding mode set to upward would move
 every reference result by an ulp; an unmasked trap would end the reference with ``SIGFPE``.
 
-:func:`current` reads the environment (``fegetenv``), :func:`set_to` installs one (``fesetenv``), and
-:class:`Kept` runs a target's callables under the environment the target last left while convspec's code runs
-under its own. Where the C library has no ``fegetenv`` (not a glibc or BSD/macOS libm), :func:`current` is None
-and nothing is switched.
+:func:`current` reads the environment (``fegetenv``), :func:`set_to` installs one (``fesetenv``), both from
+:mod:`convspec.reference.ieee_environment` (under which each reference function computes), and :class:`Kept`
+runs a target's callables under the environment the target last left while convspec's code runs under its
+own. Where the C library has no ``fegetenv``, :func:`current` is None and nothing is switched.
 
 Worked example (x86-64, torch imported)::
 
@@ -23,41 +23,9 @@ Worked example (x86-64, torch imported)::
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+from convspec.reference.ieee_environment import current, set_to
 
-#: bytes held for an ``fenv_t``: more than any platform's (glibc x86-64: 32, aarch64: 8; macOS arm64: 16)
-_SIZE = 64
-
-
-def _library():
-    """The C library holding ``fegetenv``/``fesetenv``, or None."""
-    for name in (ctypes.util.find_library("m"), None):
-        try:
-            library = ctypes.CDLL(name)
-            library.fegetenv.argtypes = library.fesetenv.argtypes = (ctypes.c_char_p,)
-            library.fegetenv.restype = library.fesetenv.restype = ctypes.c_int
-            return library
-        except (OSError, AttributeError, TypeError):
-            continue
-    return None
-
-
-_LIBRARY = _library()
-
-
-def current() -> bytes | None:
-    """This thread's floating-point environment, or None where it cannot be read."""
-    if _LIBRARY is None:
-        return None
-    held = ctypes.create_string_buffer(_SIZE)
-    return held.raw if _LIBRARY.fegetenv(held) == 0 else None
-
-
-def set_to(environment: bytes | None) -> None:
-    """Install ``environment`` (from :func:`current`) in this thread; None changes nothing."""
-    if environment is not None and _LIBRARY is not None:
-        _LIBRARY.fesetenv(environment)
+__all__ = ["Kept", "current", "set_to"]
 
 
 class Kept:

@@ -265,15 +265,16 @@ def examples_markdown(op) -> str:
 
 
 def source_markdown(op) -> str:
-    module = inspect.getmodule(op.reference)
-    source = inspect.getsource(op.reference)
+    function = inspect.unwrap(op.reference)  # the definition, not the wrapper that sets the IEEE default
+    module = inspect.getmodule(function)
+    source = inspect.getsource(function)
     helpers = []
     for name in dict.fromkeys(re.findall(r"\b(_\w+)\(", source)):
         helper = getattr(module, name, None)
         if inspect.isfunction(helper) and helper.__module__ == module.__name__:
             helpers.append(inspect.getsource(helper))
-    path = Path(inspect.getsourcefile(op.reference)).resolve().relative_to(ROOT)
-    text = f"From `{path}` (`{op.reference.__module__}.{op.name}`"
+    path = Path(inspect.getsourcefile(function)).resolve().relative_to(ROOT)
+    text = f"From `{path}` (`{function.__module__}.{op.name}`"
     text += ", with the module's private helpers it calls" if helpers else ""
     text += "):\n\n```python\n" + source.rstrip() + "\n"
     for helper in helpers:

@@ -1,7 +1,9 @@
 """convspec.reference: the oracle. Slow, readable numpy loops that read like the definitions.
 
 Never uses torch, scipy or a library convolution, and never imports the spec's
-closed-form sizes: window positions are enumerated from the definition.
+closed-form sizes: window positions are enumerated from the definition. Every function
+below computes under IEEE 754's default floating-point environment (no flush-to-zero,
+round to nearest), whatever its caller's thread has set (:mod:`.ieee_environment`).
 """
 
 from .activations import dense, flatten, relu, sigmoid, softmax
@@ -77,3 +79,16 @@ __all__ = [
     "upsample",
     "upsample_vjp",
 ]
+
+import sys as _sys  # noqa: E402
+
+from .ieee_environment import under_ieee_default  # noqa: E402
+
+# Each public function, here and in the module defining it, becomes the one that computes under the default
+# environment: where pickle looks it up by name (a multiprocessing pool), and where a caller imports it from its
+# module (``from convspec.reference.conv import correlate``), it finds that one.
+for _name in __all__:
+    _function = globals()[_name]
+    globals()[_name] = under_ieee_default(_function)
+    setattr(_sys.modules[_function.__module__], _name, globals()[_name])
+del _name, _function

@@ -56,11 +56,11 @@ values (a ``meta`` tensor is a ``ValueError``) and lie on the device of ``x`` (a
 Arithmetic keeps IEEE 754 gradual underflow: a result below the smallest normal
 number is the nearest subnormal, not 0 (``sigmoid(-95)`` in float32 is 5.5e-42);
 an implementation that flushes subnormals to zero diverges from the spec.
-The reference computes in its thread's floating-point environment, so a caller
-that set flush-to-zero on that thread (``torch.set_flush_denormal(True)``) gets
-flushed results from it too; ``convspec check`` runs the reference under the
-environment the command started with, whatever the target sets, at import or in
-a call, and runs the target's code under the target's own.
+The reference computes under IEEE 754's default floating-point environment
+(round to nearest, no traps, no flush-to-zero) whatever its caller's thread has
+set (``torch.set_flush_denormal(True)``, a rounding mode), and gives the caller's
+back on return; ``convspec check`` also runs its own code under the environment
+the command started with and the target's code under the target's own.
 The reference additionally accepts ``dtype=object`` arrays (sympy symbols,
 ``fractions.Fraction``) and computes on them exactly.
 
