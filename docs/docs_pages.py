@@ -338,7 +338,7 @@ def operation_page(op) -> str:
         "## Parameters\n", f"From `inspect.signature(convspec.reference.{op.name})`; the accelerated function has the same signature.\n",
         parameter_table(op) + "\n",
         "## Framework names\n", framework_table(op) + "\n",
-        f"## Worked examples\n",
+        "## Worked examples\n",
         f"{len(op.examples)} literal examples from `conformance/families/{op.family}/examples.py`. Each is run through the reference "
         "when these pages are built; the build stops if the output differs from the literal. Each example's *Program* is a "
         "complete script (imports, the inputs as literals, the call, an assert of the expected output) that the build runs "
