@@ -51,6 +51,7 @@ Internally a :class:`Target` carries them in ``vjps`` (op name -> numpy VJP).
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.util
 import os
@@ -183,7 +184,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
     limits the load lowered (``resource.setrlimit``: open files, file size, CPU time, memory) are raised back to
     what they were, as far as the hard limits it left allow: 24 open files made the checker's next pipe an
     internal error (exit 3), a file size of 0 killed it with SIGXFSZ as it wrote the report. The workers, which
-    run the reference too, get the checker's limits. A module that replaces a numpy function (``np.maximum =
+    run the reference too, get the checker's limits. Modules imported before the load that it replaced or
+    removed in ``sys.modules`` are put back. A module that replaces a numpy function (``np.maximum =
     ...``) is refused (:mod:`.oracle_guard`).
     """
     global loaded_foreign_code
@@ -195,6 +197,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
     blocked = _blocked_signals()
     dispositions = _dispositions()
     limits = _resource_limits()
+    _base_versions()  # importlib.metadata and email, imported before the target's code can stand in for them
+    modules = dict(sys.modules)
     numpy_names = oracle_guard.snapshot()
     try:
         target = _load_target(spec, device)
@@ -205,6 +209,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
         numpy_names.restore()
         changed = _set_back(dispositions)
         _raise_limits_back(limits)
+        _give_modules_back(modules)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
@@ -263,6 +268,15 @@ def _set_back(dispositions: dict[int, object]) -> dict[int, object]:
     return changed
 
 
+def _give_modules_back(modules: dict[str, object]) -> None:
+    """Put back in ``sys.modules`` each of ``modules`` (those imported before the load) that the load replaced or
+    removed: ``sys.modules["rich"] = None``, or a stand-in module under a name convspec uses, made convspec's
+    next import from it fail (an internal error, exit 3). What the load imported itself is left as it is."""
+    for name, module in modules.items():
+        if sys.modules.get(name) is not module:
+            sys.modules[name] = module
+
+
 def _resource_limits() -> dict[int, tuple[int, int]]:
     """This process's resource limits, ``{RLIMIT_*: (soft, hard)}`` (none where the platform has no ``resource``)."""
     try:
@@ -314,7 +328,6 @@ def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, 
     """``target`` with each of its own callables run under the floating-point environment ``environment`` keeps
     (always: a call may change it), followed by :func:`_keep_depth` (``depth``), and, where its load changed
     them, under numpy's error handling ``errstate`` and print options ``printoptions``."""
-    import functools
 
     def wrapped(function):
         if numpy_changed:
@@ -466,14 +479,17 @@ def _importing(spec: str, execute: Callable[[], object],
     A module may fork while it is imported (to start a server of its own) and let the copy fall through, back
     into the import and into convspec: the copy then ran a second check beside the first, which wrote the
     same reports and told the first process a second status. A copy that comes back is ended here, and a
-    recursion limit the module lowered is raised again before convspec's code goes on (:func:`_keep_depth`)."""
+    recursion limit the module lowered is raised again, and modules it replaced in ``sys.modules`` are put back,
+    before convspec's code goes on (:func:`_keep_depth`, :func:`_give_modules_back`)."""
     process = os.getpid()
     depth = sys.getrecursionlimit()
+    modules = dict(sys.modules)
     try:
         result = execute()
     except BaseException as error:
         _end_a_copy(spec, process)
         _keep_depth(depth)
+        _give_modules_back(modules)
         if users_interrupt(error):
             raise
         if not_found is not None and isinstance(error, ImportError):
@@ -481,6 +497,7 @@ def _importing(spec: str, execute: Callable[[], object],
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
     _end_a_copy(spec, process)
     _keep_depth(depth)
+    _give_modules_back(modules)
     return result
 
 
@@ -551,8 +568,10 @@ def _cpu_only(spec: str, device: str | None) -> None:
         raise ValueError(f"target {spec!r} runs on the CPU only; --device {device} applies to accelerated, torch and jax")
 
 
+@functools.cache
 def _base_versions() -> dict[str, str]:
-    """The versions every report names: convspec, numpy, hypothesis."""
+    """The versions every report names: convspec, numpy, hypothesis (read before any target code runs: see
+    :func:`load_target`)."""
     from importlib.metadata import PackageNotFoundError, version
 
     import hypothesis

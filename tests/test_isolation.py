@@ -286,6 +286,16 @@ def test_a_target_that_lowers_resource_limits_is_checked(tmp_path):
     assert "<testsuite" in junit.read_text()
 
 
+def test_a_target_that_replaces_modules_convspec_uses_is_checked(tmp_path):
+    """A module that replaced entries of sys.modules (rich by None, email by a stand-in) made convspec's next
+    import from them fail: an internal error (exit 3). What was imported before the load is put back after it."""
+    report = tmp_path / "out.json"
+    completed = _console_check(tmp_path, FAULTY / "replaces_modules.py", "--ops", "relu", "--examples", 20,
+                               "--report", report)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert _by_op(_json(report))["relu"]["status"] == "passed"
+
+
 def test_a_file_target_imports_the_modules_beside_it(tmp_path, capsys):
     """`python myconv.py` can import the modules beside it; `convspec check myconv.py` could not
     (ModuleNotFoundError, exit 2). The file's folder goes at the end of sys.path, where it cannot hide a module
