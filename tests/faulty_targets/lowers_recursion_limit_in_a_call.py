@@ -3,18 +3,11 @@ there: for tests/test_isolation.py. The code that ran next in the worker, convsp
 ``relu`` is right."""
 
 import sys
+import traceback
 
 import numpy as np
 
 
-def _depth() -> int:
-    """How many frames are on the stack here."""
-    frame, count = sys._getframe(), 0
-    while frame is not None:
-        frame, count = frame.f_back, count + 1
-    return count
-
-
 def relu(x):
-    sys.setrecursionlimit(_depth() + 15)
+    sys.setrecursionlimit(len(traceback.extract_stack()) + 15)  # the frames above this line, and a few
     return np.maximum(x, np.zeros((), x.dtype))
