@@ -89,14 +89,15 @@ def test_a_library_whose_import_crashes_hangs_or_exits_is_listed_as_not_run(tmp_
     exits = tmp_path / "exits_at_import.py"
     exits.write_text("import os\nos._exit(3)\n")
     hangs = str(Path(__file__).parent / "faulty_targets" / "hangs_at_import.py")
-    from convspec.conformance.commands.matrix import build_page
+    from convspec.conformance.commands.matrix import build_page, load_fault
 
-    page = build_page([str(segfaults), hangs, str(exits), "numpy"], examples=2, seed=0, command="convspec matrix",
-                      load_timeout=3)
+    # a timeout no import here comes near, so that numpy's probe is never cut short on a loaded machine
+    page = build_page([str(segfaults), str(exits), "numpy"], examples=2, seed=0, command="convspec matrix",
+                      load_timeout=120)
     assert "| operation | `numpy` |" in page
     assert f"`{segfaults}` (its import crashed the interpreter (signal 11, SIGSEGV))" in page
-    assert f"`{hangs}` (its import did not end within 3 s" in page
     assert f"`{exits}` (its import ended the interpreter (exit status 3) before it finished)" in page
+    assert load_fault(hangs, 3).startswith("its import did not end within 3 s")
     assert main(["matrix", "--targets", "numpy", "--load-timeout", "0"]) == 2
     assert "--load-timeout must be a positive number of seconds, got 0" in capsys.readouterr().err
 
