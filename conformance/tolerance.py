@@ -98,6 +98,7 @@ class Comparison:
     expected_value: float | None
     actual_value: float | None
     allowed: float | None
+    hint: str = ""  # a likely cause, where the values suggest one
 
     def describe(self) -> str:
         if self.passed:
@@ -106,8 +107,20 @@ class Comparison:
             return "output differs"
         return (
             f"first differing element at index {self.first_bad_index}: expected {self.expected_value!r}, "
-            f"got {self.actual_value!r}, allowed difference {self.allowed!r}"
+            f"got {self.actual_value!r}, allowed difference {self.allowed!r}{self.hint}"
         )
+
+
+#: said of a failure where the reference's value is subnormal and the target's is 0
+FLUSHED = ("; the expected value is subnormal and the target's is 0: does the target flush subnormals to zero "
+           "(flush-to-zero/denormals-are-zero, torch.set_flush_denormal(True))?")
+
+
+def _hint(expected: np.ndarray, expected_value: float, actual_value: float) -> str:
+    """:data:`FLUSHED` where ``expected_value`` is a subnormal number of ``expected``'s dtype and the target's is 0."""
+    if not np.issubdtype(expected.dtype, np.floating):
+        return ""
+    return FLUSHED if actual_value == 0 and 0 < abs(expected_value) < np.finfo(expected.dtype).tiny else ""
 
 
 def compare(expected: np.ndarray, actual: np.ndarray, tolerance: SumOfProducts | Exact) -> Comparison:
@@ -129,9 +142,9 @@ def compare(expected: np.ndarray, actual: np.ndarray, tolerance: SumOfProducts |
     if not bad.any():
         return Comparison(True, tolerance.exact, worst, None, None, None, None)
     index = tuple(int(i) for i in np.argwhere(bad)[0])
-    return Comparison(
-        False, tolerance.exact, worst, index, float(expected64[index]), float(actual64[index]), float(bound[index])
-    )
+    want, got = float(expected64[index]), float(actual64[index])
+    return Comparison(False, tolerance.exact, worst, index, want, got, float(bound[index]),
+                      _hint(np.asarray(expected), want, got))
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,7 @@ def test_the_target_s_floating_point_environment_is_its_own(tmp_path, capsys, fa
     relu = _by_op(_json(report))["relu"]
     assert relu["status"] == "failed", relu
     assert "expected 9.99994610111476e-41, got 0.0" in relu["failure"]["reason"]
+    assert "does the target flush subnormals to zero" in relu["failure"]["reason"]  # the likely cause, said
     assert tiny[0] * np.float32(1) == tiny[0]  # this process does not flush
 
 

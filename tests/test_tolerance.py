@@ -83,3 +83,17 @@ def test_softmax_counts_the_shift_error_only_where_the_shift_is_inexact():
     assert softmax_terms(x32, -1, "float64") == 3 + 8  # float32 values: every difference exact in float64
     assert softmax_terms(np.array([[1.1, 2.3, -7.9]]), -1, "float64") == 3 + 2 * 11 + 8
     assert softmax_terms(np.array([[1.1, 2.3, -7.9]]), 0, "float64") == 1 + 8  # one-element slices: x_j = m
+
+
+def test_a_subnormal_read_as_zero_names_flush_to_zero():
+    """relu(1e-40) == 0 from a target that flushes subnormals said only "expected 1e-40, got 0.0"; the likely
+    cause is now named, and only where the expected value is subnormal in the output's dtype and the target's 0."""
+    from convspec.conformance.tolerance import FLUSHED, Exact, compare
+
+    def reason(expected, actual):
+        return compare(np.asarray(expected), np.asarray(actual), Exact(np.shape(expected))).describe()
+
+    assert reason(np.array([1e-40], np.float32), np.array([0.0], np.float32)).endswith(FLUSHED)
+    assert reason(np.array([-5e-310]), np.array([0.0])).endswith(FLUSHED)
+    assert FLUSHED not in reason(np.array([1e-30], np.float32), np.array([0.0], np.float32))  # a normal number
+    assert FLUSHED not in reason(np.array([1e-40], np.float32), np.array([2e-40], np.float32))  # not 0
