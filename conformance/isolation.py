@@ -356,14 +356,18 @@ def _collect(task: _Task, timeout: float) -> bool:
     return False
 
 
+def signal_name(number: int) -> str:
+    """``SIGSEGV`` for 11: the name of signal ``number``, or "unknown signal"."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "unknown signal"
+
+
 def _crashed(task: _Task) -> OperationResult:
     code = task.process.exitcode
     if code is not None and code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = "unknown signal"
-        what = f"crashed (signal {-code}, {name})"
+        what = f"crashed (signal {-code}, {signal_name(-code)})"
         if -code == signal.SIGKILL:  # the checker kills a worker only at a timeout or an interruption
             what += (": sent by the code under test itself, or by the system's out-of-memory killer, whose first "
                      "choice a worker is")

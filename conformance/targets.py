@@ -297,8 +297,11 @@ def _raise_limits_back(limits: dict[int, tuple[int, int]]) -> None:
         return
     import resource
 
-    def lower(a: int, b: int) -> bool:  # a < b, where RLIM_INFINITY is above every number
-        return b == resource.RLIM_INFINITY and a != b or a != resource.RLIM_INFINITY and b != resource.RLIM_INFINITY and a < b
+    def lower(a: int, b: int) -> bool:
+        """a < b, where RLIM_INFINITY is above every number."""
+        if a == b or a == resource.RLIM_INFINITY:
+            return False
+        return b == resource.RLIM_INFINITY or a < b
 
     for number, (soft, _) in limits.items():
         with contextlib.suppress(ValueError, OSError):
@@ -330,21 +333,18 @@ def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, 
     them, under numpy's error handling ``errstate`` and print options ``printoptions``."""
 
     def wrapped(function):
-        if numpy_changed:
-            @functools.wraps(function)
-            def under_targets_settings(*args, **kwargs):
-                try:
-                    with np.errstate(**errstate), np.printoptions(**printoptions):
-                        return environment.call(function, *args, **kwargs)
-                finally:
-                    _keep_depth(depth)
-        else:
-            @functools.wraps(function)
-            def under_targets_settings(*args, **kwargs):
-                try:
-                    return environment.call(function, *args, **kwargs)
-                finally:
-                    _keep_depth(depth)
+        def under_numpy_settings(*args, **kwargs):
+            with np.errstate(**errstate), np.printoptions(**printoptions):
+                return function(*args, **kwargs)
+
+        call = under_numpy_settings if numpy_changed else function
+
+        @functools.wraps(function)
+        def under_targets_settings(*args, **kwargs):
+            try:
+                return environment.call(call, *args, **kwargs)
+            finally:
+                _keep_depth(depth)
 
         return under_targets_settings
 

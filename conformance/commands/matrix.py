@@ -16,8 +16,8 @@ crashes, or does not end within ``--load-timeout`` seconds, is listed as not run
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import select
 import signal
 import subprocess
 import sys
@@ -26,7 +26,7 @@ import time
 from convspec.conformance import command_state
 from convspec.conformance.catalog import CATALOG, comma_names
 from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
-from convspec.conformance.isolation import run_isolated
+from convspec.conformance.isolation import run_isolated, signal_name
 from convspec.conformance.runner import OperationResult
 from convspec.conformance.targets import ADAPTERS, load_target
 
@@ -117,8 +117,9 @@ def run_matrix(names, *, examples: int, seed: int, progress=None, load_timeout: 
 
 
 #: what the interpreter of :func:`load_fault` runs: the load, as this command does it, then one word on the
-#: descriptor it is given ("loaded", or "raised" for an exception, whose message this process reports itself); a
-#: module that closed the descriptor leaves only the exit status: 0 once loaded
+#: descriptor it is given ("loaded", or "raised" for an exception, whose message this process reports itself),
+#: and an exit that no thread or exit handler the import left can hold up; a module that closed the descriptor
+#: leaves only the exit status: 0 once loaded
 _LOAD = """import os, sys
 from convspec.conformance.targets import load_target
 
@@ -132,7 +133,7 @@ try:
     load_target(sys.argv[1])
 except BaseException:
     say(b"raised")
-    raise
+    os._exit(1)
 say(b"loaded")
 os._exit(0)
 """
@@ -151,7 +152,7 @@ def load_fault(name: str, timeout: float) -> str | None:
 def load_faults(names, timeout: float) -> dict[str, str | None]:
     """:func:`load_fault` of each of ``names``, the interpreters run side by side (``timeout`` counts from the
     start of all of them): the probes add the slowest import to the command's time, not the sum of them."""
-    started = time.monotonic()
+    deadline = time.monotonic() + timeout
     probes = {}
     for name in dict.fromkeys(names):
         read_end, write_end = os.pipe()
@@ -161,62 +162,33 @@ def load_faults(names, timeout: float) -> dict[str, str | None]:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(write_end,), start_new_session=True)
         finally:
             os.close(write_end)
-    return {name: _fault(probe, _word_from(probe, read_end, started + timeout), timeout)
-            for name, (read_end, probe) in probes.items()}
+    return {name: _fault(probe, read_end, deadline, timeout) for name, (read_end, probe) in probes.items()}
 
 
-def _fault(probe: subprocess.Popen, word: bytes | None, timeout: float) -> str | None:
-    """What :func:`load_fault` says of a probe that wrote ``word`` (see :func:`_word_from`); the probe is ended."""
-    try:  # whatever the import started in its session goes with it
+def _fault(probe: subprocess.Popen, read_end: int, deadline: float, timeout: float) -> str | None:
+    """What :func:`load_fault` says of ``probe``, given until ``deadline`` (``time.monotonic()``) to exit; the probe
+    and whatever its import started in its session are ended. The word is read only once the probe has exited
+    (or been killed), without waiting: a process the import detached may hold the write end open."""
+    try:
+        code = probe.wait(max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        code = None
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(probe.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    code = probe.wait()
+    probe.wait()
+    os.set_blocking(read_end, False)
+    with os.fdopen(read_end, "rb") as said:
+        try:
+            word = said.read(16) or b""
+        except BlockingIOError:
+            word = b""
     if word in (b"loaded", b"raised") or (word == b"" and code == 0):
         return None
-    if word is None:
+    if code is None:
         return f"its import did not end within {timeout:g} s (--load-timeout SECONDS allows longer)"
     if code < 0:
-        try:
-            name_of_signal = signal.Signals(-code).name
-        except ValueError:
-            name_of_signal = "unknown signal"
-        return f"its import crashed the interpreter (signal {-code}, {name_of_signal})"
+        return f"its import crashed the interpreter (signal {-code}, {signal_name(-code)})"
     return f"its import ended the interpreter (exit status {code}) before it finished"
-
-
-def _word_from(probe: subprocess.Popen, read_end: int, deadline: float) -> bytes | None:
-    """What the probe wrote on its descriptor by the time it wrote a word or exited (b"" for nothing), or None if
-    it did neither by ``deadline`` (``time.monotonic()``). It never waits on the descriptor alone: a process the
-    import detached may hold the write end open after the probe is gone."""
-    os.set_blocking(read_end, False)
-    word = b""
-    try:
-        while True:
-            ready, _, _ = select.select([read_end], [], [], max(0.0, min(0.05, deadline - time.monotonic())))
-            if ready:
-                try:
-                    chunk = os.read(read_end, 16)
-                except BlockingIOError:
-                    chunk = None
-                word += chunk or b""
-                if word in (b"loaded", b"raised"):
-                    return word
-                if chunk == b"":  # no one holds the write end any more: the probe's exit is what is left to see
-                    try:
-                        probe.wait(max(0.0, deadline - time.monotonic()))
-                    except subprocess.TimeoutExpired:
-                        return None
-                    return word
-            if probe.poll() is not None:
-                try:
-                    return word + os.read(read_end, 16)
-                except BlockingIOError:
-                    return word
-            if time.monotonic() >= deadline:
-                return None
-    finally:
-        os.close(read_end)
 
 
 def _cell(result: OperationResult | None) -> str:
