@@ -23,7 +23,10 @@ exit), and the native libraries' destructors (some crash at exit, turning status
 flushes convspec's output and ends the process itself with ``os._exit(status)``: the status printed is the status
 returned. Nothing convspec owns needs the interpreter's exit: the reports are written and closed during the run,
 the workers reaped and their process groups killed, their output files closed; a fork server and
-multiprocessing's resource tracker end when this process does. (It also skips libtorch's destructors, about
+multiprocessing's resource tracker end when this process does. The one thing the interpreter's exit did for
+convspec is done before ``os._exit``: the folder multiprocessing made for the fork server's socket during the
+command (``/tmp/pymp-*``), which its exit handler would have removed, is removed (:func:`_remove_scratch_made_here`);
+one left behind per JAX or TensorFlow check filled ``/tmp``. (It also skips libtorch's destructors, about
 0.1 s.) A command that loaded no target exits the ordinary way.
 
 **Even a target that ends the process cannot turn a check green.** What the target's module leaves running in
@@ -44,6 +47,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import sys
 
 _collector_paused = False
@@ -51,6 +55,9 @@ _collector_paused = False
 _verdicts: int | None = None
 #: whether this process runs the console script, whose exit is convspec's (:func:`end_now` may end it)
 _owns_the_process = False
+#: multiprocessing's scratch folder when the command started (None: none yet), and the process it runs in
+_scratch_at_start: str | None = None
+_command_pid: int | None = None
 
 
 def main() -> None:
@@ -61,6 +68,7 @@ def main() -> None:
     fill_closed_descriptors()  # first: the pipe to the first process must not take descriptor 1 or 2
     verdicts = _verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns
     _owns_the_process = True
+    _remember_scratch()
     if gc.isenabled():
         gc.disable()
         _collector_paused = True
@@ -151,9 +159,34 @@ def _exit_now(status, verdicts: int | None = None) -> None:
         except (OSError, ValueError):
             pass
     _tell(verdicts, status)
+    _remove_scratch_made_here()
     from .first_process import status_code
 
     os._exit(status_code(status))
+
+
+def _multiprocessing_scratch() -> str | None:
+    """The folder multiprocessing made in this process for its sockets (``util.get_temp_dir``), None if none."""
+    process = sys.modules.get("multiprocessing.process")
+    return None if process is None else process.current_process()._config.get("tempdir")
+
+
+def _remember_scratch() -> None:
+    global _scratch_at_start, _command_pid
+    _scratch_at_start, _command_pid = _multiprocessing_scratch(), os.getpid()
+
+
+def _remove_scratch_made_here() -> None:
+    """Remove the folder multiprocessing made during the command in the command's own process (a fork server's
+    socket: ``/tmp/pymp-*``), as multiprocessing's exit handler does, which ``os._exit`` skips. Nothing else: not
+    a folder that was there when the command started, none made in another process (a forked worker sees its
+    parent's), and never a folder multiprocessing did not name."""
+    folder = _multiprocessing_scratch()
+    if folder is None or folder == _scratch_at_start or os.getpid() != _command_pid:
+        return
+    if not os.path.basename(folder).startswith("pymp-"):
+        return
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def start_up_over() -> None:

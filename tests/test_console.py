@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -126,3 +127,21 @@ def test_a_closed_standard_descriptor_changes_nothing_but_the_output(tmp_path, c
     assert completed.returncode == status
     data = json.loads(report.read_text())
     assert data["state"] == "complete" and data["exit_status"] == status
+
+
+def test_a_check_through_a_fork_server_leaves_no_scratch_folder(tmp_path):
+    """JAX and TensorFlow targets run their workers from a fork server, whose socket multiprocessing puts in a
+    ``pymp-*`` folder it removes at the interpreter's exit; the console script ends with ``os._exit``, which
+    skipped that, so every such check left a folder in ``/tmp`` (hundreds of them after a day of tests). The
+    folder is now removed, and nothing else in the temporary folder is touched, a user's ``pymp-`` one included."""
+    pytest.importorskip("jax")
+    scratch = tmp_path / "tmp"
+    mine = scratch / "pymp-mine"
+    mine.mkdir(parents=True)
+    (mine / "keep.txt").write_text("mine")
+    environment = {**os.environ, "TMPDIR": str(scratch)}
+    result = subprocess.run([sys.executable, "-m", "convspec.conformance", "check", "jax", "--ops", "correlate",
+                             "--examples", "1"], capture_output=True, text=True, timeout=300, env=environment)
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert sorted(p.name for p in scratch.iterdir()) == ["pymp-mine"]
+    assert (mine / "keep.txt").read_text() == "mine"
