@@ -247,12 +247,12 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
     if plan.source is not None and not fork_safe():
         context = _fork_server(target.preload)
         task.beacon = _Beacon(context)
-        task.output, output = _scratch("convspec-worker-", ".log", forked=False)
+        task.output, output = _scratch("convspec-worker-", ".log")
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, None)
     else:
         context = multiprocessing.get_context("fork")
         task.beacon = _Beacon(context)
-        task.output, output = _scratch("convspec-worker-", ".log", forked=True)
+        task.output, output = _scratch("convspec-worker-", ".log")
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, target)
     # not a daemon: multiprocessing forbids a daemon to start processes, and a target may use a Pool; run_isolated
     # kills every worker when it ends, whatever ends it
@@ -267,21 +267,55 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
     task.connection = receive
 
 
-def _scratch(prefix: str, suffix: str, forked: bool):
-    """A file the parent and one worker share, open here (read and write), and the path the worker opens it by.
+def _scratch(prefix: str, suffix: str) -> tuple[object, "_Reach"]:
+    """A file the parent and one worker share: the parent's handle (read and write) and how the worker reaches it.
 
-    For a forked worker on Linux, a file in memory (``memfd_create``), reached as ``/proc/self/fd/N`` through the
-    descriptor the worker inherits: nothing on disk, so nothing is left behind even if the checker is killed
-    outright. Otherwise (a fork server's worker, another system) a temporary file, deleted when closed."""
-    if forked and hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
+    On Linux, a file in memory (``memfd_create``): nothing on disk, so nothing is left behind whatever ends the
+    check (a ``SIGKILL`` included). A forked worker inherits its descriptor; a fork server's worker (JAX,
+    TensorFlow) is handed it with the process's arguments (:class:`_Reach`). Otherwise a temporary file,
+    deleted when closed, reached by its name (a fork server's worker started there left its two files in the
+    temporary folder when the checker was killed)."""
+    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
         try:
             descriptor = os.memfd_create(prefix + suffix)
         except OSError:
             pass
         else:
-            return open(descriptor, "w+b"), f"/proc/self/fd/{descriptor}"
+            return open(descriptor, "w+b"), _Reach(descriptor=descriptor)
     scratch = tempfile.NamedTemporaryFile(prefix=prefix, suffix=suffix)
-    return scratch, scratch.name
+    return scratch, _Reach(name=scratch.name)
+
+
+class _Reach:
+    """How a worker opens a file the parent made (:func:`_scratch`): its :attr:`path`, for a file of its own.
+
+    A file in memory is reached through a descriptor the worker holds, as ``/proc/self/fd/N`` (opening it gives
+    the worker a file position of its own; the parent's is not moved). A forked worker inherits the descriptor;
+    for a fork server's worker the descriptor is passed with the process's arguments when they are pickled
+    (:func:`multiprocessing.reduction.DupFd`, as multiprocessing passes a ``Pipe``'s ends), and the worker
+    gets its own copy. A temporary file is reached by its name."""
+
+    def __init__(self, *, descriptor: int | None = None, name: str | None = None):
+        self.descriptor, self.name = descriptor, name
+
+    @property
+    def path(self) -> str:
+        return self.name if self.descriptor is None else f"/proc/self/fd/{self.descriptor}"
+
+    def __reduce__(self):
+        if self.descriptor is None:
+            return _Reach._named, (self.name,)
+        from multiprocessing.reduction import DupFd
+
+        return _Reach._handed, (DupFd(self.descriptor),)
+
+    @staticmethod
+    def _named(name: str) -> "_Reach":
+        return _Reach(name=name)
+
+    @staticmethod
+    def _handed(duplicate) -> "_Reach":
+        return _Reach(descriptor=duplicate.detach())
 
 
 #: modules whose threads make a forked child deadlock
@@ -300,7 +334,38 @@ def _fork_server(preload: tuple[str, ...] = ()):
     them again. The list takes effect when the server starts, the first time a check uses it."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.isolation", *preload])
+    _socket_folder_that_fits()
     return context
+
+
+#: the longest socket address (``sun_path``, less its closing NUL): Linux 108 bytes, macOS and the BSDs 104
+_SOCKET_PATH_MAX = 107 if sys.platform.startswith("linux") else 103
+#: what multiprocessing adds to the temporary folder for the fork server's socket: ``/pymp-XXXXXXXX/listener-XXXXXXXX``
+_SOCKET_NAME_LENGTH = len("/pymp-12345678/listener-12345678")
+
+
+def _socket_folder_that_fits() -> None:
+    """Have multiprocessing make its folder (``pymp-*``, where the fork server's socket goes) where a socket's
+    address fits, as Python 3.13 does itself.
+
+    Python 3.11 makes it in the temporary folder whatever its length: with ``TMPDIR`` longer than 75 characters
+    the fork server could not start ("AF_UNIX path too long") and a JAX or TensorFlow check ended in an internal
+    error. Then the folder is made in the first of ``/tmp``, ``/var/tmp``, ``/usr/tmp`` that is writable (removed at
+    the end, as always: :mod:`.console`); otherwise nothing changes."""
+    from multiprocessing import process, util
+
+    if process.current_process()._config.get("tempdir") is not None:  # made already: the server may be running
+        return
+    if len(tempfile.gettempdir()) + _SOCKET_NAME_LENGTH <= _SOCKET_PATH_MAX:
+        return
+    for base in ("/tmp", "/var/tmp", "/usr/tmp"):
+        if os.path.isdir(base) and os.access(base, os.W_OK | os.X_OK):
+            saved, tempfile.tempdir = tempfile.tempdir, base
+            try:
+                util.get_temp_dir()
+            finally:
+                tempfile.tempdir = saved
+            return
 
 
 def _wait_for_news(running: list[_Task], timeout: float) -> None:
@@ -575,7 +640,7 @@ def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> Operation
                          drawn_ahead=plan.drawn_ahead, **plan.settings)
 
 
-def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "_Beacon",
+def _worker(connection, plan: _Plan, op: str, grad: bool, output: _Reach, beacon: "_Beacon",
             target: Target | None) -> None:
     """In the worker process: run one search, announcing each case first (:class:`_Beacon`), and send the
     result back."""
@@ -595,7 +660,7 @@ def _worker(connection, plan: _Plan, op: str, grad: bool, output: str, beacon: "
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     command_state.release_in_child()  # the command's own output is the parent's to write
-    log = open(output, "ab", buffering=0)
+    log = open(output.path, "ab", buffering=0)
     os.dup2(log.fileno(), 1)
     os.dup2(log.fileno(), 2)
     # the parent's progress display may have replaced sys.stdout with a proxy whose lock a thread held at fork
@@ -650,17 +715,17 @@ class _Beacon:
     twice an example)."""
 
     def __init__(self, context):
-        self._file, self.path = _scratch("convspec-case-", ".pickle", forked=context.get_start_method() == "fork")
+        self._file, self.reach = _scratch("convspec-case-", ".pickle")
         self.shared = context.RawArray("d", 2)  # [when the current example began (time.monotonic), examples]
         self.shared[0] = time.monotonic()
         self._fd: int | None = None
 
-    def __getstate__(self):  # for a fork server's worker: the path and the shared memory, not the parent's file
-        return {"path": self.path, "shared": self.shared, "_file": None, "_fd": None}
+    def __getstate__(self):  # for a fork server's worker: how to reach the file, the shared memory; not the file
+        return {"reach": self.reach, "shared": self.shared, "_file": None, "_fd": None}
 
     # the worker's side
     def open(self) -> None:
-        self._fd = os.open(self.path, os.O_WRONLY)
+        self._fd = os.open(self.reach.path, os.O_WRONLY)
 
     def announce(self, case: Case) -> None:
         data = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
@@ -685,9 +750,9 @@ class _Beacon:
     def case(self) -> Case | None:
         """The last case announced (None before the first, or if it cannot be read back)."""
         try:
-            with open(self.path, "rb") as handle:
-                size = int.from_bytes(handle.read(8), "little")
-                data = handle.read(size)
+            descriptor = self._file.fileno()  # the parent's own handle: read at an offset, moving nothing
+            size = int.from_bytes(os.pread(descriptor, 8, 0), "little")
+            data = os.pread(descriptor, size, 8) if size else b""
             return pickle.loads(data) if size and len(data) == size else None
         except Exception:  # noqa: BLE001 - a half-written or unreadable record: the case is not known
             return None

@@ -133,9 +133,12 @@ def test_a_check_through_a_fork_server_leaves_no_scratch_folder(tmp_path):
     """JAX and TensorFlow targets run their workers from a fork server, whose socket multiprocessing puts in a
     ``pymp-*`` folder it removes at the interpreter's exit; the console script ends with ``os._exit``, which
     skipped that, so every such check left a folder in ``/tmp`` (hundreds of them after a day of tests). The
-    folder is now removed, and nothing else in the temporary folder is touched, a user's ``pymp-`` one included."""
+    folder is now removed, and nothing else in the temporary folder is touched, a user's ``pymp-`` one included.
+    The temporary folder's name is longer than a socket's address allows once multiprocessing adds its own:
+    the fork server could not start ("AF_UNIX path too long", an internal error) until its folder was made in
+    /tmp in that case."""
     pytest.importorskip("jax")
-    scratch = tmp_path / "tmp"
+    scratch = tmp_path / ("a-temporary-folder-with-a-long-name-" * 3)
     mine = scratch / "pymp-mine"
     mine.mkdir(parents=True)
     (mine / "keep.txt").write_text("mine")

@@ -772,3 +772,62 @@ def test_a_package_folder_loads_in_fork_server_workers_wherever_its_module_moves
     completed = _console_check(tmp_path, "./kernels", "--ops", "relu", "--examples", 3)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "1 passed, 0 failed" in completed.stdout
+
+
+def test_a_fork_server_worker_shares_its_files_in_memory(tmp_path):
+    """The workers a fork server starts (JAX, TensorFlow) wrote their output and announced their cases in two
+    files in the temporary folder: a checker killed outright (SIGKILL, the OOM killer) left them there (next
+    test). They are now files in memory, handed to the worker with its arguments: a crash is still reported with
+    its case and the worker's last words, and nothing is written to the temporary folder."""
+    pytest.importorskip("jax")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    target = tmp_path / "chatty_with_jax.py"
+    target.write_text(textwrap.dedent("""
+        import os
+        import jax  # noqa: F401 (its threads: the workers come from a fork server)
+        from convspec import reference
+
+        def relu(x):
+            print("relu's words", flush=True)
+            return reference.relu(x)
+
+        def sigmoid(x):
+            print("the last words before the abort", flush=True)
+            os.abort()
+    """))
+    completed = subprocess.run(
+        [sys.executable, "-m", "convspec.conformance", "check", str(target), "--ops", "relu,sigmoid", "--examples",
+         "2", "--report", str(tmp_path / "out.json")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120, env={**os.environ, "TMPDIR": str(scratch)})
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    ops = _by_op(_json(tmp_path / "out.json"))
+    assert ops["relu"]["status"] == "passed", ops["relu"]
+    assert ops["sigmoid"]["detail"].startswith("crashed (signal 6, SIGABRT) on sigmoid("), ops["sigmoid"]
+    assert "the last words before the abort" in ops["sigmoid"]["detail"]
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="files in memory: Linux")
+def test_a_checker_killed_outright_leaves_no_worker_file_behind(tmp_path):
+    pytest.importorskip("jax")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    started = tmp_path / "started"
+    target = tmp_path / "hangs_with_jax.py"
+    target.write_text("import time\nimport jax  # noqa: F401 (the workers come from a fork server)\n\n\n"
+                      f"def relu(x):\n    open({str(started)!r}, 'w').close()\n    time.sleep(600)\n")
+    checker = subprocess.Popen(
+        [sys.executable, "-m", "convspec.conformance", "check", str(target), "--ops", "relu", "--timeout", "600"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started.exists(), "the worker never called relu"
+    finally:
+        os.killpg(checker.pid, signal.SIGKILL)
+        checker.wait()
+    left = [p.name for p in scratch.iterdir() if p.name.startswith("convspec-")]
+    assert left == []
