@@ -56,6 +56,7 @@ import importlib
 import importlib.util
 import os
 import signal
+import threading
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -185,7 +186,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
     what they were, as far as the hard limits it left allow: 24 open files made the checker's next pipe an
     internal error (exit 3), a file size of 0 killed it with SIGXFSZ as it wrote the report. The workers, which
     run the reference too, get the checker's limits. Modules imported before the load that it replaced or
-    removed in ``sys.modules`` are put back. A module that replaces a numpy function (``np.maximum =
+    removed in ``sys.modules`` are put back, and so are the hooks for exceptions nobody caught
+    (:func:`_give_hooks_back`). A module that replaces a numpy function (``np.maximum =
     ...``) is refused (:mod:`.oracle_guard`).
     """
     global loaded_foreign_code
@@ -197,6 +199,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     blocked = _blocked_signals()
     dispositions = _dispositions()
     limits = _resource_limits()
+    hooks = _exception_hooks()
     _base_versions()  # importlib.metadata and email, imported before the target's code can stand in for them
     modules = dict(sys.modules)
     numpy_names = oracle_guard.snapshot()
@@ -210,6 +213,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
         changed = _set_back(dispositions)
         _raise_limits_back(limits)
         _give_modules_back(modules)
+        _give_hooks_back(hooks)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
@@ -275,6 +279,23 @@ def _give_modules_back(modules: dict[str, object]) -> None:
     for name, module in modules.items():
         if sys.modules.get(name) is not module:
             sys.modules[name] = module
+
+
+#: the process's hooks for an exception nobody caught, which convspec's own threads (the progress display) rely on
+_EXCEPTION_HOOKS = ((sys, "excepthook"), (sys, "unraisablehook"), (threading, "excepthook"))
+
+
+def _exception_hooks() -> list[tuple[object, str, object]]:
+    return [(owner, name, getattr(owner, name)) for owner, name in _EXCEPTION_HOOKS]
+
+
+def _give_hooks_back(hooks: list[tuple[object, str, object]]) -> None:
+    """Set back the exception hooks a load changed: ``threading.excepthook = None`` at import made the progress
+    display's thread fail at its first refresh, an internal error (exit 3); a hook that ends the process
+    (``os._exit(0)``) would end the checker at the first exception of one of its threads."""
+    for owner, name, hook in hooks:
+        if getattr(owner, name) is not hook:
+            setattr(owner, name, hook)
 
 
 def _resource_limits() -> dict[int, tuple[int, int]]:

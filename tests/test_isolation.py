@@ -831,3 +831,15 @@ def test_a_checker_killed_outright_leaves_no_worker_file_behind(tmp_path):
         checker.wait()
     left = [p.name for p in scratch.iterdir() if p.name.startswith("convspec-")]
     assert left == []
+
+
+def test_a_target_that_replaces_the_exception_hooks_is_checked(tmp_path):
+    """``threading.excepthook = None`` at import made the progress display's thread fail (exit 3); hooks that
+    end the process with status 0 could end the checker. The checker's hooks are set back after the load."""
+    report = tmp_path / "out.json"
+    completed = _console_check(tmp_path, FAULTY / "replaces_exception_hooks.py", "--ops", "relu,sigmoid",
+                               "--examples", 20, "--report", report)
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    ops = _by_op(_json(report))
+    assert ops["relu"]["status"] == "passed"
+    assert ops["sigmoid"]["status"] == "failed", ops["sigmoid"]
