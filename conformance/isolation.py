@@ -244,15 +244,14 @@ def _publish(report: Report, tasks: list[_Task], on_result) -> None:
 def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) -> None:
     receive, send = multiprocessing.Pipe(duplex=False)
     task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
+    task.output, output = _scratch("convspec-worker-", ".log")
     if plan.source is not None and not fork_safe():
         context = _fork_server(target.preload)
         task.beacon = _Beacon(context)
-        task.output, output = _scratch("convspec-worker-", ".log")
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, None)
     else:
         context = multiprocessing.get_context("fork")
         task.beacon = _Beacon(context)
-        task.output, output = _scratch("convspec-worker-", ".log")
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, target)
     # not a daemon: multiprocessing forbids a daemon to start processes, and a target may use a Pool; run_isolated
     # kills every worker when it ends, whatever ends it

@@ -56,8 +56,8 @@ import importlib
 import importlib.util
 import os
 import signal
-import threading
 import sys
+import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
