@@ -51,7 +51,8 @@ EXIT_STATUSES = {
        "of the operations, an output file that cannot or must not be written; nothing was checked",
     3: "convspec's own internal error (please report it)",
     130: "interrupted by Ctrl-C (SIGINT); 143 by SIGTERM; 128+N where signal N killed the checker's process "
-         "(137: SIGKILL, as the out-of-memory killer sends). The reports hold the operations that finished",
+         "(137: SIGKILL, as the out-of-memory killer sends). The reports hold the operations that finished "
+         "and list the others as interrupted (a signal the checker caught) or unfinished (its process ended)",
 }
 
 
@@ -286,13 +287,17 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
 
     from .isolation import can_isolate, fork_safe, run_isolated
     from .report import write_json, write_junit
-    from .runner import warm_up
+    from .runner import warm_up, with_unfinished
 
     if can_isolate() and fork_safe():  # the workers will be forks of this process: let them inherit a warm one
         warm_up()
     start_up_over()  # the collector back on, the start-up's objects frozen: before the first worker is forked
 
-    def save(report) -> None:  # after every operation: a killed run keeps what it had
+    names = [operation.name for operation in operations]
+
+    def save(report) -> None:  # after every operation: a killed run keeps what it had, and names what it had not
+        if report.state == "running":
+            report = with_unfinished(report, names)
         if "--report" in outputs:
             write_json(report, target, outputs["--report"])
         if "--junit" in outputs:

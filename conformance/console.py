@@ -112,7 +112,7 @@ def _supervised() -> int | None:
     if len(sys.argv) < 2 or sys.argv[1] not in _SUPERVISED_COMMANDS or not first_process.can_supervise():
         return None
     return first_process.supervise(f"convspec {sys.argv[1]}", lost="The reports hold the operations that had "
-                                   "finished.")
+                                   "finished, and list the others as unfinished.")
 
 
 def _tell(verdicts: int | None, status) -> None:

@@ -20,8 +20,8 @@ from .runner import FAULTS, Report
 from .targets import Target
 
 #: the order in which one operation's statuses over several seeds are summed up: the first present wins
-_PRECEDENCE = ("internal error", "crashed", "timed out", "error", "failed", "interrupted", "expected divergence",
-               "passed", "unsupported", "not provided")
+_PRECEDENCE = ("internal error", "crashed", "timed out", "error", "failed", "interrupted", "unfinished",
+               "expected divergence", "passed", "unsupported", "not provided")
 
 
 def parse_seeds(text: str) -> list[int]:

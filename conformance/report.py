@@ -32,7 +32,7 @@ _STATUS_STYLE = {
     "passed": "bold green", "failed": "bold red", "not provided": "dim", "unsupported": "yellow",
     "expected divergence": "bold yellow", "no backward": "dim", "not differentiable": "dim",
     "error": "bold red", "crashed": "bold red", "timed out": "bold red", "interrupted": "bold magenta",
-    "internal error": "bold magenta",
+    "internal error": "bold magenta", "unfinished": "bold magenta",
 }
 _SKIPPED = ("not provided", "unsupported")
 
@@ -249,7 +249,7 @@ def _failures(result: OperationResult) -> str:
 
 
 def _ratio(result: OperationResult) -> str:
-    if result.status in _SKIPPED + GRAD_SKIPPED + ("interrupted", "internal error"):
+    if result.status in _SKIPPED + GRAD_SKIPPED + ("interrupted", "internal error", "unfinished"):
         return "-"
     if result.failed and result.failure is not None and result.failure.comparison is not None:
         return f"{result.failure.comparison.worst_ratio:.3g}"
@@ -514,7 +514,7 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
     everything = report.results + (report.grad_results or [])
     grad_results = report.grad_results or []
     failures = sum(r.status == "failed" for r in everything)
-    errors = sum(r.status in ("error", "crashed", "timed out", "internal error") for r in everything)
+    errors = sum(r.status in ("error", "crashed", "timed out", "internal error", "unfinished") for r in everything)
     skipped = sum(r.status in GRAD_SKIPPED + ("not provided", "interrupted") for r in everything)
     suites = ET.Element("testsuites")
     suite = ET.SubElement(
@@ -548,6 +548,8 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
             element.text = result.detail + (f"\n\nReproduce:\n{_reproduction(result, target)}\n" if failure else "\n")
         elif result.status == "interrupted":
             ET.SubElement(case, "skipped", message=f"interrupted: {result.detail}")
+        elif result.status == "unfinished":  # a report written while the run went on (runner.with_unfinished)
+            ET.SubElement(case, "error", message=f"unfinished: {result.detail}", type="convspec.unfinished")
         elif result.status in ("not provided", "no backward", "not differentiable"):
             message = {"not provided": "not provided by the target", "no backward": "the target has no backward pass",
                        "not differentiable": "no reference VJP"}[result.status]

@@ -75,13 +75,17 @@ PROFILES = {"dev": (25, False), "ci": (60, True), "thorough": (1000, False)}
 #: example ran past --timeout), expected divergence, unsupported, not provided, interrupted (Ctrl-C or SIGTERM
 #: stopped the run before this operation finished) and internal error (convspec itself failed: please report it)
 STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported", "not provided",
-            "interrupted", "internal error")
+            "interrupted", "internal error", "unfinished")
 #: the statuses that make ``convspec check`` exit 1: the target is at fault
 FAULTS = ("failed", "error", "crashed", "timed out")
 #: the statuses of a backward-pass check: "no backward" where the target does not differentiate the
 #: operation, "not differentiable" where the operation has no reference VJP (box_iou, sobel, ...)
 GRAD_STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported",
-                 "no backward", "not differentiable", "interrupted", "internal error")
+                 "no backward", "not differentiable", "interrupted", "internal error", "unfinished")
+#: what the report files say of an operation with no result yet while the run goes on (:func:`with_unfinished`): a run
+#: whose process ends before it finishes (a thread the target's module started, the out-of-memory killer) leaves them so
+UNFINISHED = ("not finished when this report was written: if the check has ended, its process ended before this "
+              "operation did (a thread the target's module started? the system's out-of-memory killer?)")
 GRAD_SKIPPED = ("no backward", "not differentiable", "unsupported")
 
 
@@ -151,10 +155,26 @@ class Report:
 
     @property
     def checked(self) -> int:
-        return sum(r.status not in ("not provided", "unsupported", "interrupted", "internal error") for r in self.results)
+        return sum(r.status not in ("not provided", "unsupported", "interrupted", "internal error", "unfinished")
+                   for r in self.results)
 
     def counts(self) -> dict[str, int]:
         return {status: sum(r.status == status for r in self.results) for status in STATUSES}
+
+
+def with_unfinished(report: Report, operations: list[str]) -> Report:
+    """The report as its files show it while the run goes on: every one of ``operations`` (the run's, in order)
+    that has no result yet is listed as ``"unfinished"`` (:data:`UNFINISHED` says why), forward and, where
+    the run checks them, backward. A run whose process ends midway thus leaves reports that name what never
+    finished (a JUnit ``<error>`` each), not only what did. Example: two operations, ``relu`` done, give
+    ``[relu: passed, sigmoid: unfinished]``."""
+
+    def listed(results: list[OperationResult]) -> list[OperationResult]:
+        done = {result.op: result for result in results}
+        return [done.get(op) or OperationResult(op, "unfinished", detail=UNFINISHED) for op in operations]
+
+    grad_results = None if report.grad_results is None else listed(report.grad_results)
+    return dataclasses.replace(report, results=listed(report.results), grad_results=grad_results)
 
 
 class _Refused(UnsatisfiedAssumption):

@@ -538,11 +538,21 @@ def test_what_a_target_does_to_the_process_cannot_take_the_report(tmp_path, targ
 def test_a_target_that_ends_the_checkers_process_is_never_green(tmp_path, target, status, how):
     """A thread the target's module started runs in the checker's process and may end it; the console script's
     first process, which loads nothing, then says so and exits non-zero (convspec.conformance.console)."""
-    report = tmp_path / "out.json"
-    completed = _console_check(tmp_path, FAULTY / target, "--ops", "relu", "--examples", 100, "--report", report)
+    report, junit = tmp_path / "out.json", tmp_path / "out.xml"
+    completed = _console_check(tmp_path, FAULTY / target, "--ops", "relu,sigmoid", "--examples", 100, "--report", report,
+                               "--junit", junit)
     assert completed.returncode == status, completed.stdout + completed.stderr
     assert f"convspec check: its process {how} before it decided the result" in completed.stderr
-    assert _json(report)["state"] == "running"  # what had finished: nothing, here, but a whole report
+    # a whole report of what had finished (sigmoid: not provided), naming what had not (relu), which it left out
+    data = _json(report)
+    assert data["state"] == "running" and data["exit_status"] is None
+    ops = _by_op(data)
+    assert ops["sigmoid"]["status"] == "not provided"
+    assert ops["relu"]["status"] == "unfinished" and "its process ended before this operation" in ops["relu"]["detail"]
+    assert data["summary"]["unfinished"] == 1
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert (suite.get("tests"), suite.get("errors"), suite.get("skipped")) == ("2", "1", "1")
+    assert suite.find("testcase[@name='relu']/error").get("type") == "convspec.unfinished"
     time.sleep(0.5)
     assert _workers_of(str(FAULTY / target)) == []
 

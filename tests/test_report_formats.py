@@ -50,7 +50,8 @@ def test_json_and_junit(tmp_path, capsys):
     assert ops["correlate"]["first_failure_example"] >= 1
     assert data["summary"] == {"passed": 1, "failed": 1, "error": 0, "crashed": 0, "timed out": 0,
                                "expected divergence": 0, "unsupported": 0, "not provided": 1,
-                               "interrupted": 0, "internal error": 0, "line": "1 passed, 1 failed, 1 not provided"}
+                               "interrupted": 0, "internal error": 0, "unfinished": 0,
+                               "line": "1 passed, 1 failed, 1 not provided"}
     assert data["state"] == "complete" and data["exit_status"] == 1
     # the reproduction in the report runs as printed
     exec(compile(failure["reproduction"], "<report>", "exec"), {})
