@@ -602,11 +602,11 @@ def _start(tmp_path, *args) -> subprocess.Popen:
 
 
 def _wait_for(report: Path, op: str, deadline: float = 120) -> None:
-    """Until the report written during the run shows ``op`` finished."""
+    """Until the report written during the run shows ``op`` finished (listed, and not as "unfinished")."""
     started = time.monotonic()
     while time.monotonic() - started < deadline:
         try:
-            if op in _by_op(_json(report)):
+            if _by_op(_json(report)).get(op, {}).get("status") not in (None, "unfinished"):
                 return
         except (OSError, ValueError):
             pass
