@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -820,9 +822,18 @@ def test_a_fork_server_worker_shares_its_files_in_memory(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="files in memory: Linux")
 def test_a_checker_killed_outright_leaves_no_worker_file_behind(tmp_path):
+    """The temporary folder is a short one of the test's own, removed at the end: multiprocessing's own folder
+    for the fork server's socket, which nothing can remove after a SIGKILL, goes there (under pytest-xdist
+    ``tmp_path`` is too long for a socket's address, and it went to /tmp, one more at every run)."""
     pytest.importorskip("jax")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
+    scratch = Path(tempfile.mkdtemp(prefix="convspec-test-"))
+    try:
+        _killed_outright_leaves_nothing(tmp_path, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _killed_outright_leaves_nothing(tmp_path, scratch):
     started = tmp_path / "started"
     target = tmp_path / "hangs_with_jax.py"
     target.write_text("import time\nimport jax  # noqa: F401 (the workers come from a fork server)\n\n\n"
