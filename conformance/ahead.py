@@ -24,6 +24,7 @@ about 0.8 s, less than the target's load; see the changelog for the check's time
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mmap
 import os
@@ -165,6 +166,10 @@ class Helper:
         """Kill the helper and unmap the store here (the check is over)."""
         self.stop_drawing()
         self.store.close()
+        # its descriptors closed now, not by a finalizer at exit: a target module that closed them itself
+        # (os.closerange, refused at its load) made that finalizer print "Exception ignored ... Bad file descriptor"
+        with contextlib.suppress(OSError, ValueError):
+            self.process.close()
 
 
 def start(searches: list[tuple[str, str, int]]) -> Helper | None:

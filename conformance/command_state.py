@@ -82,6 +82,54 @@ def umask() -> int:
     return _umask if _umask is not None else _read_umask()
 
 
+def open_descriptors() -> dict[int, tuple[int, int]]:
+    """This process's open descriptors from 3 on, each with the identity of what it refers to (device, inode)."""
+    try:
+        numbers = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:  # no /proc (macOS): nothing is watched
+        return {}
+    found = {}
+    for number in numbers:
+        if number > 2:
+            with contextlib.suppress(OSError):
+                status = os.fstat(number)
+                found[number] = (status.st_dev, status.st_ino)
+    return found
+
+
+def closed_since(before: dict[int, tuple[int, int]]) -> list[int]:
+    """The descriptors of ``before`` (:func:`open_descriptors`) that are closed now, or refer to another file."""
+    lost = []
+    for number, identity in before.items():
+        try:
+            status = os.fstat(number)
+        except OSError:
+            lost.append(number)
+            continue
+        if (status.st_dev, status.st_ino) != identity:
+            lost.append(number)
+    return lost
+
+
+def reopen_held(before: dict[int, tuple[int, int]]) -> None:
+    """Where code that is not convspec's closed convspec's duplicate of the standard output or error (a module's
+    ``os.closerange(3, ...)``), duplicate descriptor 1 or 2 onto its number again, if that descriptor still
+    refers to what it did (``before``: the identities when they were held) and nothing took the number since."""
+    for stream, descriptor in ((_out, 1), (_err, 2)):
+        if not isinstance(stream, _ReaderMayLeave):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            number = stream.fileno()
+            try:
+                os.fstat(number)
+                continue  # open: still ours, or taken by the module's own file (then left to it)
+            except OSError:
+                pass
+            now, then = os.fstat(descriptor), before.get(number)
+            if then is not None and (now.st_dev, now.st_ino) == then:
+                os.dup2(descriptor, number)
+
+
 def release_in_child() -> None:
     """In a forked worker: close the held descriptors (the worker writes to its own output file), without
     flushing what the parent may have buffered (the parent writes that), so that a worker, or a process a

@@ -34,7 +34,7 @@ the checker's process (a thread it started at import) may end that process itsel
 watchdog thread, before convspec has decided anything: the shell saw exit status 0 and the report said
 ``"state": "running"``. So on Linux ``convspec check`` and ``convspec matrix`` run in a child of the process the
 shell started (:func:`_supervised`): that first process, which never loads anything, waits for the child and
-ends with the status the child *told* it over a pipe just before it exited. A child that ended without telling
+ends with the status the child *told* it (through shared memory) just before it exited. A child that ended without telling
 (``os._exit`` from a thread, a signal such as the OOM killer's SIGKILL) makes it print what happened and exit
 with 1 (the target is at fault) where it exited with 0, its own status where it exited with another, and 128 + N
 where signal N ended it, as a shell reports it -- never 0. Signals sent to the
@@ -51,8 +51,8 @@ import shutil
 import sys
 
 _collector_paused = False
-#: the pipe the checker tells the first process its status through (:func:`_supervised`), None without one
-_verdicts: int | None = None
+#: where the checker tells the first process its status (:func:`_supervised`), None without one
+_verdicts = None  # a first_process.Verdicts
 #: whether this process runs the console script, whose exit is convspec's (:func:`end_now` may end it)
 _owns_the_process = False
 #: multiprocessing's scratch folder when the command started (None: none yet), and the process it runs in
@@ -65,8 +65,8 @@ def main() -> None:
     global _collector_paused, _verdicts, _owns_the_process
     from .command_state import fill_closed_descriptors
 
-    fill_closed_descriptors()  # first: the pipe to the first process must not take descriptor 1 or 2
-    verdicts = _verdicts = _supervised()  # the pipe to tell the status to; only the checker's process returns
+    fill_closed_descriptors()  # first: no file convspec opens may take descriptor 0, 1 or 2
+    verdicts = _verdicts = _supervised()  # where to tell the status; only the checker's process returns
     _owns_the_process = True
     _remember_scratch()
     if gc.isenabled():
@@ -101,10 +101,10 @@ def main() -> None:
 _SUPERVISED_COMMANDS = ("check", "matrix")
 
 
-def _supervised() -> int | None:
+def _supervised():
     """Run the rest of the command in a child of this process, which waits for it (:mod:`.first_process`).
 
-    Returns, in the child, the write end of the pipe the child tells its status through (:func:`_tell`); returns
+    Returns, in the child, the :class:`.first_process.Verdicts` it tells its status through (:func:`_tell`); returns
     None, in this process, where the command loads no target or the platform cannot watch its child's signals
     (not Linux): the command then runs here, as before. The first process never returns."""
     from . import first_process
@@ -115,7 +115,7 @@ def _supervised() -> int | None:
                                    "finished, and list the others as unfinished.")
 
 
-def _tell(verdicts: int | None, status) -> None:
+def _tell(verdicts, status) -> None:
     """Tell the first process the command's exit status (see :func:`_supervised`)."""
     from .first_process import tell
 
@@ -146,7 +146,7 @@ def _foreign_code_loaded() -> bool:
     return bool(getattr(targets, "loaded_foreign_code", False))
 
 
-def _exit_now(status, verdicts: int | None = None) -> None:
+def _exit_now(status, verdicts=None) -> None:
     """Flush convspec's output and end the process with ``status``, skipping the interpreter's exit (see above)."""
     for stream in (sys.stdout, sys.stderr):
         try:

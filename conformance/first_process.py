@@ -6,8 +6,10 @@ handler) may end that process itself, ``os._exit(0)``, before or after convspec 
 would see exit status 0 for a check that never finished or failed. So on Linux ``convspec check``/``matrix``
 (:mod:`.console`) and ``pytest --convspec-target`` (:mod:`.pytest_plugin`) fork before the target loads
 (:func:`supervise`). The first process, which never loads anything, waits for its child, passing on the signals
-sent to it; the child tells its exit status over a pipe (:func:`tell`) once it is decided, and the first process
-exits with it:
+sent to it; the child tells its exit status (:func:`tell`) once it is decided, and the first process exits with it.
+The status is told through a page of memory the two processes share (:class:`Verdicts`), not a pipe: a descriptor
+is the process's, and a target module that closed every descriptor it did not open (``os.closerange(3, ...)``)
+closed the pipe too, so that a check that decided its status could no longer tell it:
 
 ==========================================  ===============================================================
 the child ...                               the first process exits with
@@ -31,13 +33,14 @@ ended with status 0 before it decided the result, and exits 1.
 
 from __future__ import annotations
 
+import mmap
 import os
 import sys
 import time
 
 #: ``si_code`` of a signal the kernel sent (Linux): a terminal's Ctrl-C, sent to the whole foreground group
 _SI_KERNEL = 0x80
-#: how often the first process reads the pipe while it has a ``grace`` to keep (seconds)
+#: how often the first process looks for the told status while it has a ``grace`` to keep (seconds)
 _POLL = 0.25
 
 
@@ -48,8 +51,34 @@ def can_supervise() -> bool:
     return sys.platform.startswith("linux") and hasattr(signal, "sigtimedwait")
 
 
-def supervise(name: str, lost: str = "", grace: float | None = None) -> int:
-    """Fork: return, in the child, the write end of the pipe to :func:`tell` the exit status through; the first
+class Verdicts:
+    """Where the child tells its exit status and the first process reads it: an anonymous shared mapping made
+    before the fork (nothing a process can close; a child's worker forked later shares it too, but only the
+    command's own process tells). The status is written once, as a line of ASCII digits; a second telling is
+    ignored, as a closed pipe ignored it."""
+
+    _SIZE = 64
+
+    def __init__(self):
+        self.page = mmap.mmap(-1, self._SIZE)  # MAP_SHARED | MAP_ANONYMOUS: the child's writes are the parent's
+
+    def tell(self, code: int) -> None:
+        if self.page[0] == 0:
+            line = f"{code}\n".encode("ascii")
+            self.page[1:len(line)] = line[1:]
+            self.page[0] = line[0]  # the first byte last: the parent never reads half a line
+
+    def told(self) -> int | None:
+        """The status told, None before it is."""
+        line, ended, _ = bytes(self.page).partition(b"\n")
+        text = line.decode("ascii", "replace")
+        if ended and text.strip().lstrip("-").isdigit():
+            return int(text) & 0xFF
+        return None
+
+
+def supervise(name: str, lost: str = "", grace: float | None = None) -> Verdicts:
+    """Fork: return, in the child, the :class:`Verdicts` to :func:`tell` the exit status through; the first
     process waits for the child and never returns (see the module's docstring).
 
     ``name`` names the command in the first process's messages (``"convspec check"``); ``lost`` is a sentence
@@ -58,30 +87,23 @@ def supervise(name: str, lost: str = "", grace: float | None = None) -> int:
     import signal
 
     watched = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD}
-    told, telling = os.pipe()
+    verdicts = Verdicts()
     before = signal.pthread_sigmask(signal.SIG_BLOCK, watched)  # none is lost between the fork and the wait
     first = os.getpid()
     child = os.fork()
     if child == 0:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
-        os.close(told)
         from .linux import die_with_parent
 
         die_with_parent(first)
-        return telling
-    os.close(telling)
-    _wait_for(child, told, watched, name, lost, grace)
+        return verdicts
+    _wait_for(child, verdicts, watched, name, lost, grace)
 
 
-def tell(telling: int | None, status) -> None:
-    """Tell the first process the command's exit status (``sys.exit``'s argument); once, then the pipe is closed."""
-    if telling is None:
-        return
-    try:
-        os.write(telling, f"{status_code(status)}\n".encode("ascii"))
-        os.close(telling)
-    except OSError:
-        pass
+def tell(verdicts: Verdicts | None, status) -> None:
+    """Tell the first process the command's exit status (``sys.exit``'s argument); the first telling counts."""
+    if verdicts is not None:
+        verdicts.tell(status_code(status))
 
 
 def status_code(status) -> int:
@@ -91,31 +113,12 @@ def status_code(status) -> int:
     return status if isinstance(status, int) else 1
 
 
-class _Verdict:
-    """What the child wrote on the pipe so far; ``status`` once a whole line has come."""
-
-    def __init__(self, told: int):
-        self.told, self.written, self.status = told, b"", None
-        os.set_blocking(told, False)
-
-    def read(self) -> int | None:
-        if self.status is None:
-            try:
-                self.written += os.read(self.told, 32)
-            except OSError:  # nothing written yet (BlockingIOError), or the pipe gone
-                pass
-            line, ended, _ = self.written.decode("ascii", "replace").partition("\n")
-            if ended and line.strip().lstrip("-").isdigit():  # the first line: the status
-                self.status = int(line) & 0xFF
-        return self.status
-
-
-def _wait_for(child: int, told: int, watched: set, name: str, lost: str, grace: float | None) -> None:
+def _wait_for(child: int, verdicts: Verdicts, watched: set, name: str, lost: str, grace: float | None) -> None:
     """The first process: pass signals on to ``child`` until it ends (or outstays ``grace`` after telling its
     status), then exit as the module's table says."""
     import signal
 
-    verdict, deadline = _Verdict(told), None
+    deadline = None
     while True:
         if grace is None:
             received = signal.sigwaitinfo(watched)
@@ -132,16 +135,16 @@ def _wait_for(child: int, told: int, watched: set, name: str, lost: str, grace: 
                 os.kill(child, received.si_signo)
             except ProcessLookupError:
                 pass
-        if grace is not None and verdict.read() is not None:
+        if grace is not None and verdicts.told() is not None:
             deadline = deadline or time.monotonic() + grace
             if time.monotonic() >= deadline:
                 os.kill(child, signal.SIGKILL)
                 os.waitpid(child, 0)
                 _say(f"{name}: its process was still running {grace:g} s after it decided the result (exit "
-                     f"status {verdict.status}): a thread the code it checks started, which never ends? It was "
+                     f"status {verdicts.told()}): a thread the code it checks started, which never ends? It was "
                      "ended.")
-                os._exit(verdict.status)
-    told_status = verdict.read()
+                os._exit(verdicts.told())
+    told_status = verdicts.told()
     if os.WIFSIGNALED(status):
         number = os.WTERMSIG(status)
         code, how = 128 + number, f"was killed by {signal.Signals(number).name}"

@@ -60,8 +60,8 @@ def pytest_addoption(parser):
 
 #: seconds pytest's process may run on after the session's result is decided (its exit: threads, exit handlers)
 EXIT_GRACE = 30.0
-#: the write end of the pipe this process tells pytest's exit status through (:mod:`.first_process`), or None
-_telling: int | None = None
+#: where this process tells pytest's exit status (:class:`.first_process.Verdicts`), or None
+_telling = None
 #: the session whose exit status is told
 _session = None
 

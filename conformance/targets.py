@@ -68,7 +68,7 @@ import numpy as np
 from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
-from . import fp_environment, oracle_guard
+from . import command_state, fp_environment, oracle_guard
 from .target_text import bounded, error_text, plain_text, value_text
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -505,6 +505,7 @@ def _importing(spec: str, execute: Callable[[], object],
     process = os.getpid()
     depth = sys.getrecursionlimit()
     modules = dict(sys.modules)
+    descriptors = command_state.open_descriptors()
     try:
         result = execute()
     except BaseException as error:
@@ -519,7 +520,23 @@ def _importing(spec: str, execute: Callable[[], object],
     _end_a_copy(spec, process)
     _keep_depth(depth)
     _give_modules_back(modules)
+    _refuse_closed_descriptors(spec, descriptors)
     return result
+
+
+def _refuse_closed_descriptors(spec: str, before: dict[int, tuple[int, int]]) -> None:
+    """Refuse a module that closed descriptors it did not open while it was imported (``os.closerange(3, ...)``,
+    as code that daemonizes itself does): it closed convspec's own, its copy of the standard output and the pipes
+    to its helper, and the check failed on them with convspec's internal error (exit 3). convspec's output is
+    reopened where it can be, and the load is a usage error naming the cause (exit 2)."""
+    lost = command_state.closed_since(before)
+    if not lost:
+        return
+    command_state.reopen_held(before)
+    shown = ", ".join(map(str, lost[:8])) + (", ..." if len(lost) > 8 else "")
+    raise ValueError(f"target {spec!r}: its module closed {len(lost)} file descriptor(s) it did not open while it "
+                     f"was imported ({shown}; os.closerange?), among them the checker's own: it cannot be checked "
+                     "in the process that imports it. Close only what the module opened.")
 
 
 def _end_a_copy(spec: str, process: int) -> None:

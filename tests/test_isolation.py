@@ -864,3 +864,17 @@ def test_a_target_that_replaces_the_exception_hooks_is_checked(tmp_path):
     ops = _by_op(_json(report))
     assert ops["relu"]["status"] == "passed"
     assert ops["sigmoid"]["status"] == "failed", ops["sigmoid"]
+
+
+def test_a_target_that_closes_the_checkers_descriptors_is_refused_with_the_reason(tmp_path):
+    """``os.closerange(3, ...)`` at import closed the checker's copy of its output, the pipes to its helper and the
+    pipe to the first process: an internal error (exit 3). Now a usage error (exit 2) that says why."""
+    report = tmp_path / "out.json"
+    completed = _console_check(tmp_path, FAULTY / "closes_descriptors.py", "--ops", "relu", "--examples", 5,
+                               "--report", report)
+    assert completed.returncode == 2, completed.stdout + completed.stderr
+    assert "its module closed" in completed.stdout and "os.closerange?" in completed.stdout, completed.stdout
+    assert "Traceback" not in completed.stdout + completed.stderr
+    # the status was told to the first process (through shared memory: the module closed the pipe it used to be)
+    assert "before it decided the result" not in completed.stderr, completed.stderr
+    assert not report.exists()  # a usage error: nothing was checked
