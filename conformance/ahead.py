@@ -35,6 +35,8 @@ from random import Random
 
 import hypothesis
 
+from . import command_state
+
 #: draws written per example asked for (a few more than one: a strategy rejects the odd draw)
 DRAWS_PER_EXAMPLE = 1.1
 #: bytes of shared memory for the draws (the default check's take about 180 kB; pages are used only when written)
@@ -155,6 +157,7 @@ class Helper:
         self.process = multiprocessing.get_context("fork").Process(
             target=_helper, args=(self.store, searches), daemon=True)
         self.process.start()
+        command_state.watch(self.process.sentinel)  # a target's load must not close it (targets.load_target)
 
     def stop_drawing(self) -> None:
         """Kill the helper (the workers are about to take the cores); what it finished stays in the store."""
@@ -169,6 +172,7 @@ class Helper:
         # its descriptors closed now, not by a finalizer at exit: a target module that closed them itself
         # (os.closerange, refused at its load) made that finalizer print "Exception ignored ... Bad file descriptor"
         with contextlib.suppress(OSError, ValueError):
+            command_state.unwatch(self.process.sentinel)
             self.process.close()
 
 

@@ -34,6 +34,8 @@ from typing import TextIO
 _out: TextIO | None = None
 _err: TextIO | None = None
 _umask: int | None = None
+#: descriptors of convspec's own besides the two above, watched while a target loads (:func:`watch`)
+_watched: set[int] = set()
 #: the streams a forked worker let go of (:func:`release_in_child`): kept, so that no finalizer closes their
 #: descriptor numbers again once something else may have been given them
 _released: list = []
@@ -82,23 +84,34 @@ def umask() -> int:
     return _umask if _umask is not None else _read_umask()
 
 
-def open_descriptors() -> dict[int, tuple[int, int]]:
-    """This process's open descriptors from 3 on, each with the identity of what it refers to (device, inode)."""
-    try:
-        numbers = [int(name) for name in os.listdir("/proc/self/fd")]
-    except OSError:  # no /proc (macOS): nothing is watched
-        return {}
+def watch(descriptor: int) -> None:
+    """Count ``descriptor`` among convspec's own (:func:`own_descriptors`): a helper process's, while it runs."""
+    _watched.add(descriptor)
+
+
+def unwatch(descriptor: int) -> None:
+    _watched.discard(descriptor)
+
+
+def own_descriptors() -> dict[int, tuple[int, int]]:
+    """convspec's open descriptors (its copies of the standard output and error, and those :func:`watch` was
+    given), each with the identity of what it refers to (device, inode). Only these: a descriptor some other
+    code opened may be closed for good reasons (a file object the collector frees) while a target loads."""
+    numbers = set(_watched)
+    for stream in (_out, _err):
+        if isinstance(stream, _ReaderMayLeave):
+            with contextlib.suppress(OSError, ValueError):
+                numbers.add(stream.fileno())
     found = {}
     for number in numbers:
-        if number > 2:
-            with contextlib.suppress(OSError):
-                status = os.fstat(number)
-                found[number] = (status.st_dev, status.st_ino)
+        with contextlib.suppress(OSError):
+            status = os.fstat(number)
+            found[number] = (status.st_dev, status.st_ino)
     return found
 
 
 def closed_since(before: dict[int, tuple[int, int]]) -> list[int]:
-    """The descriptors of ``before`` (:func:`open_descriptors`) that are closed now, or refer to another file."""
+    """The descriptors of ``before`` (:func:`own_descriptors`) that are closed now, or refer to another file."""
     lost = []
     for number, identity in before.items():
         try:

@@ -505,7 +505,7 @@ def _importing(spec: str, execute: Callable[[], object],
     process = os.getpid()
     depth = sys.getrecursionlimit()
     modules = dict(sys.modules)
-    descriptors = command_state.open_descriptors()
+    descriptors = command_state.own_descriptors()
     try:
         result = execute()
     except BaseException as error:
@@ -525,18 +525,18 @@ def _importing(spec: str, execute: Callable[[], object],
 
 
 def _refuse_closed_descriptors(spec: str, before: dict[int, tuple[int, int]]) -> None:
-    """Refuse a module that closed descriptors it did not open while it was imported (``os.closerange(3, ...)``,
-    as code that daemonizes itself does): it closed convspec's own, its copy of the standard output and the pipes
-    to its helper, and the check failed on them with convspec's internal error (exit 3). convspec's output is
-    reopened where it can be, and the load is a usage error naming the cause (exit 2)."""
+    """Refuse a module that closed convspec's descriptors while it was imported (``os.closerange(3, ...)``, as
+    code that daemonizes itself does): its copy of the standard output and the pipe to its draw-ahead helper;
+    the check failed on them with convspec's internal error (exit 3). convspec's output is reopened where it
+    can be, and the load is a usage error naming the cause (exit 2)."""
     lost = command_state.closed_since(before)
     if not lost:
         return
     command_state.reopen_held(before)
     shown = ", ".join(map(str, lost[:8])) + (", ..." if len(lost) > 8 else "")
-    raise ValueError(f"target {spec!r}: its module closed {len(lost)} file descriptor(s) it did not open while it "
-                     f"was imported ({shown}; os.closerange?), among them the checker's own: it cannot be checked "
-                     "in the process that imports it. Close only what the module opened.")
+    raise ValueError(f"target {spec!r}: its module closed {len(lost)} of the checker's file descriptors while it "
+                     f"was imported ({shown}; os.closerange?): it cannot be checked in the process that imports it. "
+                     "Close only what the module opened.")
 
 
 def _end_a_copy(spec: str, process: int) -> None:
