@@ -184,8 +184,8 @@ def fill_closed_descriptors() -> None:
     """Point each of the descriptors 0, 1 and 2 that is closed (``convspec check >&-``, a daemon's child) at
     ``os.devnull``, and give Python the stream it then lacks. A closed descriptor left Python without
     ``sys.stdout`` (None: an internal error where rich asked it for a terminal), and the next file opened took its
-    number: the pipe to the first process became descriptor 2 (an exit status 1 for a check that passed), and a
-    report file on descriptor 1 would have received every ``printf`` of the target's native code."""
+    number: the pipe to the first process (as it was then) became descriptor 2 (an exit status 1 for a check that
+    passed), and a report file on descriptor 1 would have received every ``printf`` of the target's native code."""
     for descriptor, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
         try:
             os.fstat(descriptor)
