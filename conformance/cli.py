@@ -257,7 +257,8 @@ def _check_loaded(args, console, outputs, operations, seeds, settings, divergenc
             reports.append(_run(args, console, target, operations, divergences, examples, each, False, outputs={},
                                 label=f"seed {each}: "))
             if "--report" in outputs:
-                text = json.dumps(merged_json(reports, target), indent=2, allow_nan=False) + "\n"
+                unfinished = list(seeds[len(reports):])
+                text = json.dumps(merged_json(reports, target, unfinished), indent=2, allow_nan=False) + "\n"
                 write_atomically(outputs["--report"], lambda handle: handle.write(text.encode("utf-8")))
             if reports[-1].interrupted:
                 break

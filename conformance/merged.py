@@ -88,7 +88,16 @@ def merged_exit_status(reports: list[Report]) -> int:
     return 0
 
 
-def merged_json(reports: list[Report], target: Target) -> dict:
-    """The JSON of a ``--seeds`` run: every run's report (each in the single-run format) under ``runs``."""
-    return {"format": REPORT_FORMAT, "seeds": [report.seed for report in reports],
-            "exit_status": merged_exit_status(reports), "runs": [report_json(report, target) for report in reports]}
+def merged_json(reports: list[Report], target: Target, unfinished: list[int] | tuple = ()) -> dict:
+    """The JSON of a ``--seeds`` run: every finished run's report (each in the single-run format) under ``runs``.
+
+    ``unfinished``: the seeds still to run. The file is rewritten after each seed; while seeds remain its
+    ``state`` is ``"running"`` and its ``exit_status`` None, so that a run whose process ended midway (the
+    out-of-memory killer, a thread of the target's) does not leave the finished seeds' exit status 0 standing
+    for the whole. At the end ``state`` is the last run's (``"complete"``, or ``"interrupted (SIGINT)"`` with the
+    seeds never run still listed)."""
+    ended = not unfinished or reports[-1].interrupted
+    return {"format": REPORT_FORMAT, "state": reports[-1].state if ended else "running",
+            "seeds": [report.seed for report in reports], "seeds_unfinished": list(unfinished),
+            "exit_status": merged_exit_status(reports) if ended else None,
+            "runs": [report_json(report, target) for report in reports]}

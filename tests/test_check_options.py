@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 
@@ -196,7 +197,28 @@ def test_seeds_run_each_seed_and_merge(tmp_path, capsys):
     assert "seeds 0, 1, 2" in out and "the first failing seed is" in out
     data = json.loads(report.read_text())
     assert data["seeds"] == [0, 1, 2] and len(data["runs"]) == 3 and data["exit_status"] == 1
+    assert data["state"] == "complete" and data["seeds_unfinished"] == []
     assert [run["seed"] for run in data["runs"]] == [0, 1, 2]
+
+
+def test_a_seeds_report_written_midway_says_the_run_goes_on():
+    """The --seeds report is rewritten after each seed; one left by a process that ended after seed 0 passed said
+    "exit_status": 0 for the whole run. While seeds remain it says "running", no exit status, and which seeds."""
+    from convspec.conformance.merged import merged_json
+    from convspec.conformance.runner import OperationResult, Report
+    from convspec.conformance.targets import load_target
+
+    target = load_target("reference")
+    passed = Report("reference", results=[OperationResult("relu", "passed")], seed=0)
+    midway = merged_json([passed], target, [1, 2])
+    assert (midway["state"], midway["exit_status"], midway["seeds"], midway["seeds_unfinished"]) == (
+        "running", None, [0], [1, 2])
+    done = merged_json([passed, dataclasses.replace(passed, seed=1)], target)
+    assert (done["state"], done["exit_status"], done["seeds_unfinished"]) == ("complete", 0, [])
+    stopped = dataclasses.replace(passed, seed=1, state="interrupted (SIGINT)")
+    interrupted = merged_json([passed, stopped], target, [2])
+    assert (interrupted["state"], interrupted["exit_status"], interrupted["seeds_unfinished"]) == (
+        "interrupted (SIGINT)", 130, [2])
 
 
 def test_seeds_parsing():
