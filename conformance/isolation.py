@@ -21,8 +21,8 @@ in the result's ``detail``. Past :data:`OUTPUT_CAP` (16 MiB) all but its last li
 that prints without end costs neither the machine's memory nor its disk. Each worker leads a
 process group of its own, killed when its operation is over: a helper process the target started, or
 a child it forked, ends with the check instead of outliving it. A process the target detached (a session of its
-own) is ended by the worker as it ends (:func:`_end_descendants`), or, where the worker was killed or crashed, by
-the checker, which adopts it (:class:`_Strays`).
+own) is ended by the worker as it ends (:func:`.process_tree.end_descendants`), or, where the worker was killed or crashed, by
+the checker, which adopts it (:class:`.process_tree.Strays`).
 
 SIGINT (Ctrl-C) and SIGTERM stop the run cleanly: the workers are killed, the operations not
 finished are reported as "interrupted", and ``on_result`` has already seen every finished one (the
@@ -39,29 +39,24 @@ clean fork server instead and load the target themselves (a second or two per op
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import faulthandler
 import multiprocessing
 import os
-import pickle
 import signal
 import sys
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import Callable, Iterable
 
-from . import command_state, linux, oracle_guard
-from .ahead import Store
 from .case import Case, TargetCrash
 from .catalog import Operation
+from .process_tree import Strays, children_reported, kill_group
 from .regions import region_cases
-from .runner import OperationResult, Report, run_gradient, run_operation
+from .runner import OperationResult, Report
 from .schedule import longest_first
-from .target_text import value_text
-from .targets import Target, give_back_signals, is_path
+from .targets import Target, is_path
+from .worker import Beacon, Plan, run_worker, scratch, search_operation
 
 #: seconds one example may run (the call, the reference, the comparison) before its worker is killed
 DEFAULT_TIMEOUT = 30.0
@@ -99,7 +94,7 @@ class _Task:
     connection: object = None
     output: object = None  # the worker's stdout/stderr file (opened by the parent, read after a fault)
     earlier_output: bytes = b""  # the tail of that file when it was last emptied (where no hole can be punched)
-    beacon: "_Beacon | None" = None  # where the worker announces each case (read by the parent)
+    beacon: "Beacon | None" = None  # where the worker announces each case (read by the parent)
     started: float = 0.0
     last_beat: float = 0.0  # when the current example began
     case: Case | None = None  # the example now running (the last one announced; read from the beacon after a fault)
@@ -161,7 +156,7 @@ def run_isolated(
         tasks += [_Task(len(operations) + i, op, True) for i, op in enumerate(operations)]
     if source is not None and is_path(source[0]):  # a fork server's workers may start in another folder
         source = (os.path.abspath(source[0]), source[1])
-    plan = _Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
+    plan = Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
                  list(divergences),
                  known_divergences, source, ahead.store if ahead is not None else None)
 
@@ -180,7 +175,7 @@ def run_isolated(
 
     if not can_isolate():  # no fork: run here, unprotected
         for task in waiting:
-            task.result = _search(plan, task.operation.name, task.grad, target,
+            task.result = search_operation(plan, task.operation.name, task.grad, target,
                                   progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None)
             _publish(report, tasks, on_result)
         report.state = "complete"
@@ -191,9 +186,9 @@ def run_isolated(
 
     stop = _Interrupt()
     running: list[_Task] = []
-    strays = _Strays(tasks)
+    strays = Strays(lambda: {t.process.pid for t in tasks if t.process is not None})
     try:
-        with stop.catching(), _children_reported(), strays.adopted():
+        with stop.catching(), children_reported(), strays.adopted():
             while (waiting or running) and not stop.signal:
                 while waiting and len(running) < jobs:
                     if ahead is not None:  # the workers take the cores now; they draw what it did not
@@ -241,21 +236,21 @@ def _publish(report: Report, tasks: list[_Task], on_result) -> None:
 # --------------------------------------------------------------------------- the parent's side
 
 
-def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) -> None:
+def _start(task: _Task, target: Target, plan: Plan, progress, examples: int) -> None:
     receive, send = multiprocessing.Pipe(duplex=False)
     task.tick = progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None
-    task.output, output = _scratch("convspec-worker-", ".log")
+    task.output, output = scratch("convspec-worker-", ".log")
     if plan.source is not None and not fork_safe():
         context = _fork_server(target.preload)
-        task.beacon = _Beacon(context)
+        task.beacon = Beacon(context)
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, None)
     else:
         context = multiprocessing.get_context("fork")
-        task.beacon = _Beacon(context)
+        task.beacon = Beacon(context)
         arguments = (send, plan, task.operation.name, task.grad, output, task.beacon, target)
     # not a daemon: multiprocessing forbids a daemon to start processes, and a target may use a Pool; run_isolated
     # kills every worker when it ends, whatever ends it
-    task.process = context.Process(target=_worker, args=arguments, daemon=False)
+    task.process = context.Process(target=run_worker, args=arguments, daemon=False)
     task.started = task.last_beat = time.monotonic()
     task.process.start()
     try:
@@ -264,57 +259,6 @@ def _start(task: _Task, target: Target, plan: "_Plan", progress, examples: int) 
         pass
     send.close()  # the parent keeps only the reading end, so a dead worker reads as end of file
     task.connection = receive
-
-
-def _scratch(prefix: str, suffix: str) -> tuple[object, "_Reach"]:
-    """A file the parent and one worker share: the parent's handle (read and write) and how the worker reaches it.
-
-    On Linux, a file in memory (``memfd_create``): nothing on disk, so nothing is left behind whatever ends the
-    check (a ``SIGKILL`` included). A forked worker inherits its descriptor; a fork server's worker (JAX,
-    TensorFlow) is handed it with the process's arguments (:class:`_Reach`). Otherwise a temporary file,
-    deleted when closed, reached by its name (a fork server's worker started there left its two files in the
-    temporary folder when the checker was killed)."""
-    if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
-        try:
-            descriptor = os.memfd_create(prefix + suffix)
-        except OSError:
-            pass
-        else:
-            return open(descriptor, "w+b"), _Reach(descriptor=descriptor)
-    scratch = tempfile.NamedTemporaryFile(prefix=prefix, suffix=suffix)
-    return scratch, _Reach(name=scratch.name)
-
-
-class _Reach:
-    """How a worker opens a file the parent made (:func:`_scratch`): its :attr:`path`, for a file of its own.
-
-    A file in memory is reached through a descriptor the worker holds, as ``/proc/self/fd/N`` (opening it gives
-    the worker a file position of its own; the parent's is not moved). A forked worker inherits the descriptor;
-    for a fork server's worker the descriptor is passed with the process's arguments when they are pickled
-    (:func:`multiprocessing.reduction.DupFd`, as multiprocessing passes a ``Pipe``'s ends), and the worker
-    gets its own copy. A temporary file is reached by its name."""
-
-    def __init__(self, *, descriptor: int | None = None, name: str | None = None):
-        self.descriptor, self.name = descriptor, name
-
-    @property
-    def path(self) -> str:
-        return self.name if self.descriptor is None else f"/proc/self/fd/{self.descriptor}"
-
-    def __reduce__(self):
-        if self.descriptor is None:
-            return _Reach._named, (self.name,)
-        from multiprocessing.reduction import DupFd
-
-        return _Reach._handed, (DupFd(self.descriptor),)
-
-    @staticmethod
-    def _named(name: str) -> "_Reach":
-        return _Reach(name=name)
-
-    @staticmethod
-    def _handed(duplicate) -> "_Reach":
-        return _Reach(descriptor=duplicate.detach())
 
 
 #: modules whose threads make a forked child deadlock
@@ -332,7 +276,7 @@ def _fork_server(preload: tuple[str, ...] = ()):
     imports that start no thread, such as ``jax`` before its backend is used), so that no worker imports
     them again. The list takes effect when the server starts, the first time a check uses it."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.isolation", *preload])
+    context.set_forkserver_preload(["numpy", "hypothesis", "convspec.conformance.worker", *preload])
     _socket_folder_that_fits()
     return context
 
@@ -406,12 +350,12 @@ def _collect(task: _Task, timeout: float) -> bool:
         return True
     if not task.process.is_alive():
         task.process.join()
-        _kill_group(task)
+        kill_group(task.process)
         task.result = _crashed(task)
         _close(task)
         return True
     if time.monotonic() - task.last_beat > timeout:
-        _kill_group(task)  # first, then read its case: it cannot announce another meanwhile
+        kill_group(task.process)  # first, then read its case: it cannot announce another meanwhile
         task.process.kill()
         task.process.join(5)
         task.result = _fault(task, "timed out", f"timed out after {timeout:g} s")
@@ -524,7 +468,7 @@ def _output_tail(task: _Task) -> str:
 
 
 def _kill(task: _Task) -> None:
-    _kill_group(task)
+    kill_group(task.process)
     if task.process is not None and task.process.is_alive():
         task.process.kill()
         task.process.join(5)
@@ -547,38 +491,6 @@ def _close(task: _Task) -> None:
             pass
 
 
-#: the SIGCHLD disposition the target's module set, given back to each forked worker (:func:`_children_reported`)
-_target_sigchld = None
-
-
-@contextlib.contextmanager
-def _children_reported():
-    """SIGCHLD at its default in the checker while the workers run, whatever the target's module set.
-
-    A module that ignores SIGCHLD (the kernel then reaps each child the moment it ends) or catches it (with a
-    handler that calls ``waitpid``) takes the workers' exit statuses away: a worker that crashed would look
-    alive until its timeout, and be reported as timed out instead of crashed. The target's own setting is
-    given back to each forked worker, which is the target's process (:func:`_worker`), and to this process
-    afterwards (unless it was set outside Python, where it cannot be read back)."""
-    global _target_sigchld
-    import threading
-
-    if not hasattr(signal, "SIGCHLD") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGCHLD)
-    if previous is signal.SIG_DFL:
-        yield
-        return
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _target_sigchld = previous
-    try:
-        yield
-    finally:
-        _target_sigchld = None
-        if previous is not None:
-            signal.signal(signal.SIGCHLD, previous)
-
 
 class _Interrupt:
     """Turns SIGINT and SIGTERM into a flag the scheduling loop reads (only in the main thread)."""
@@ -587,8 +499,6 @@ class _Interrupt:
         self.signal: str | None = None
 
     def catching(self):
-        import contextlib
-
         @contextlib.contextmanager
         def handlers():
             import threading
@@ -610,312 +520,3 @@ class _Interrupt:
                     signal.signal(number, handler)
 
         return handlers()
-
-
-# --------------------------------------------------------------------------- the worker's side
-
-
-@dataclass
-class _Plan:
-    """What every worker does, picklable for a fork server: the search settings, the user's expected
-    divergences, whether to add the target's own, and how to load the target again."""
-
-    settings: dict
-    divergences: list
-    known_divergences: bool
-    source: tuple[str, str | None] | None
-    drawn_ahead: Store | None = None  # the cases drawn ahead (.ahead), in memory the forked workers share
-
-
-def _search(plan: _Plan, op: str, grad: bool, target: Target, tick) -> OperationResult:
-    """One operation's forward or backward search, as :func:`.runner.run_check` runs it."""
-    from .catalog import get
-
-    known = list(target.known_divergences) if plan.known_divergences else []
-    if grad:
-        known += list(target.known_grad_divergences) if plan.known_divergences else []
-        return run_gradient(get(op), target, on_example=tick, divergences=plan.divergences + known, **plan.settings)
-    return run_operation(get(op), target, on_example=tick, divergences=plan.divergences + known,
-                         drawn_ahead=plan.drawn_ahead, **plan.settings)
-
-
-def _worker(connection, plan: _Plan, op: str, grad: bool, output: _Reach, beacon: "_Beacon",
-            target: Target | None) -> None:
-    """In the worker process: run one search, announcing each case first (:class:`_Beacon`), and send the
-    result back."""
-    # Until this worker leads a process group of its own, Ctrl-C at the terminal or a SIGTERM sent to the checker's
-    # group reaches it too: those are the parent's to handle (it kills its workers itself, SIGKILL, and reports them
-    # as interrupted, not as crashed). From then on only the target signals it, and SIGINT and SIGTERM are back at
-    # their defaults, which every process the target starts inherits (a Pool's processes that ignored SIGTERM
-    # never ended when the Pool terminated them, and the check timed out)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if _target_sigchld is not None:  # the target's own SIGCHLD setting, which the checker set aside
-        signal.signal(signal.SIGCHLD, _target_sigchld)
-    linux.die_with_parent()
-    linux.first_to_go()  # a target that allocates without end is ended, not the checker or the user's programs
-    _own_process_group()
-    linux.adopt_orphans()  # what the target leaves behind is re-parented here, where _end_descendants finds it
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    command_state.release_in_child()  # the command's own output is the parent's to write
-    log = open(output.path, "ab", buffering=0)
-    os.dup2(log.fileno(), 1)
-    os.dup2(log.fileno(), 2)
-    # the parent's progress display may have replaced sys.stdout with a proxy whose lock a thread held at fork
-    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    faulthandler.enable(file=log, all_threads=False)
-
-    def send(*message) -> None:
-        try:
-            connection.send(message)
-        except (BrokenPipeError, OSError):  # the parent is gone: nobody to report to
-            os._exit(0)
-
-    try:
-        if target is None:  # started by the fork server: load the target here
-            from .targets import load_target
-
-            target = load_target(*plan.source)
-            beacon.loaded()  # the timeout bounds each example: the first one's clock starts now, not at the fork
-        give_back_signals(target)  # what the module set at import (SIGPIPE, SIGHUP), which the checker set back
-        if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
-            sys.modules["torch"].set_num_threads(1)
-        beacon.open()
-        numpy_names = oracle_guard.snapshot()
-        result = _search(plan, op, grad, _announcing(target, beacon.announce), beacon.count)
-        replaced = numpy_names.replaced()
-        if replaced:  # the reference computed with the target's functions: nothing this run found can stand
-            result = OperationResult(op, "error", detail=oracle_guard.replaced_message(replaced, "while it ran"))
-        send("result", _portable(result))
-    except SystemExit as error:  # sys.exit where check_case cannot see it (a strategy, a target's module code)
-        send("result", OperationResult(op, "crashed", detail=f"the target called sys.exit({value_text(error.code)})"))
-    except BaseException:  # convspec's own fault
-        send("internal", traceback.format_exc())
-    finally:
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except Exception:
-            pass
-        _end_descendants()
-        connection.close()
-        os._exit(0)  # no atexit handlers, no finalizers inherited from the parent
-
-
-class _Beacon:
-    """Where a worker announces each case, without a message per example.
-
-    The worker writes the pickled case (an 8-byte length, then the bytes) at the start of a file the parent
-    created (:func:`_scratch`), and in shared memory the time the example began and the count of examples begun; it does so
-    before it calls any user code. The parent reads the time and the count when it looks (the timeout and
-    the progress bar) and the case only after a crash or a timeout, so a quick example costs one write
-    and wakes nobody (a pipe message per case and per example made the parent wake, unpickle and redraw
-    twice an example)."""
-
-    def __init__(self, context):
-        self._file, self.reach = _scratch("convspec-case-", ".pickle")
-        self.shared = context.RawArray("d", 2)  # [when the current example began (time.monotonic), examples]
-        self.shared[0] = time.monotonic()
-        self._fd: int | None = None
-
-    def __getstate__(self):  # for a fork server's worker: how to reach the file, the shared memory; not the file
-        return {"reach": self.reach, "shared": self.shared, "_file": None, "_fd": None}
-
-    # the worker's side
-    def open(self) -> None:
-        self._fd = os.open(self.reach.path, os.O_WRONLY)
-
-    def announce(self, case: Case) -> None:
-        data = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL)
-        os.pwrite(self._fd, len(data).to_bytes(8, "little") + data, 0)
-        self.shared[0] = time.monotonic()
-
-    def count(self) -> None:
-        self.shared[1] += 1
-
-    def loaded(self) -> None:
-        """The target is loaded (a fork server's worker loads it itself, a second or two): the clock of the first
-        example starts here, so that a short ``--timeout`` bounds the examples, not the load."""
-        self.shared[0] = time.monotonic()
-
-    # the parent's side
-    def began(self) -> float:
-        return self.shared[0]
-
-    def examples(self) -> int:
-        return int(self.shared[1])
-
-    def case(self) -> Case | None:
-        """The last case announced (None before the first, or if it cannot be read back)."""
-        try:
-            descriptor = self._file.fileno()  # the parent's own handle: read at an offset, moving nothing
-            size = int.from_bytes(os.pread(descriptor, 8, 0), "little")
-            data = os.pread(descriptor, size, 8) if size else b""
-            return pickle.loads(data) if size and len(data) == size else None
-        except Exception:  # noqa: BLE001 - a half-written or unreadable record: the case is not known
-            return None
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
-def _announcing(target: Target, announce: Callable[[Case], None]) -> Target:
-    """The target with a ``SUPPORTS`` predicate on every operation that first announces the case.
-
-    The runner asks for support before it calls anything else of the target's, so the parent always
-    knows the case a crash or a hang happened on; the target's own predicate, if any, is asked next."""
-
-    def watching(own):
-        def predicate(case: Case):
-            announce(case)
-            return True if own is None else own(case)
-
-        return predicate
-
-    names = set(target.functions) | set(target.vjps)
-    return dataclasses.replace(target, supports={op: watching(target.supports.get(op)) for op in names})
-
-
-def _portable(result: OperationResult) -> OperationResult:
-    """The result with what cannot be pickled replaced: an expected divergence's entry (it may hold a
-    Python predicate) by a record of its reason."""
-    for expected in result.expected:
-        expected.entry = _EntryRecord(expected.entry.op, expected.entry.reason)
-    return result
-
-
-@dataclass(frozen=True)
-class _EntryRecord:
-    op: str
-    reason: str
-
-
-def _own_process_group() -> None:
-    """Make this worker the leader of a process group of its own (the parent does it too, first, for a worker it
-    forked itself): every process the target starts joins it, and :func:`_kill_group` ends them all."""
-    try:
-        os.setpgid(0, 0)
-    except (AttributeError, OSError):  # not on POSIX, or the parent already did it
-        pass
-
-
-def _end_descendants() -> None:
-    """Linux: SIGKILL every process still descended from this worker as it ends -- what the target started,
-    including a process in a session or group of its own (``start_new_session=True``, ``setsid``), which the
-    group kill (:func:`_kill_group`) does not reach, and the orphans the worker adopted
-    (:func:`.linux.adopt_orphans`). Where the system has no ``/proc/PID/task/TID/children``, nothing is done."""
-    _kill_trees([os.getpid()])
-
-
-def _kill_trees(roots: list[int]) -> None:
-    """SIGKILL every process descended from ``roots`` (not the roots themselves). Each is stopped (SIGSTOP) as it
-    is found, so that none forks a new one while the tree is read, then all are killed."""
-    found: list[int] = []
-    waiting = list(roots)
-    while waiting:
-        for child in _children(waiting.pop()):
-            if child not in found:
-                try:
-                    os.kill(child, signal.SIGSTOP)
-                except OSError:
-                    continue
-                found.append(child)
-                waiting.append(child)
-    for pid in found:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
-
-
-def _children(parent: int) -> list[int]:
-    """The pids of ``parent``'s children, from ``/proc/PID/task/TID/children`` (none where it does not exist)."""
-    try:
-        tasks = os.listdir(f"/proc/{parent}/task")
-    except OSError:
-        return []
-    children: list[int] = []
-    for task in tasks:
-        try:
-            with open(f"/proc/{parent}/task/{task}/children") as listing:
-                children += [int(pid) for pid in listing.read().split()]
-        except (OSError, ValueError):
-            continue
-    return children
-
-
-class _Strays:
-    """What a worker leaves behind when it is killed (a timeout) or crashes, ended by the checker (Linux).
-
-    A worker ends every process descended from it as it ends (:func:`_end_descendants`); one that is killed or
-    crashes cannot. So during :func:`run_isolated` the checker is a child subreaper too: when a worker dies, what
-    it had started and adopted is re-parented to the checker instead of to init, and :meth:`end` ends it. A stray
-    is a child of the checker that it did not have when the run began, is no worker, and is outside the checker's
-    process group or session: a worker's forked child (the worker's group) or a process the target detached
-    (``start_new_session=True``, a daemon's ``setsid``). The checker's own helpers (a fork server, multiprocessing's
-    resource tracker) share its group and session; a process the target's module started in the checker's
-    process before the run is spared as one the run found there."""
-
-    def __init__(self, tasks: list[_Task]):
-        self.tasks = tasks
-        self.found_there = set(_children(os.getpid()))
-
-    @contextlib.contextmanager
-    def adopted(self):
-        """The run's extent: the checker adopts orphans, and afterwards adopts them only if it did before."""
-        adopting = linux.adopts_orphans()
-        if not adopting:
-            linux.adopt_orphans()
-        try:
-            yield
-        finally:
-            if not adopting:
-                linux.adopt_orphans(False)
-
-    def end(self) -> None:
-        """Kill every stray, its descendants with it, and reap it; repeat for what their deaths re-parented here."""
-        ours = (os.getpgid(0), os.getsid(0))
-        for _ in range(100):  # each round ends a generation; a tree is rarely more than a few deep
-            workers = {t.process.pid for t in self.tasks if t.process is not None}
-            strays = [pid for pid in _children(os.getpid())
-                      if pid not in self.found_there and pid not in workers and _outside(pid, ours)]
-            if not strays:
-                return
-            for pid in strays:
-                try:
-                    os.kill(pid, signal.SIGSTOP)
-                except OSError:
-                    pass
-            _kill_trees(strays)
-            for pid in strays:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
-                except OSError:  # gone, or reaped already (ChildProcessError)
-                    pass
-
-
-def _outside(pid: int, ours: tuple[int, int]) -> bool:
-    """Whether process ``pid`` is outside the process group or session ``ours`` (a zombie still tells both)."""
-    try:
-        return (os.getpgid(pid), os.getsid(pid)) != ours
-    except OSError:  # gone already
-        return False
-
-
-def _kill_group(task: _Task) -> None:
-    """SIGKILL the worker's process group: the worker, if it still runs, and whatever the target started in it
-    (a helper process, a forked child) that would otherwise outlive the check."""
-    if task.process is None or task.process.pid is None or not hasattr(os, "killpg"):
-        return
-    try:
-        if os.getpgid(task.process.pid) != task.process.pid:
-            return  # not (yet, or any longer) a group of its own: never signal a group that is not the worker's
-    except OSError:
-        pass  # the worker has exited; its group lives on while anything the target started does
-    try:
-        os.killpg(task.process.pid, signal.SIGKILL)
-    except OSError:  # no such group left (the common case), or not ours to signal
-        pass
