@@ -50,14 +50,12 @@ Internally a :class:`Target` carries them in ``vjps`` (op name -> numpy VJP).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib
 import importlib.util
 import os
 import signal
 import sys
-import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,7 +66,7 @@ import numpy as np
 from .case import Case, UserCodeError, users_interrupt
 from .catalog import BY_NAME, CATALOG
 from .draws import check_declaration, limits_for, outside
-from . import command_state, fp_environment, oracle_guard
+from . import command_state, fp_environment, load_guard, oracle_guard
 from .target_text import bounded, error_text, plain_text, value_text
 
 #: the adapters to third-party libraries: target name -> (module in convspec.conformance, extra to install)
@@ -187,7 +185,7 @@ def load_target(spec: str, device: str | None = None) -> Target:
     internal error (exit 3), a file size of 0 killed it with SIGXFSZ as it wrote the report. The workers, which
     run the reference too, get the checker's limits. Modules imported before the load that it replaced or
     removed in ``sys.modules`` are put back, and so are the hooks for exceptions nobody caught
-    (:func:`_give_hooks_back`). A module that replaces a numpy function (``np.maximum =
+    (:func:`.load_guard.give_hooks_back`). A module that replaces a numpy function (``np.maximum =
     ...``) is refused (:mod:`.oracle_guard`).
     """
     global loaded_foreign_code
@@ -195,11 +193,11 @@ def load_target(spec: str, device: str | None = None) -> Target:
     before = np.geterr(), np.get_printoptions()
     environment = fp_environment.current()
     depth = sys.getrecursionlimit()
-    timers = _idle_timers()
-    blocked = _blocked_signals()
-    dispositions = _dispositions()
-    limits = _resource_limits()
-    hooks = _exception_hooks()
+    timers = load_guard.idle_timers()
+    blocked = load_guard.blocked_signals()
+    dispositions = load_guard.signal_dispositions()
+    limits = load_guard.resource_limits()
+    hooks = load_guard.exception_hooks()
     _base_versions()  # importlib.metadata and email, imported before the target's code can stand in for them
     modules = dict(sys.modules)
     numpy_names = oracle_guard.snapshot()
@@ -210,20 +208,20 @@ def load_target(spec: str, device: str | None = None) -> Target:
             raise ValueError(f"target {spec!r}: {oracle_guard.replaced_message(replaced, 'when imported')}")
     finally:
         numpy_names.restore()
-        changed = _set_back(dispositions)
-        _raise_limits_back(limits)
-        _give_modules_back(modules)
-        _give_hooks_back(hooks)
+        changed = load_guard.set_back_dispositions(dispositions)
+        load_guard.raise_limits_back(limits)
+        load_guard.give_modules_back(modules)
+        load_guard.give_hooks_back(hooks)
         left = np.geterr(), np.get_printoptions()
         np.seterr(**before[0])
         np.set_printoptions(**before[1])
         environment_left = fp_environment.current()
         fp_environment.set_to(environment)
-        _keep_depth(depth)
+        load_guard.keep_depth(depth)
         for timer in timers:
             if signal.getitimer(timer) != (0.0, 0.0):
                 signal.setitimer(timer, 0)
-        if blocked is not None and _blocked_signals() != blocked:
+        if blocked is not None and load_guard.blocked_signals() != blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     if changed:
         target = replace(target, signals={**target.signals, **changed})
@@ -231,126 +229,10 @@ def load_target(spec: str, device: str | None = None) -> Target:
                                    numpy_changed=left != before)
 
 
-def _keep_depth(depth: int) -> None:
-    """Give Python's recursion limit back where target code lowered it below ``depth`` (a raised one stays: tinygrad
-    sets 10,000 at import, for its own recursion). ``sys.setrecursionlimit(30)`` at import made convspec's own
-    code raise RecursionError: an internal error (exit 3, "please report it") for a fault of the target's."""
-    if sys.getrecursionlimit() < depth:
-        sys.setrecursionlimit(depth)
-
-
-#: the signals whose handling the checker's own process relies on: Ctrl-C and ``kill`` stop the check
-#: (:mod:`.isolation`), a reader that goes away does not end it (:mod:`.command_state`)
-_CHECKERS_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGPIPE")
-
-
-def _dispositions() -> dict[int, object]:
-    """How this process handles :data:`_CHECKERS_SIGNALS` (those the platform has and Python can read back)."""
-    found = {}
-    for name in _CHECKERS_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is not None:
-            found[number] = signal.getsignal(number)
-    return found
-
-
-def _set_back(dispositions: dict[int, object]) -> dict[int, object]:
-    """Give this process back ``dispositions`` where a load changed them; return what the load had set.
-
-    A module that sets ``SIGPIPE`` to its default (as command-line tools do, so that ``tool | head`` ends quietly)
-    made ``convspec check | head -1`` die of SIGPIPE (exit 141, blamed on the target) instead of finishing the
-    check; one that catches SIGINT with ``sys.exit(0)`` made a Ctrl-C before the run a green exit."""
-    changed = {}
-    for number, disposition in dispositions.items():
-        now = signal.getsignal(number)
-        if now != disposition:
-            try:
-                signal.signal(number, disposition)
-            except (ValueError, OSError):  # not the main thread: nothing can be set back here
-                continue
-            changed[number] = now
-    return changed
-
-
-def _give_modules_back(modules: dict[str, object]) -> None:
-    """Put back in ``sys.modules`` each of ``modules`` (those imported before the load) that the load replaced or
-    removed: ``sys.modules["rich"] = None``, or a stand-in module under a name convspec uses, made convspec's
-    next import from it fail (an internal error, exit 3). What the load imported itself is left as it is."""
-    for name, module in modules.items():
-        if sys.modules.get(name) is not module:
-            sys.modules[name] = module
-
-
-#: the process's hooks for an exception nobody caught, which convspec's own threads (the progress display) rely on
-_EXCEPTION_HOOKS = ((sys, "excepthook"), (sys, "unraisablehook"), (threading, "excepthook"))
-
-
-def _exception_hooks() -> list[tuple[object, str, object]]:
-    return [(owner, name, getattr(owner, name)) for owner, name in _EXCEPTION_HOOKS]
-
-
-def _give_hooks_back(hooks: list[tuple[object, str, object]]) -> None:
-    """Set back the exception hooks a load changed: ``threading.excepthook = None`` at import made the progress
-    display's thread fail at its first refresh, an internal error (exit 3); a hook that ends the process
-    (``os._exit(0)``) would end the checker at the first exception of one of its threads."""
-    for owner, name, hook in hooks:
-        if getattr(owner, name) is not hook:
-            setattr(owner, name, hook)
-
-
-def _resource_limits() -> dict[int, tuple[int, int]]:
-    """This process's resource limits, ``{RLIMIT_*: (soft, hard)}`` (none where the platform has no ``resource``)."""
-    try:
-        import resource
-    except ImportError:
-        return {}
-    found = {}
-    for name in dir(resource):
-        if name.startswith("RLIMIT_"):
-            with contextlib.suppress(ValueError, OSError):
-                found[getattr(resource, name)] = resource.getrlimit(getattr(resource, name))
-    return found
-
-
-def _raise_limits_back(limits: dict[int, tuple[int, int]]) -> None:
-    """Raise each soft limit now lower than in ``limits`` back to it, or to the hard limit where that is lower now."""
-    if not limits:
-        return
-    import resource
-
-    def lower(a: int, b: int) -> bool:
-        """a < b, where RLIM_INFINITY is above every number."""
-        if a == b or a == resource.RLIM_INFINITY:
-            return False
-        return b == resource.RLIM_INFINITY or a < b
-
-    for number, (soft, _) in limits.items():
-        with contextlib.suppress(ValueError, OSError):
-            now_soft, now_hard = resource.getrlimit(number)
-            if lower(now_soft, soft):
-                resource.setrlimit(number, (now_hard if lower(now_hard, soft) else soft, now_hard))
-
-
-def give_back_signals(target: Target) -> None:
-    """In a worker, the target's process: the dispositions its module set at import, but SIGINT and SIGTERM (a
-    worker keeps them at their defaults, so that every process the target starts can be ended)."""
-    for number, disposition in target.signals.items():
-        if number not in (signal.SIGINT, signal.SIGTERM) and disposition is not None:
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(number, disposition)
-
-
-def _idle_timers() -> list[int]:
-    """The process's interval timers (real, virtual, profiling) that are not running now."""
-    names = ("ITIMER_REAL", "ITIMER_VIRTUAL", "ITIMER_PROF")
-    return [getattr(signal, name) for name in names
-            if hasattr(signal, name) and signal.getitimer(getattr(signal, name)) == (0.0, 0.0)]
-
-
 def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, environment: fp_environment.Kept,
                             depth: int, *, numpy_changed: bool) -> Target:
     """``target`` with each of its own callables run under the floating-point environment ``environment`` keeps
-    (always: a call may change it), followed by :func:`_keep_depth` (``depth``), and, where its load changed
+    (always: a call may change it), followed by :func:`.load_guard.keep_depth` (``depth``), and, where its load changed
     them, under numpy's error handling ``errstate`` and print options ``printoptions``."""
 
     def wrapped(function):
@@ -365,7 +247,7 @@ def _under_targets_settings(target: Target, errstate: dict, printoptions: dict, 
             try:
                 return environment.call(call, *args, **kwargs)
             finally:
-                _keep_depth(depth)
+                load_guard.keep_depth(depth)
 
         return under_targets_settings
 
@@ -485,13 +367,6 @@ def _one_line(error: BaseException) -> str:
     return error_text(error).replace("\n", " ")
 
 
-def _blocked_signals() -> set | None:
-    """The signals this thread blocks (None where the platform cannot tell)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, ())
-
-
 def _importing(spec: str, execute: Callable[[], object],
                not_found: Callable[[ImportError], ValueError] | None = None):
     """Run a target module's code and return what ``execute`` returns; anything it raises (or ``sys.exit``)
@@ -501,7 +376,7 @@ def _importing(spec: str, execute: Callable[[], object],
     into the import and into convspec: the copy then ran a second check beside the first, which wrote the
     same reports and told the first process a second status. A copy that comes back is ended here, and a
     recursion limit the module lowered is raised again, and modules it replaced in ``sys.modules`` are put back,
-    before convspec's code goes on (:func:`_keep_depth`, :func:`_give_modules_back`)."""
+    before convspec's code goes on (:func:`.load_guard.keep_depth`, :func:`.load_guard.give_modules_back`)."""
     process = os.getpid()
     depth = sys.getrecursionlimit()
     modules = dict(sys.modules)
@@ -509,44 +384,19 @@ def _importing(spec: str, execute: Callable[[], object],
     try:
         result = execute()
     except BaseException as error:
-        _end_a_copy(spec, process)
-        _keep_depth(depth)
-        _give_modules_back(modules)
+        load_guard.end_a_copy(spec, process)
+        load_guard.keep_depth(depth)
+        load_guard.give_modules_back(modules)
         if users_interrupt(error):
             raise
         if not_found is not None and isinstance(error, ImportError):
             raise not_found(error) from None
         raise ValueError(f"target {spec!r} failed to import: {_one_line(error)}") from None
-    _end_a_copy(spec, process)
-    _keep_depth(depth)
-    _give_modules_back(modules)
-    _refuse_closed_descriptors(spec, descriptors)
+    load_guard.end_a_copy(spec, process)
+    load_guard.keep_depth(depth)
+    load_guard.give_modules_back(modules)
+    load_guard.refuse_closed_descriptors(spec, descriptors)
     return result
-
-
-def _refuse_closed_descriptors(spec: str, before: dict[int, tuple[int, int]]) -> None:
-    """Refuse a module that closed convspec's descriptors while it was imported (``os.closerange(3, ...)``, as
-    code that daemonizes itself does): its copy of the standard output and the pipe to its draw-ahead helper;
-    the check failed on them with convspec's internal error (exit 3). convspec's output is reopened where it
-    can be, and the load is a usage error naming the cause (exit 2)."""
-    lost = command_state.closed_since(before)
-    if not lost:
-        return
-    command_state.reopen_held(before)
-    shown = ", ".join(map(str, lost[:8])) + (", ..." if len(lost) > 8 else "")
-    raise ValueError(f"target {spec!r}: its module closed {len(lost)} of the checker's file descriptors while it "
-                     f"was imported ({shown}; os.closerange?): it cannot be checked in the process that imports it. "
-                     "Close only what the module opened.")
-
-
-def _end_a_copy(spec: str, process: int) -> None:
-    """End this process, quietly but for one line, if it is not ``process`` but a copy the target's module forked."""
-    if os.getpid() != process:
-        with contextlib.suppress(OSError):
-            os.write(2, f"convspec: target {spec!r}: its module forked the process importing it, and the copy (pid "
-                        f"{os.getpid()}) came back from the import; it was ended, so that only one check runs\n"
-                        .encode())
-        os._exit(0)
 
 
 def _module_target(name: str, module, setup: str) -> Target:

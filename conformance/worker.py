@@ -32,7 +32,8 @@ from .ahead import Store
 from .case import Case
 from .runner import OperationResult, run_gradient, run_operation
 from .target_text import value_text
-from .targets import Target, give_back_signals
+from .load_guard import give_back_signals
+from .targets import Target
 
 
 def scratch(prefix: str, suffix: str) -> tuple[object, "Reach"]:
@@ -149,7 +150,7 @@ def run_worker(connection, plan: Plan, op: str, grad: bool, output: Reach, beaco
 
             target = load_target(*plan.source)
             beacon.loaded()  # the timeout bounds each example: the first one's clock starts now, not at the fork
-        give_back_signals(target)  # what the module set at import (SIGPIPE, SIGHUP), which the checker set back
+        give_back_signals(target.signals)  # what the module set at import (SIGPIPE, SIGHUP), which the checker set back
         if "torch" in sys.modules:  # the workers are the parallelism; and a forked OpenMP pool must not be used
             sys.modules["torch"].set_num_threads(1)
         beacon.open()
