@@ -288,7 +288,8 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
 
     from .isolation import can_isolate, fork_safe, run_isolated
     from .report import write_json, write_junit
-    from .runner import warm_up, with_unfinished
+    from .results import with_unfinished
+    from .runner import warm_up
 
     if can_isolate() and fork_safe():  # the workers will be forks of this process: let them inherit a warm one
         warm_up()

@@ -53,7 +53,7 @@ from .case import Case, TargetCrash
 from .catalog import Operation
 from .process_tree import Strays, children_reported, kill_group
 from .regions import region_cases
-from .runner import OperationResult, Report
+from .results import OperationResult, Report
 from .schedule import longest_first
 from .targets import Target, is_path
 from .worker import Beacon, Plan, run_worker, scratch, search_operation

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from .outputs import REPORT_FORMAT
 from .report import _STATUS_STYLE, _print_failure, exit_status, report_json
-from .runner import FAULTS, Report
+from .results import FAULTS, Report
 from .targets import Target
 
 #: the order in which one operation's statuses over several seeds are summed up: the first present wins

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .outputs import REPORT_FORMAT, write_atomically
-from .runner import GRAD_SKIPPED, GRAD_STATUSES, STATUSES, GradientFailure, OperationResult, Report
+from .results import GRAD_SKIPPED, GRAD_STATUSES, STATUSES, GradientFailure, OperationResult, Report
 from .targets import Target
 
 _STATUS_STYLE = {
@@ -548,7 +548,7 @@ def report_junit(report: Report, target: Target) -> ET.ElementTree:
             element.text = result.detail + (f"\n\nReproduce:\n{_reproduction(result, target)}\n" if failure else "\n")
         elif result.status == "interrupted":
             ET.SubElement(case, "skipped", message=f"interrupted: {result.detail}")
-        elif result.status == "unfinished":  # a report written while the run went on (runner.with_unfinished)
+        elif result.status == "unfinished":  # a report written while the run went on (results.with_unfinished)
             ET.SubElement(case, "error", message=f"unfinished: {result.detail}", type="convspec.unfinished")
         elif result.status in ("not provided", "no backward", "not differentiable"):
             message = {"not provided": "not provided by the target", "no backward": "the target has no backward pass",

@@ -29,8 +29,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import numpy as np
@@ -44,137 +42,16 @@ from .divergences import plain
 from .draws import narrowed
 from .operation import keyword_defaults
 from .regions import Coverage, region_cases
+from .results import ExpectedDivergence, GradientCrash, GradientFailure, OperationResult, Report
 from .search import search, seed_text
 from .target_text import error_text, message_text, value_text
 from .targets import Target
 from .tolerance import Comparison, compare
 
 
-class GradientFailure(CaseFailure):
-    """A case on which the target's VJP disagrees with the reference VJP (``grad_out`` is part of the case)."""
-
-    def __init__(self, case: Case, grad_out: np.ndarray, reason: str, comparison: Comparison | None = None):
-        super().__init__(case, reason, comparison)
-        self.grad_out = grad_out
-
-    def __reduce__(self):
-        return type(self), (self.case, self.grad_out, self.reason, self.comparison)
-
-
-class GradientCrash(GradientFailure, TargetCrash):
-    """The target's VJP called ``sys.exit`` (status "crashed")."""
-
-
 #: ``--profile``: examples per operation and whether the cases are derandomized (the same on every run).
 #: The same names and counts as the test suite's hypothesis profiles (tests/conftest.py).
 PROFILES = {"dev": (25, False), "ci": (60, True), "thorough": (1000, False)}
-
-#: the status of one operation's check, a small documented set (docs: "When your implementation crashes or hangs"):
-#: passed, failed (a case disagrees with the spec), error (user code beside the operation raised: SUPPORTS, a
-#: divergence expression), crashed (the target ended its process: a signal, sys.exit, os._exit), timed out (one
-#: example ran past --timeout), expected divergence, unsupported, not provided, interrupted (Ctrl-C or SIGTERM
-#: stopped the run before this operation finished) and internal error (convspec itself failed: please report it)
-STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported", "not provided",
-            "interrupted", "internal error", "unfinished")
-#: the statuses that make ``convspec check`` exit 1: the target is at fault
-FAULTS = ("failed", "error", "crashed", "timed out")
-#: the statuses of a backward-pass check: "no backward" where the target does not differentiate the
-#: operation, "not differentiable" where the operation has no reference VJP (box_iou, sobel, ...)
-GRAD_STATUSES = ("passed", "failed", "error", "crashed", "timed out", "expected divergence", "unsupported",
-                 "no backward", "not differentiable", "interrupted", "internal error", "unfinished")
-#: what the report files say of an operation with no result yet while the run goes on (:func:`with_unfinished`): a run
-#: whose process ends before it finishes (a thread the target's module started, the out-of-memory killer) leaves them so
-UNFINISHED = ("not finished when this report was written: if the check has ended, its process ended before this "
-              "operation did (a thread the target's module started? the system's out-of-memory killer?)")
-GRAD_SKIPPED = ("no backward", "not differentiable", "unsupported")
-
-
-@dataclass
-class ExpectedDivergence:
-    """One case on which the target differs as an expected-divergence entry says it does."""
-
-    case: Case
-    reason: str  # the check's reason
-    entry: object  # the matching divergences.Divergence
-
-
-@dataclass
-class OperationResult:
-    op: str
-    status: str  # one of STATUSES
-    examples: int = 0  # supported cases checked, shrinking steps included
-    worst_ratio: float = 0.0
-    exact_examples: int = 0
-    failure: CaseFailure | None = None
-    unsupported: int = 0  # drawn cases the target declares it does not support (skipped)
-    unsupported_reasons: Counter = field(default_factory=Counter)
-    expected: list[ExpectedDivergence] = field(default_factory=list)  # the smallest case of each matching entry
-    expected_count: int = 0
-    first_failure_example: int | None = None  # the example number at which the first failure appeared
-    seconds: float = 0.0
-    detail: str = ""  # what happened, where no case tells it (a crash before the first case, an internal error)
-    region_examples: int = 0  # of ``examples``: the explicit cases of the operation's named regions
-    more_failures: list = field(default_factory=list)  # --max-failures: further distinct failures (CaseFailure)
-    coverage: dict[str, int] = field(default_factory=dict)  # region name -> checked cases in it (.regions)
-
-    @property
-    def failed(self) -> bool:
-        """The target is at fault: failed, error, crashed or timed out (``failure`` holds the case, if one is known)."""
-        return self.status in FAULTS
-
-
-@dataclass
-class Report:
-    target: str
-    results: list[OperationResult] = field(default_factory=list)
-    seed: int = 0
-    examples: int = 100
-    profile: str | None = None
-    derandomize: bool = False
-    versions: dict[str, str] = field(default_factory=dict)
-    device: str = "cpu"
-    grad_results: list[OperationResult] | None = None  # the backward passes (None: not checked, no --grad)
-    state: str = "complete"  # "running" while results come in, "complete", or "interrupted (SIGINT)" ...
-    jobs: int = 1  # worker processes (1 also for an in-process run)
-    timeout: float | None = None  # seconds allowed per example (None: in-process, no limit)
-
-    @property
-    def failed(self) -> bool:
-        return any(r.failed for r in self.results) or any(r.failed for r in self.grad_results or ())
-
-    @property
-    def internal_error(self) -> bool:
-        return any(r.status == "internal error" for r in self.results + (self.grad_results or []))
-
-    @property
-    def interrupted(self) -> bool:
-        return self.state.startswith("interrupted")
-
-    def grad_counts(self) -> dict[str, int]:
-        return {status: sum(r.status == status for r in self.grad_results or ()) for status in GRAD_STATUSES}
-
-    @property
-    def checked(self) -> int:
-        return sum(r.status not in ("not provided", "unsupported", "interrupted", "internal error", "unfinished")
-                   for r in self.results)
-
-    def counts(self) -> dict[str, int]:
-        return {status: sum(r.status == status for r in self.results) for status in STATUSES}
-
-
-def with_unfinished(report: Report, operations: list[str]) -> Report:
-    """The report as its files show it while the run goes on: every one of ``operations`` (the run's, in order)
-    that has no result yet is listed as ``"unfinished"`` (:data:`UNFINISHED` says why), forward and, where
-    the run checks them, backward. A run whose process ends midway thus leaves reports that name what never
-    finished (a JUnit ``<error>`` each), not only what did. Example: two operations, ``relu`` done, give
-    ``[relu: passed, sigmoid: unfinished]``."""
-
-    def listed(results: list[OperationResult]) -> list[OperationResult]:
-        done = {result.op: result for result in results}
-        return [done.get(op) or OperationResult(op, "unfinished", detail=UNFINISHED) for op in operations]
-
-    grad_results = None if report.grad_results is None else listed(report.grad_results)
-    return dataclasses.replace(report, results=listed(report.results), grad_results=grad_results)
 
 
 class _Refused(UnsatisfiedAssumption):

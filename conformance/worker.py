@@ -30,7 +30,8 @@ from typing import Callable
 from . import command_state, linux, oracle_guard, process_tree
 from .ahead import Store
 from .case import Case
-from .runner import OperationResult, run_gradient, run_operation
+from .results import OperationResult
+from .runner import run_gradient, run_operation
 from .target_text import value_text
 from .load_guard import give_back_signals
 from .targets import Target

@@ -205,7 +205,7 @@ def test_a_seeds_report_written_midway_says_the_run_goes_on():
     """The --seeds report is rewritten after each seed; one left by a process that ended after seed 0 passed said
     "exit_status": 0 for the whole run. While seeds remain it says "running", no exit status, and which seeds."""
     from convspec.conformance.merged import merged_json
-    from convspec.conformance.runner import OperationResult, Report
+    from convspec.conformance.results import OperationResult, Report
     from convspec.conformance.targets import load_target
 
     target = load_target("reference")

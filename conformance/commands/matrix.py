@@ -27,7 +27,7 @@ from convspec.conformance import command_state
 from convspec.conformance.catalog import CATALOG, comma_names
 from convspec.conformance.outputs import MATRIX_MARK, OutputError, check_output_paths, write_atomically
 from convspec.conformance.isolation import run_isolated, signal_name
-from convspec.conformance.runner import OperationResult
+from convspec.conformance.results import OperationResult
 from convspec.conformance.targets import ADAPTERS, load_target
 
 DEFAULT_EXAMPLES = 60
