@@ -18,6 +18,16 @@ of the per-repetition ratios accelerated/native (pairing neighbouring blocks
 cancels slow drifts in machine load). ``spread`` is the interquartile range of
 those per-repetition ratios.
 
+A noisy row is measured longer, by a rule that never looks at the ratio itself: while the
+median's standard error, estimated from the spread (:func:`median_error`), is over
+:data:`MEDIAN_ERROR` (0.02), the row takes as many repetitions again, up to
+:data:`MAX_ROUNDS` times in all; the ratio is the median of all of them, and the row says
+how many it took (``ok, 45 reps``). Deciding by the precision alone, never by whether the
+ratio is over the target, keeps the extra repetitions from favouring either verdict.
+Worked example: 15 ratios with a spread of 0.20 give a standard error of about
+0.93 x 0.20 / sqrt(15) = 0.048, so 15 more are taken; at 45 with the same spread it is 0.028,
+and the row stops there (three rounds).
+
 How to read it
 --------------
 ``ratio`` 1.00 means convspec costs nothing over the native call; the target is
@@ -46,6 +56,10 @@ import torch
 TARGET_RATIO = 1.05
 T = TypeVar("T")
 WARMUP_CALLS = 3
+#: the standard error of a row's median ratio under which one round of repetitions is enough (:func:`median_error`)
+MEDIAN_ERROR = 0.02
+#: the most rounds of ``Settings.repeats`` repetitions a noisy row takes
+MAX_ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,7 @@ class Timing:
     first_seconds: float
     second_seconds: float
     ratios: list[float]
+    rounds: int = 1  # rounds of repetitions taken (more than 1: a noisy row, see median_error)
 
     @property
     def ratio(self) -> float:
@@ -145,24 +160,39 @@ def calls_per_block(fn: Callable[[], object], block_seconds: float) -> int:
     return max(1, math.ceil(block_seconds / max(one_call, 1e-9)))
 
 
+def median_error(ratios: Sequence[float]) -> float:
+    """The standard error of the median of ``ratios``, estimated from their spread: for roughly normal values
+    it is 1.2533 sigma / sqrt(n), and sigma is about IQR / 1.349, so about 0.93 IQR / sqrt(n). Example: 15 ratios
+    with an interquartile range of 0.2 give 0.93 * 0.2 / sqrt(15) = 0.048."""
+    if len(ratios) < 2:
+        return math.inf
+    lower, _, upper = statistics.quantiles(ratios, n=4)
+    return 1.2533 / 1.349 * (upper - lower) / math.sqrt(len(ratios))
+
+
 def time_side_by_side(first: Callable[[], object], second: Callable[[], object], settings: Settings) -> Timing:
-    """Time ``first`` and ``second`` in alternating blocks of the same number of calls."""
+    """Time ``first`` and ``second`` in alternating blocks of the same number of calls: ``settings.repeats``
+    repetitions, and as many again while the median's standard error is over :data:`MEDIAN_ERROR` (at most
+    :data:`MAX_ROUNDS` rounds in all)."""
     for _ in range(WARMUP_CALLS):
         first()
         second()
     calls = calls_per_block(first, settings.block_seconds)
     first_times, second_times, ratios = [], [], []
-    for repetition in range(settings.repeats):
-        if repetition % 2 == 0:
-            a = seconds_per_call(first, calls)
-            b = seconds_per_call(second, calls)
-        else:
-            b = seconds_per_call(second, calls)
-            a = seconds_per_call(first, calls)
-        first_times.append(a)
-        second_times.append(b)
-        ratios.append(b / a)
-    return Timing(statistics.median(first_times), statistics.median(second_times), ratios)
+    rounds = 0
+    while rounds == 0 or (rounds < MAX_ROUNDS and median_error(ratios) > MEDIAN_ERROR):
+        rounds += 1
+        for repetition in range(settings.repeats):
+            if repetition % 2 == 0:
+                a = seconds_per_call(first, calls)
+                b = seconds_per_call(second, calls)
+            else:
+                b = seconds_per_call(second, calls)
+                a = seconds_per_call(first, calls)
+            first_times.append(a)
+            second_times.append(b)
+            ratios.append(b / a)
+    return Timing(statistics.median(first_times), statistics.median(second_times), ratios, rounds)
 
 
 # ---------------------------------------------------------------------------
@@ -228,8 +258,8 @@ def print_header(title: str, settings: Settings, quick: bool, table: Table, devi
         f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, float32, {device_name(device)}"
     )
     print(
-        f"{settings.repeats} alternating repetitions per side, blocks of >= {settings.block_seconds * 1e3:.0f} ms; "
-        "medians; ratio = accelerated / native"
+        f"{settings.repeats} alternating repetitions per side (up to {MAX_ROUNDS * settings.repeats} for a noisy row), "
+        f"blocks of >= {settings.block_seconds * 1e3:.0f} ms; medians; ratio = accelerated / native"
     )
     print()
     print(table.row("case", "shape", "native ms", "accel ms", "ratio", "spread", ""))
@@ -237,9 +267,11 @@ def print_header(title: str, settings: Settings, quick: bool, table: Table, devi
 
 
 def verdict(case: Case, timing: Timing) -> str:
+    """The row's last column: whether it is within the target, and how many repetitions a noisy row took."""
+    taken = f", {len(timing.ratios)} reps" if timing.rounds > 1 else ""
     if not case.has_target:
-        return "(no target)"
-    return "ok" if timing.ratio <= TARGET_RATIO else f"OVER {TARGET_RATIO:.2f}"
+        return f"(no target{taken})"
+    return ("ok" if timing.ratio <= TARGET_RATIO else f"OVER {TARGET_RATIO:.2f}") + taken
 
 
 def run_case(case: Case, settings: Settings, table: Table) -> Timing:

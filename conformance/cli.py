@@ -230,7 +230,8 @@ def _check_loaded(args, console, outputs, operations, seeds, settings, divergenc
     """The rest of :func:`_check`, from the target's load on."""
     from .merged import merged_exit_status, merged_json, print_merged
     from .outputs import write_atomically
-    from .report import exit_status, print_coverage, print_report
+    from .report import print_coverage, print_report
+    from .results import exit_status
 
     # where a fork server's workers load the target from: a file's or a package folder's path made absolute before
     # the target's module runs, since it may change the working folder
@@ -287,7 +288,7 @@ def _run(args, console, target, operations, divergences, examples, seed, derando
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .isolation import can_isolate, fork_safe, run_isolated
-    from .report import write_json, write_junit
+    from .report_files import write_json, write_junit
     from .results import with_unfinished
     from .runner import warm_up
 

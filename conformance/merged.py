@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from .outputs import REPORT_FORMAT
-from .report import _STATUS_STYLE, _print_failure, exit_status, report_json
-from .results import FAULTS, Report
+from .report import _STATUS_STYLE, _print_failure
+from .report_files import report_json
+from .results import FAULTS, Report, exit_status
 from .targets import Target
 
 #: the order in which one operation's statuses over several seeds are summed up: the first present wins

@@ -3,10 +3,11 @@
 :class:`OperationResult` is one operation's result (forward, or backward with ``--grad``): its status, one of the
 small documented set :data:`STATUSES` (:data:`GRAD_STATUSES` for a backward pass), the examples checked, the
 worst error as a fraction of its bound, the shrunk failing case and what the target refused. :class:`Report`
-holds a run's results with what the run was (target, seed, profile, versions, device, workers, state). The
-runner (:mod:`.runner`) and the worker processes (:mod:`.isolation`) fill them in; :mod:`.report` prints them and
-writes the JSON and JUnit files. Worked example: ``OperationResult("relu", "passed", examples=100)`` is a pass of
-100 examples, and a ``Report("accelerated", [that])`` has ``failed == False`` and ``counts()["passed"] == 1``.
+holds a run's results with what the run was (target, seed, profile, versions, device, workers, state), and
+:func:`exit_status` is what ``convspec check`` exits with for it. The runner (:mod:`.runner`) and the worker
+processes (:mod:`.isolation`) fill them in; :mod:`.report` prints them, :mod:`.report_files` writes the JSON and
+JUnit files. Worked example: ``OperationResult("relu", "passed", examples=100)`` is a pass of 100 examples, and
+``Report("accelerated", [that])`` has ``failed == False``, ``counts()["passed"] == 1`` and exit status 0.
 """
 
 from __future__ import annotations
@@ -142,3 +143,14 @@ def with_unfinished(report: Report, operations: list[str]) -> Report:
 
     grad_results = None if report.grad_results is None else listed(report.grad_results)
     return dataclasses.replace(report, results=listed(report.results), grad_results=grad_results)
+
+
+def exit_status(report: Report) -> int:
+    """The exit status of ``convspec check`` for this report: 0 every operation passed (or was unsupported,
+    not provided or an expected divergence), 1 the target is at fault (failed, error, crashed, timed out),
+    3 convspec's own internal error, 130/143 interrupted by SIGINT/SIGTERM (the report holds what ran)."""
+    if report.interrupted:
+        return 143 if "SIGTERM" in report.state else 130
+    if report.internal_error:
+        return 3
+    return 1 if report.failed else 0

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from convspec.conformance.catalog import CATALOG, get
 from convspec.conformance.isolation import run_isolated
-from convspec.conformance.report import exit_status, print_report
+from convspec.conformance.report import print_report
+from convspec.conformance.results import exit_status
 from convspec.conformance.runner import run_check
 from convspec.conformance.targets import load_target
 
