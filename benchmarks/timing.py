@@ -104,10 +104,15 @@ class Timing:
     @property
     def spread(self) -> float:
         """Interquartile range of the per-repetition ratios."""
-        if len(self.ratios) < 2:
-            return 0.0
-        lower, _, upper = statistics.quantiles(self.ratios, n=4)
-        return upper - lower
+        return interquartile_range(self.ratios)
+
+
+def interquartile_range(values: Sequence[float]) -> float:
+    """The third quartile of ``values`` less the first (0 for fewer than two values)."""
+    if len(values) < 2:
+        return 0.0
+    lower, _, upper = statistics.quantiles(values, n=4)
+    return upper - lower
 
 
 def dims(shape) -> str:
@@ -166,8 +171,7 @@ def median_error(ratios: Sequence[float]) -> float:
     with an interquartile range of 0.2 give 0.93 * 0.2 / sqrt(15) = 0.048."""
     if len(ratios) < 2:
         return math.inf
-    lower, _, upper = statistics.quantiles(ratios, n=4)
-    return 1.2533 / 1.349 * (upper - lower) / math.sqrt(len(ratios))
+    return 1.2533 / 1.349 * interquartile_range(ratios) / math.sqrt(len(ratios))
 
 
 def time_side_by_side(first: Callable[[], object], second: Callable[[], object], settings: Settings) -> Timing:

@@ -157,8 +157,7 @@ def run_isolated(
     if source is not None and is_path(source[0]):  # a fork server's workers may start in another folder
         source = (os.path.abspath(source[0]), source[1])
     plan = Plan(dict(examples=examples, random_seed=random_seed, derandomize=derandomize, max_failures=max_failures),
-                 list(divergences),
-                 known_divergences, source, ahead.store if ahead is not None else None)
+                list(divergences), known_divergences, source, ahead.store if ahead is not None else None)
 
     # what needs no worker: an operation the target lacks is "not provided", a backward it lacks "no backward"
     for task in tasks:
@@ -176,7 +175,7 @@ def run_isolated(
     if not can_isolate():  # no fork: run here, unprotected
         for task in waiting:
             task.result = search_operation(plan, task.operation.name, task.grad, target,
-                                  progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None)
+                                           progress(task.label, examples + len(region_cases(task.operation.name))) if progress else None)
             _publish(report, tasks, on_result)
         report.state = "complete"
         report.jobs = 1
@@ -489,7 +488,6 @@ def _close(task: _Task) -> None:
                 resource.close()
         except OSError:
             pass
-
 
 
 class _Interrupt:

@@ -143,11 +143,26 @@ def idle_timers() -> list[int]:
             if hasattr(signal, name) and signal.getitimer(getattr(signal, name)) == (0.0, 0.0)]
 
 
+def stop_timers_started(idle: list[int]) -> None:
+    """Stop each of the ``idle`` timers (:func:`idle_timers`, read before the load) that runs now: one the load
+    armed. A timer that was already running (a caller's own, ``pytest-timeout``'s) is not among them."""
+    for timer in idle:
+        if signal.getitimer(timer) != (0.0, 0.0):
+            signal.setitimer(timer, 0)
+
+
 def blocked_signals() -> set | None:
     """The signals this thread blocks (None where the platform cannot tell)."""
     if not hasattr(signal, "pthread_sigmask"):
         return None
     return signal.pthread_sigmask(signal.SIG_BLOCK, ())
+
+
+def set_back_blocked(blocked: set | None) -> None:
+    """Block exactly ``blocked`` again (:func:`blocked_signals`, read before the load) where the load changed the
+    thread's signal mask; nothing where the platform cannot tell."""
+    if blocked is not None and blocked_signals() != blocked:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def refuse_closed_descriptors(spec: str, before: dict[int, tuple[int, int]]) -> None:

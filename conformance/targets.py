@@ -54,7 +54,6 @@ import functools
 import importlib
 import importlib.util
 import os
-import signal
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -218,11 +217,8 @@ def load_target(spec: str, device: str | None = None) -> Target:
         environment_left = fp_environment.current()
         fp_environment.set_to(environment)
         load_guard.keep_depth(depth)
-        for timer in timers:
-            if signal.getitimer(timer) != (0.0, 0.0):
-                signal.setitimer(timer, 0)
-        if blocked is not None and load_guard.blocked_signals() != blocked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        load_guard.stop_timers_started(timers)
+        load_guard.set_back_blocked(blocked)
     if changed:
         target = replace(target, signals={**target.signals, **changed})
     return _under_targets_settings(target, *left, fp_environment.Kept(environment_left), depth,

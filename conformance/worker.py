@@ -123,8 +123,9 @@ def run_worker(connection, plan: Plan, op: str, grad: bool, output: Reach, beaco
     # never ended when the Pool terminated them, and the check timed out)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    if process_tree.target_sigchld() is not None:  # the target's own SIGCHLD setting, which the checker set aside
-        signal.signal(signal.SIGCHLD, process_tree.target_sigchld())
+    targets_sigchld = process_tree.target_sigchld()  # the target's own SIGCHLD setting, which the checker set aside
+    if targets_sigchld is not None:
+        signal.signal(signal.SIGCHLD, targets_sigchld)
     linux.die_with_parent()
     linux.first_to_go()  # a target that allocates without end is ended, not the checker or the user's programs
     process_tree.lead_own_group()
